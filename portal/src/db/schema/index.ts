@@ -1,0 +1,6 @@
+export * from "./enums.js";
+export * from "./org.js";
+export * from "./systems.js";
+export * from "./requests.js";
+export * from "./allocations.js";
+export * from "./audit.js";

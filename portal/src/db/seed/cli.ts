@@ -1,0 +1,23 @@
+import { openDatabase, migrateDatabase } from "../client.js";
+import { isSeeded, seed, type SeedSize } from "./seed.js";
+
+/** `npm run seed -w portal [-- demo|bench]`: seeds an empty database (DATABASE_URL, or the embedded one). */
+const size = (process.argv[2] ?? "demo") as SeedSize;
+if (size !== "demo" && size !== "bench") {
+  console.error("usage: seed [demo|bench]");
+  process.exit(2);
+}
+const database = await openDatabase({ url: process.env.DATABASE_URL, dataDir: process.env.ZHENGYUN_DATA_DIR });
+try {
+  await migrateDatabase(database);
+  if (await isSeeded(database.db)) {
+    console.error("the database already holds data; seed only an empty database");
+    process.exitCode = 1;
+  } else {
+    const started = Date.now();
+    await seed(database.db, size, (m) => console.log(`seed: ${m}`));
+    console.log(`seed: ${size} done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  }
+} finally {
+  await database.close();
+}

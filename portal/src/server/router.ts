@@ -1,0 +1,24 @@
+import { auditRouter } from "./routers/audit/index.js";
+import { authRouter } from "./routers/auth/index.js";
+import { departmentsRouter } from "./routers/departments/index.js";
+import { exemptionsRouter } from "./routers/exemptions/index.js";
+import { platformRouter } from "./routers/platform/index.js";
+import { ratingsRouter } from "./routers/ratings/index.js";
+import { requestsRouter } from "./routers/requests/index.js";
+import { systemsRouter } from "./routers/systems/index.js";
+import { usersRouter } from "./routers/users/index.js";
+import { router } from "./trpc.js";
+
+export const appRouter = router({
+  auth: authRouter,
+  systems: systemsRouter,
+  requests: requestsRouter,
+  departments: departmentsRouter,
+  platform: platformRouter,
+  ratings: ratingsRouter,
+  users: usersRouter,
+  exemptions: exemptionsRouter,
+  audit: auditRouter,
+});
+
+export type AppRouter = typeof appRouter;

@@ -1,0 +1,9 @@
+import { z } from "zod";
+import { id } from "../../../shared/schemas.js";
+import { revokeExemption } from "../../../services/exemptions-service.js";
+import { rolesProcedure } from "../../trpc.js";
+
+export const revoke = rolesProcedure("security")
+  .input(z.object({ id }))
+  .output(z.object({ id }))
+  .mutation(({ ctx, input }) => revokeExemption(ctx.service, input.id));

@@ -1,0 +1,9 @@
+import { z } from "zod";
+import { reclaimExpired as reclaim } from "../../../services/requests/platform.js";
+import { rolesProcedure } from "../../trpc.js";
+
+/** Runs the expiry sweep now (it also runs periodically in the server). */
+export const reclaimExpired = rolesProcedure("ops")
+  .input(z.void())
+  .output(z.object({ reclaimed: z.array(z.uuid()) }))
+  .mutation(async ({ ctx }) => ({ reclaimed: await reclaim(ctx.db, ctx.now()) }));

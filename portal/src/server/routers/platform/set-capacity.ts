@@ -1,0 +1,8 @@
+import { quantities } from "../../../shared/schemas.js";
+import { setCapacity as setCapacityService } from "../../../services/departments-service.js";
+import { rolesProcedure } from "../../trpc.js";
+
+export const setCapacity = rolesProcedure("ops")
+  .input(quantities)
+  .output(quantities)
+  .mutation(({ ctx, input }) => setCapacityService(ctx.service, input));

@@ -1,0 +1,9 @@
+import { z } from "zod";
+import { approvalQueue } from "../../../services/requests/queries.js";
+import { rolesProcedure } from "../../trpc.js";
+import { quantities, requestSummary } from "../outputs.js";
+
+export const queue = rolesProcedure("dept_admin", "ops", "security")
+  .input(z.object({ stage: z.enum(["dept", "ops", "security"]) }))
+  .output(z.array(requestSummary.extend({ target: quantities, department: z.object({ ceiling: quantities, held: quantities }) })))
+  .query(({ ctx, input }) => approvalQueue(ctx.service, input.stage));

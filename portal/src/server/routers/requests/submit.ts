@@ -1,0 +1,10 @@
+import { z } from "zod";
+import { id } from "../../../shared/schemas.js";
+import { submitRequest } from "../../../services/requests/drafts.js";
+import { rolesProcedure } from "../../trpc.js";
+import { stateChange } from "../outputs.js";
+
+export const submit = rolesProcedure("applicant")
+  .input(z.object({ id }))
+  .output(stateChange)
+  .mutation(({ ctx, input }) => submitRequest(ctx.service, input.id));

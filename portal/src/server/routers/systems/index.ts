@@ -1,0 +1,8 @@
+import { router } from "../../trpc.js";
+import { get } from "./get.js";
+import { grade } from "./grade.js";
+import { list } from "./list.js";
+import { register } from "./register.js";
+import { update } from "./update.js";
+
+export const systemsRouter = router({ register, update, grade, list, get });

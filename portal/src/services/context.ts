@@ -1,0 +1,24 @@
+import type { Db } from "../db/client.js";
+import type { Role } from "../db/schema/enums.js";
+
+/** The signed-in person a service acts for. */
+export interface Actor {
+  id: string;
+  username: string;
+  displayName: string;
+  departmentId: string;
+  roles: Role[];
+}
+
+/** What every service call receives: the database, who acts and in which role, and a correlation id. */
+export interface ServiceContext {
+  db: Db;
+  actor: Actor;
+  /** The role under which the procedure admitted the caller; recorded in the audit trail. */
+  role: Role;
+  correlationId: string;
+  now: () => Date;
+}
+
+/** The platform acting on its own (controller, expiry); audited under this name. */
+export const PLATFORM_ACTOR_NAME = "platform";

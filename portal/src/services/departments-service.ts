@@ -1,0 +1,63 @@
+import { asc, eq, sql } from "drizzle-orm";
+import { RESOURCES, type Resource } from "../db/schema/enums.js";
+import { allocationItems, allocations, clusterCapacity, departmentCeilings, departments } from "../db/schema/index.js";
+import { type Quantities, fromRows } from "../domain/quantities.js";
+import { notFound } from "../errors/app-error.js";
+import { audit } from "./audit-service.js";
+import type { ServiceContext } from "./context.js";
+import { capacity, departmentCeiling, departmentHeld, platformHeld } from "./requests/load.js";
+import { assertDepartment } from "./scope.js";
+
+export async function listDepartments(ctx: ServiceContext) {
+  return ctx.db.select({ id: departments.id, code: departments.code, name: departments.name, nameEn: departments.nameEn }).from(departments).orderBy(asc(departments.code));
+}
+
+async function usedBy(ctx: ServiceContext, departmentId: string | null): Promise<Quantities> {
+  const rows = await ctx.db
+    .select({ resource: allocationItems.resource, amount: sql<number>`sum(${allocationItems.used})::bigint`.mapWith(Number) })
+    .from(allocationItems)
+    .innerJoin(allocations, eq(allocations.systemId, allocationItems.systemId))
+    .where(departmentId ? eq(allocations.departmentId, departmentId) : undefined)
+    .groupBy(allocationItems.resource);
+  return fromRows(rows);
+}
+
+/** Ceiling vs granted (incl. reservations) vs used for one department. */
+export async function departmentOverview(ctx: ServiceContext, departmentId: string) {
+  assertDepartment(ctx, departmentId);
+  const [dept] = await ctx.db.select({ id: departments.id, code: departments.code, name: departments.name, nameEn: departments.nameEn }).from(departments).where(eq(departments.id, departmentId));
+  if (!dept) throw notFound("department");
+  return { ...dept, ceiling: await departmentCeiling(ctx.db, departmentId), held: await departmentHeld(ctx.db, departmentId), used: await usedBy(ctx, departmentId) };
+}
+
+export async function setCeiling(ctx: ServiceContext, departmentId: string, ceiling: Partial<Record<Resource, number>>) {
+  return ctx.db.transaction(async (tx) => {
+    const [dept] = await tx.select({ id: departments.id }).from(departments).where(eq(departments.id, departmentId)).for("update");
+    if (!dept) throw notFound("department");
+    const before = await departmentCeiling(tx, departmentId);
+    for (const resource of RESOURCES) {
+      const value = ceiling[resource];
+      if (value === undefined) continue;
+      await tx.insert(departmentCeilings).values({ departmentId, resource, amount: value }).onConflictDoUpdate({ target: [departmentCeilings.departmentId, departmentCeilings.resource], set: { amount: value } });
+    }
+    await audit(tx, ctx, "department.set_ceiling", { type: "department", id: departmentId }, { before, after: ceiling });
+    return { departmentId, ceiling: await departmentCeiling(tx, departmentId) };
+  });
+}
+
+export async function capacityOverview(ctx: ServiceContext) {
+  return { capacity: await capacity(ctx.db), held: await platformHeld(ctx.db), used: await usedBy(ctx, null) };
+}
+
+export async function setCapacity(ctx: ServiceContext, values: Partial<Record<Resource, number>>) {
+  return ctx.db.transaction(async (tx) => {
+    const before = await capacity(tx);
+    for (const resource of RESOURCES) {
+      const amount = values[resource];
+      if (amount === undefined) continue;
+      await tx.insert(clusterCapacity).values({ resource, amount }).onConflictDoUpdate({ target: clusterCapacity.resource, set: { amount } });
+    }
+    await audit(tx, ctx, "platform.set_capacity", { type: "platform", id: "capacity" }, { before, after: values });
+    return capacity(tx);
+  });
+}

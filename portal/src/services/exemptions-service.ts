@@ -1,0 +1,50 @@
+import { and, desc, eq, gt, isNull, sql } from "drizzle-orm";
+import type { DbOrTx } from "../db/client.js";
+import { allocations, exemptions, informationSystems, users } from "../db/schema/index.js";
+import { AppError, notFound } from "../errors/app-error.js";
+import { audit } from "./audit-service.js";
+import type { ServiceContext } from "./context.js";
+import { assertDepartment } from "./scope.js";
+
+/** Re-applies the system so the cluster's exclusions match the exemptions in force. */
+async function touchAllocation(tx: DbOrTx, systemId: string) {
+  await tx.update(allocations).set({ generation: sql`${allocations.generation} + 1` }).where(eq(allocations.systemId, systemId));
+}
+
+export async function grantExemption(ctx: ServiceContext, input: { systemId: string; controlId: string; reason: string; expiresAt: Date }) {
+  if (input.expiresAt <= ctx.now()) throw new AppError("INVALID_INPUT", "expiresAt: must be in the future", { field: "expiresAt" });
+  return ctx.db.transaction(async (tx) => {
+    const [system] = await tx.select({ id: informationSystems.id }).from(informationSystems).where(eq(informationSystems.id, input.systemId));
+    if (!system) throw notFound("information system");
+    const [row] = await tx.insert(exemptions).values({ ...input, grantedBy: ctx.actor.id, grantedAt: ctx.now() }).returning({ id: exemptions.id });
+    await touchAllocation(tx, input.systemId);
+    await audit(tx, ctx, "exemption.grant", { type: "system", id: input.systemId }, { after: input });
+    return row!;
+  });
+}
+
+export async function revokeExemption(ctx: ServiceContext, id: string) {
+  return ctx.db.transaction(async (tx) => {
+    const [row] = await tx.update(exemptions).set({ revokedAt: ctx.now() }).where(and(eq(exemptions.id, id), isNull(exemptions.revokedAt))).returning({ systemId: exemptions.systemId, controlId: exemptions.controlId });
+    if (!row) throw notFound("active exemption");
+    await touchAllocation(tx, row.systemId);
+    await audit(tx, ctx, "exemption.revoke", { type: "system", id: row.systemId }, { after: { exemptionId: id, controlId: row.controlId } });
+    return { id };
+  });
+}
+
+export async function listExemptions(ctx: ServiceContext, filter: { systemId?: string | undefined; activeOnly: boolean }) {
+  if (filter.systemId) {
+    const [s] = await ctx.db.select({ departmentId: informationSystems.departmentId }).from(informationSystems).where(eq(informationSystems.id, filter.systemId));
+    if (!s) throw notFound("information system");
+    assertDepartment(ctx, s.departmentId);
+  }
+  return ctx.db
+    .select({ id: exemptions.id, systemId: exemptions.systemId, systemName: informationSystems.name, controlId: exemptions.controlId, reason: exemptions.reason, grantedBy: users.displayName, grantedAt: exemptions.grantedAt, expiresAt: exemptions.expiresAt, revokedAt: exemptions.revokedAt })
+    .from(exemptions)
+    .innerJoin(informationSystems, eq(informationSystems.id, exemptions.systemId))
+    .innerJoin(users, eq(users.id, exemptions.grantedBy))
+    .where(and(filter.systemId ? eq(exemptions.systemId, filter.systemId) : undefined, filter.activeOnly ? and(isNull(exemptions.revokedAt), gt(exemptions.expiresAt, ctx.now())) : undefined))
+    .orderBy(desc(exemptions.grantedAt))
+    .limit(500);
+}

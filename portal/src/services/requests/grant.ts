@@ -1,0 +1,44 @@
+import { and, eq, isNull, sql } from "drizzle-orm";
+import type { DbOrTx } from "../../db/client.js";
+import { RESOURCES } from "../../db/schema/enums.js";
+import { allocationItems, allocations, networkSegments } from "../../db/schema/index.js";
+import { type Quantities, amount } from "../../domain/quantities.js";
+
+/**
+ * Writes a fully approved target into the system's allocation and bumps its generation, which
+ * wakes the controller (NOTIFY trigger).
+ */
+export async function applyGrant(
+  tx: DbOrTx,
+  args: { systemId: string; departmentId: string; requestId: string; target: Quantities; expiresAt: Date | null; now: Date },
+): Promise<void> {
+  await tx
+    .insert(allocations)
+    .values({ systemId: args.systemId, departmentId: args.departmentId, requestId: args.requestId, generation: 1, phase: "pending", expiresAt: args.expiresAt, updatedAt: args.now })
+    .onConflictDoUpdate({
+      target: allocations.systemId,
+      set: { requestId: args.requestId, generation: sql`${allocations.generation} + 1`, phase: "pending", expiresAt: args.expiresAt, updatedAt: args.now },
+    });
+  for (const resource of RESOURCES) {
+    const granted = amount(args.target, resource);
+    await tx
+      .insert(allocationItems)
+      .values({ systemId: args.systemId, resource, granted })
+      .onConflictDoUpdate({ target: [allocationItems.systemId, allocationItems.resource], set: { granted } });
+  }
+}
+
+/** Frees the segments a request took, for a request that ends without its grant being applied. */
+export async function releaseRequestSegments(tx: DbOrTx, requestId: string, now: Date): Promise<void> {
+  await tx
+    .update(networkSegments)
+    .set({ releasedAt: now })
+    .where(and(eq(networkSegments.requestId, requestId), isNull(networkSegments.releasedAt)));
+}
+
+export async function releaseSystemSegments(tx: DbOrTx, systemId: string, now: Date): Promise<void> {
+  await tx
+    .update(networkSegments)
+    .set({ releasedAt: now })
+    .where(and(eq(networkSegments.systemId, systemId), isNull(networkSegments.releasedAt)));
+}

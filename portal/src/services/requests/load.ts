@@ -1,0 +1,91 @@
+import { and, eq, inArray, isNull, sql } from "drizzle-orm";
+import type { DbOrTx } from "../../db/client.js";
+import {
+  allocationItems,
+  allocations,
+  clusterCapacity,
+  departmentCeilings,
+  informationSystems,
+  networkSegments,
+  requestItems,
+  resourceRequests,
+} from "../../db/schema/index.js";
+import type { Resource } from "../../db/schema/enums.js";
+import { type Quantities, add, fromRows } from "../../domain/quantities.js";
+import { notFound } from "../../errors/app-error.js";
+
+/** Loads a request with the system it is for, locking the request row for the transaction. */
+export async function lockRequest(tx: DbOrTx, id: string) {
+  const [row] = await tx
+    .select({ request: resourceRequests, system: informationSystems })
+    .from(resourceRequests)
+    .innerJoin(informationSystems, eq(informationSystems.id, resourceRequests.systemId))
+    .where(eq(resourceRequests.id, id))
+    .for("update", { of: resourceRequests });
+  if (!row) throw notFound("request");
+  return row;
+}
+
+export async function requestTarget(tx: DbOrTx, requestId: string): Promise<Quantities> {
+  const rows = await tx.select({ resource: requestItems.resource, amount: requestItems.amount }).from(requestItems).where(eq(requestItems.requestId, requestId));
+  return fromRows(rows);
+}
+
+export async function systemGrant(tx: DbOrTx, systemId: string): Promise<Quantities> {
+  const rows = await tx
+    .select({ resource: allocationItems.resource, amount: allocationItems.granted })
+    .from(allocationItems)
+    .where(eq(allocationItems.systemId, systemId));
+  return fromRows(rows);
+}
+
+/** Growth reserved by level 3+ requests that ops approved and the security officer has not yet decided. */
+async function reservedBy(tx: DbOrTx, departmentId: string | null): Promise<Quantities> {
+  const rows = await tx
+    .select({ reserved: resourceRequests.reservedDelta })
+    .from(resourceRequests)
+    .where(and(eq(resourceRequests.state, "ops_approved"), departmentId ? eq(resourceRequests.departmentId, departmentId) : undefined));
+  return add(...rows.map((r) => (r.reserved ?? {}) as Quantities));
+}
+
+/** Everything a department holds: granted allocations plus pending reservations. */
+export async function departmentHeld(tx: DbOrTx, departmentId: string): Promise<Quantities> {
+  const rows = await tx
+    .select({ resource: allocationItems.resource, amount: sql<number>`sum(${allocationItems.granted})::bigint`.mapWith(Number) })
+    .from(allocationItems)
+    .innerJoin(allocations, eq(allocations.systemId, allocationItems.systemId))
+    .where(eq(allocations.departmentId, departmentId))
+    .groupBy(allocationItems.resource);
+  return add(fromRows(rows), await reservedBy(tx, departmentId));
+}
+
+export async function platformHeld(tx: DbOrTx): Promise<Quantities> {
+  const rows = await tx
+    .select({ resource: allocationItems.resource, amount: sql<number>`sum(${allocationItems.granted})::bigint`.mapWith(Number) })
+    .from(allocationItems)
+    .groupBy(allocationItems.resource);
+  return add(fromRows(rows), await reservedBy(tx, null));
+}
+
+export async function departmentCeiling(tx: DbOrTx, departmentId: string): Promise<Quantities> {
+  const rows = await tx
+    .select({ resource: departmentCeilings.resource, amount: departmentCeilings.amount })
+    .from(departmentCeilings)
+    .where(eq(departmentCeilings.departmentId, departmentId));
+  return fromRows(rows);
+}
+
+export async function capacity(tx: DbOrTx): Promise<Quantities> {
+  const rows = await tx.select({ resource: clusterCapacity.resource, amount: clusterCapacity.amount }).from(clusterCapacity);
+  return fromRows(rows);
+}
+
+export async function liveSegments(tx: DbOrTx, systemIds: string[]) {
+  if (systemIds.length === 0) return [];
+  return tx
+    .select({ id: networkSegments.id, systemId: networkSegments.systemId, zone: networkSegments.zone, cidr: networkSegments.cidr, requestId: networkSegments.requestId })
+    .from(networkSegments)
+    .where(and(inArray(networkSegments.systemId, systemIds), isNull(networkSegments.releasedAt)));
+}
+
+export type { Resource };

@@ -1,0 +1,57 @@
+/** zod schemas shared by the server's procedures and the UI's forms. */
+import { z } from "zod";
+import { RESOURCES, REQUEST_STATES, ROLES, ZONES } from "../db/schema/enums.js";
+
+export const id = z.uuid({ message: "must be a valid id" });
+export const level = z.number().int().min(1, "protection level is 1–4").max(4, "protection level is 1–4");
+export const zone = z.enum(ZONES);
+export const role = z.enum(ROLES);
+export const requestState = z.enum(REQUEST_STATES);
+export const resource = z.enum(RESOURCES);
+
+const amount = (max: number) => z.number().int("must be a whole number").min(0, "must not be negative").max(max, `must be at most ${max}`);
+
+/** Target amounts per resource for a system (segments are counted from the segment asked for). */
+export const requestedResources = z
+  .object({
+    vcpu: amount(4096),
+    memory_gib: amount(65536),
+    storage_standard_gib: amount(1_048_576),
+    storage_ssd_gib: amount(1_048_576),
+    storage_encrypted_gib: amount(1_048_576),
+    egress_mbps: amount(100_000),
+  })
+  .partial()
+  .strict();
+
+export const quantities = z.partialRecord(resource, z.number().int().min(0).max(10_000_000));
+
+const hostname = z
+  .string()
+  .trim()
+  .min(1)
+  .max(253)
+  .regex(/^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$|^(\d{1,3}\.){3}\d{1,3}(\/\d{1,2})?$/i, "must be a host name or an IPv4 address/CIDR");
+
+export const egressDestination = z.object({ host: hostname, port: z.number().int().min(1).max(65535) });
+
+export const systemInput = z.object({
+  name: z.string().trim().min(2, "at least 2 characters").max(100),
+  purpose: z.string().trim().min(2, "describe what the system is for").max(2000),
+  level,
+  zone,
+});
+
+export const requestInput = z.object({
+  systemId: id,
+  kind: z.enum(["new", "change", "release"]),
+  resources: requestedResources.default({}),
+  segmentPrefix: z.number().int().min(24, "segments are /24 to /28").max(28, "segments are /24 to /28").nullable().default(null),
+  egress: z.array(egressDestination).max(50).default([]),
+  expiresAt: z.coerce.date().nullable().default(null),
+  justification: z.string().trim().min(4, "explain why the resources are needed").max(4000),
+  submit: z.boolean().default(false),
+});
+
+export const password = z.string().min(12, "at least 12 characters").max(256);
+export const username = z.string().trim().min(3).max(64).regex(/^[a-z0-9._-]+$/, "lower-case letters, digits, . _ -");
