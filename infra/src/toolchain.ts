@@ -1,0 +1,52 @@
+// Paths of the Go-built toolchain binaries (see infra/toolchain/). The cache location
+// and its hash come from infra/toolchain/manifest.mjs, the same code that
+// infra/toolchain/ensure.mjs builds with.
+
+import { existsSync } from "node:fs";
+import { delimiter, join } from "node:path";
+import { BINARIES, VERSIONS, toolchainBinDir, toolchainDir } from "../toolchain/manifest.mjs";
+
+export type ToolName =
+  | "etcd"
+  | "kube-apiserver"
+  | "kube-controller-manager"
+  | "pulumi"
+  | "pulumi-resource-kubernetes"
+  | "helm";
+
+export { VERSIONS as toolchainVersions };
+
+/** Directory of this toolchain build, e.g. ~/.cache/zhengyun/toolchain/<hash>. */
+export const toolchainHome: string = toolchainDir();
+
+/** Directory holding the binaries; prepend it to PATH. */
+export const binDir: string = toolchainBinDir();
+
+/** Absolute path of one binary. */
+export function toolPath(name: ToolName): string {
+  return join(binDir, name);
+}
+
+export const binaries: Readonly<Record<ToolName, string>> = Object.freeze(
+  Object.fromEntries(BINARIES.map((name) => [name, join(binDir, name)])) as Record<ToolName, string>,
+);
+
+/** Names of binaries not built yet. */
+export function missingTools(): ToolName[] {
+  return (BINARIES as readonly ToolName[]).filter((name) => !existsSync(toolPath(name)));
+}
+
+/** Throws with the command to run if any binary is missing. */
+export function assertToolchain(): void {
+  const missing = missingTools();
+  if (missing.length > 0) {
+    throw new Error(
+      `toolchain binaries missing in ${binDir}: ${missing.join(", ")}; build them with \`node infra/toolchain/ensure.mjs\``,
+    );
+  }
+}
+
+/** PATH with the toolchain bin directory first. */
+export function pathWithToolchain(path: string | undefined = process.env.PATH): string {
+  return path ? `${binDir}${delimiter}${path}` : binDir;
+}
