@@ -49,6 +49,10 @@ export function shortfalls(limit: Quantities, held: Quantities, growth: Quantiti
 
 export function fromRows(rows: { resource: Resource; amount: number }[]): Quantities {
   const out: Quantities = {};
-  for (const row of rows) out[row.resource] = (out[row.resource] ?? 0) + Number(row.amount);
+  for (const row of rows) {
+    const sum = (out[row.resource] ?? 0) + Number(row.amount);
+    if (sum === 0) delete out[row.resource];
+    else out[row.resource] = sum;
+  }
   return out;
 }

@@ -38,7 +38,7 @@ const t = initTRPC
       const cause = error.cause;
       const zodIssues = cause instanceof ZodError ? cause.issues.map((i) => ({ field: i.path.join("."), message: i.message })) : undefined;
       const appCode: AppErrorCode | undefined = cause instanceof AppError ? cause.code : zodIssues ? "INVALID_INPUT" : undefined;
-      const message = zodIssues ? zodIssues.map((i) => `${i.field || "input"}: ${i.message}`).join("; ") : shape.message;
+      const message = cause instanceof ZodError ? describeZodError(cause) : shape.message;
       return {
         ...shape,
         message,
@@ -50,12 +50,20 @@ const t = initTRPC
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
-/** Turns AppErrors from services into tRPC errors, using the one mapping table. */
+/** "field: message; …" for a zod error, so bad input reads plainly wherever it surfaces. */
+export function describeZodError(error: ZodError): string {
+  return error.issues.map((i) => `${i.path.join(".") || "input"}: ${i.message}`).join("; ");
+}
+
+/** Turns AppErrors from services (and zod input errors) into tRPC errors, using the one mapping table. */
 const mapErrors = t.middleware(async ({ next }) => {
   const result = await next();
   if (!result.ok && result.error.cause instanceof AppError) {
     const cause = result.error.cause;
     throw new TRPCError({ code: TRPC_CODE[cause.code], message: cause.message, cause });
+  }
+  if (!result.ok && result.error.cause instanceof ZodError) {
+    throw new TRPCError({ code: "BAD_REQUEST", message: describeZodError(result.error.cause), cause: result.error.cause });
   }
   return result;
 });

@@ -269,6 +269,7 @@ CREATE INDEX "requests_department_state" ON "resource_requests" USING btree ("de
 CREATE INDEX "requests_state" ON "resource_requests" USING btree ("state");--> statement-breakpoint
 CREATE INDEX "requests_system" ON "resource_requests" USING btree ("system_id");--> statement-breakpoint
 CREATE INDEX "requests_requester" ON "resource_requests" USING btree ("requester_id");--> statement-breakpoint
+CREATE UNIQUE INDEX "requests_one_in_flight_per_system" ON "resource_requests" USING btree ("system_id") WHERE "resource_requests"."state" in ('draft', 'submitted', 'dept_approved', 'ops_approved', 'security_approved', 'provisioning');--> statement-breakpoint
 CREATE INDEX "allocations_department" ON "allocations" USING btree ("department_id");--> statement-breakpoint
 CREATE INDEX "segments_system" ON "network_segments" USING btree ("system_id");--> statement-breakpoint
 CREATE INDEX "system_events_system" ON "system_events" USING btree ("system_id","id");--> statement-breakpoint

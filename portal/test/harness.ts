@@ -1,0 +1,102 @@
+/** Real-database fixtures for portal tests: each test creates its own rows. */
+import { randomUUID } from "node:crypto";
+import { afterAll } from "vitest";
+import { type Database, openDatabase } from "../src/db/client.js";
+import type { Role, Zone } from "../src/db/schema/enums.js";
+import { RESOURCES } from "../src/db/schema/enums.js";
+import { departmentCeilings, departments, roleAssignments, users } from "../src/db/schema/index.js";
+import type { Quantities } from "../src/domain/quantities.js";
+import { DEFAULT_AUTH_POLICY } from "../src/auth/policy.js";
+import { createCallerFactory, type CookieJar, type RequestContext } from "../src/server/trpc.js";
+import { appRouter } from "../src/server/router.js";
+import type { Actor } from "../src/services/context.js";
+
+let shared: Database | undefined;
+
+/** One pool per test file, closed after the file. */
+export async function testDatabase(): Promise<Database> {
+  if (!shared) {
+    const url = process.env.DATABASE_URL;
+    if (!url) throw new Error("DATABASE_URL is not set");
+    shared = await openDatabase({ url, poolSize: 30 });
+    afterAll(async () => {
+      await shared?.close();
+      shared = undefined;
+    });
+  }
+  return shared;
+}
+
+export function memoryCookies(): CookieJar & { values: Map<string, string> } {
+  const values = new Map<string, string>();
+  return { values, get: (n) => values.get(n), set: (n, v) => void values.set(n, v), clear: (n) => void values.delete(n) };
+}
+
+const createCaller = createCallerFactory(appRouter);
+
+/** A tRPC caller acting as `actor` (or anonymous), exactly as a request through the server would. */
+export function callerFor(db: Database, actor: Actor | null) {
+  const ctx: RequestContext = { db: db.db, actor, correlationId: randomUUID(), policy: DEFAULT_AUTH_POLICY, cookies: memoryCookies(), now: () => new Date() };
+  return createCaller(ctx);
+}
+
+export const unique = (prefix: string) => `${prefix}${randomUUID().replace(/-/g, "").slice(0, 10)}`;
+
+export async function makeDepartment(db: Database, ceiling: Quantities = { vcpu: 1000, memory_gib: 4000, storage_standard_gib: 100000, storage_ssd_gib: 100000, storage_encrypted_gib: 100000, segments: 100, egress_mbps: 10000 }) {
+  const code = unique("t");
+  const [dept] = await db.db.insert(departments).values({ code, name: `测试单位 ${code}`, nameEn: `Test unit ${code}` }).returning({ id: departments.id });
+  await db.db.insert(departmentCeilings).values(RESOURCES.map((resource) => ({ departmentId: dept!.id, resource, amount: ceiling[resource] ?? 0 })));
+  return { id: dept!.id, code };
+}
+
+export async function makeUser(db: Database, departmentId: string, roles: Role[], passwordHash: string | null = null): Promise<Actor> {
+  const username = unique("u");
+  const [user] = await db.db.insert(users).values({ username, displayName: username, departmentId, passwordHash }).returning({ id: users.id });
+  if (roles.length) await db.db.insert(roleAssignments).values(roles.map((role) => ({ userId: user!.id, role })));
+  return { id: user!.id, username, displayName: username, departmentId, roles };
+}
+
+/** A department with one person per role, and a system registered by its applicant. */
+export async function makeOrg(db: Database, opts: { level?: number; zone?: Zone; ceiling?: Quantities } = {}) {
+  const dept = await makeDepartment(db, opts.ceiling);
+  const people = {
+    applicant: await makeUser(db, dept.id, ["applicant"]),
+    deptAdmin: await makeUser(db, dept.id, ["dept_admin"]),
+    ops: await makeUser(db, dept.id, ["ops"]),
+    ops2: await makeUser(db, dept.id, ["ops"]),
+    security: await makeUser(db, dept.id, ["security"]),
+    auditor: await makeUser(db, dept.id, ["auditor"]),
+    sysadmin: await makeUser(db, dept.id, ["sysadmin"]),
+  };
+  const as = (who: keyof typeof people) => callerFor(db, people[who]);
+  const newSystem = async (level = opts.level ?? 2, zone: Zone = opts.zone ?? "external") =>
+    as("applicant").systems.register({ name: unique("系统"), purpose: "测试用信息系统", level, zone });
+  return { dept, people, as, newSystem };
+}
+
+export type Org = Awaited<ReturnType<typeof makeOrg>>;
+
+/** Files a new request for a fresh system and takes it to `until` through the real workflow. */
+export async function requestIn(
+  org: Org,
+  until: "draft" | "submitted" | "dept_approved" | "ops_approved" | "provisioning",
+  opts: { level?: number; vcpu?: number; segmentPrefix?: number | null; zone?: Zone } = {},
+) {
+  const level = opts.level ?? (until === "ops_approved" ? 3 : 2);
+  const system = await org.newSystem(level, opts.zone);
+  const req = await org.as("applicant").requests.create({
+    systemId: system.id,
+    kind: "new",
+    resources: { vcpu: opts.vcpu ?? 2, memory_gib: 4, ...(level >= 3 ? { storage_encrypted_gib: 10 } : { storage_standard_gib: 10 }) },
+    segmentPrefix: opts.segmentPrefix === undefined ? null : opts.segmentPrefix,
+    justification: "测试所需资源",
+    submit: until !== "draft",
+  });
+  if (until === "draft" || until === "submitted") return { system, request: req };
+  await org.as("deptAdmin").requests.approve({ id: req.id });
+  if (until === "dept_approved") return { system, request: req };
+  await org.as("ops").requests.approve({ id: req.id });
+  if (until === "ops_approved") return { system, request: req };
+  if (level >= 3) await org.as("security").requests.approve({ id: req.id });
+  return { system, request: req };
+}
