@@ -24,7 +24,10 @@ export const requestedResources = z
   .partial()
   .strict();
 
-export const quantities = z.partialRecord(resource, z.number().int().min(0).max(10_000_000));
+/** Amounts per resource as reported (outputs). */
+export const quantities = z.partialRecord(resource, z.number());
+/** Amounts per resource as set by ops (ceilings, capacity). */
+export const quantityLimits = z.partialRecord(resource, z.number().int("must be a whole number").min(0, "must not be negative").max(1_000_000_000));
 
 const hostname = z
   .string()

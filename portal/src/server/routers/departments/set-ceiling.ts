@@ -1,9 +1,9 @@
 import { z } from "zod";
-import { id, quantities } from "../../../shared/schemas.js";
+import { id, quantities, quantityLimits } from "../../../shared/schemas.js";
 import { setCeiling as setCeilingService } from "../../../services/departments-service.js";
 import { rolesProcedure } from "../../trpc.js";
 
 export const setCeiling = rolesProcedure("ops")
-  .input(z.object({ id, ceiling: quantities }))
+  .input(z.object({ id, ceiling: quantityLimits }))
   .output(z.object({ departmentId: id, ceiling: quantities }))
   .mutation(({ ctx, input }) => setCeilingService(ctx.service, input.id, input.ceiling));

@@ -1,8 +1,8 @@
-import { quantities } from "../../../shared/schemas.js";
+import { quantities, quantityLimits } from "../../../shared/schemas.js";
 import { setCapacity as setCapacityService } from "../../../services/departments-service.js";
 import { rolesProcedure } from "../../trpc.js";
 
 export const setCapacity = rolesProcedure("ops")
-  .input(quantities)
+  .input(quantityLimits)
   .output(quantities)
   .mutation(({ ctx, input }) => setCapacityService(ctx.service, input));

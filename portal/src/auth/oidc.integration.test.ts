@@ -1,0 +1,133 @@
+import { randomBytes } from "node:crypto";
+import { type IncomingMessage, type ServerResponse, createServer } from "node:http";
+import { and, asc, eq, inArray } from "drizzle-orm";
+import type { FastifyInstance } from "fastify";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { makeDepartment, makeUser, testDatabase, unique } from "../../test/harness.js";
+import { Browser } from "../../test/auth/browser.js";
+import { type IdentityProvider, closeServer, listen, startIdentityProvider } from "../../test/auth/identity-provider.js";
+import type { Database } from "../db/client.js";
+import { auditLog, sessions, users } from "../db/schema/index.js";
+import { buildApp } from "../server/app.js";
+import { OidcLogin } from "./oidc.js";
+import { SESSION_COOKIE } from "./policy.js";
+import { tokenHash } from "./sessions.js";
+
+let db: Database;
+let idp: IdentityProvider;
+let app: FastifyInstance;
+let portal: string;
+let redirectUri: string;
+const portalServer = createServer((req, res) => portalHandler(req, res));
+let portalHandler: (req: IncomingMessage, res: ServerResponse) => void = (_req, res) => res.writeHead(503).end();
+
+beforeAll(async () => {
+  db = await testDatabase();
+  // The provider must know the portal's redirect URI and the portal must discover the provider,
+  // so the portal's port is taken first and handed to the app once it is built.
+  const port = await listen(portalServer);
+  portal = `http://127.0.0.1:${port}`;
+  redirectUri = `${portal}/auth/oidc/callback`;
+  idp = await startIdentityProvider({ redirectUri });
+  const oidc = await OidcLogin.discover({ issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret, redirectUri, allowInsecure: true });
+  app = await buildApp({ db: db.db, logger: false, cookieSecret: randomBytes(32).toString("hex"), oidc });
+  await app.ready();
+  portalHandler = (req, res) => app.routing(req, res);
+});
+
+afterAll(async () => {
+  await closeServer(portalServer);
+  await app?.close();
+  await idp?.close();
+});
+
+/** An account at the provider whose next login is `preferredUsername`. */
+function identity(preferredUsername: string) {
+  const sub = unique("sub-");
+  idp.accounts.set(sub, { preferred_username: preferredUsername, name: `SSO ${preferredUsername}` });
+  idp.nextLogin = sub;
+  return sub;
+}
+
+const atPortal = (path: string) => (next: URL) => next.origin === portal && next.pathname === path;
+
+/** Walks from the portal's SSO entry through the provider until the provider sends the browser back. */
+async function toCallback(browser: Browser) {
+  const walk = await browser.follow(`${portal}/auth/oidc/login`, atPortal("/auth/oidc/callback"));
+  expect(walk.stoppedAt, "the provider redirects back to the portal's callback").toBeDefined();
+  return walk.stoppedAt as URL;
+}
+
+async function me(browser: Browser) {
+  const res = await browser.request(`${portal}/trpc/auth.me`);
+  return { status: res.status, body: (await res.json()) as { result?: { data: { id: string; username: string } }; error?: { data: { code: string } } } };
+}
+
+async function auditFor(userId: string, actions: string[]) {
+  return db.db
+    .select({ action: auditLog.action, actorId: auditLog.actorId, after: auditLog.after })
+    .from(auditLog)
+    .where(and(eq(auditLog.targetType, "user"), eq(auditLog.targetId, userId), inArray(auditLog.action, actions)))
+    .orderBy(asc(auditLog.seq));
+}
+
+describe("SSO login through a real OpenID Provider", () => {
+  it("links the provisioned account on first login, signs it in, and reuses the link afterwards", async () => {
+    const dept = await makeDepartment(db);
+    const user = await makeUser(db, dept.id, ["applicant"]);
+    const sub = identity(user.username);
+    const browser = new Browser();
+
+    // The portal sends the browser to the provider with a signed, lax, short-lived state cookie.
+    const start = await browser.request(`${portal}/auth/oidc/login`);
+    expect(start.status).toBe(302);
+    const authorize = new URL(start.headers.get("location") ?? "");
+    expect(authorize.origin).toBe(idp.issuer);
+    expect(authorize.searchParams.get("redirect_uri")).toBe(redirectUri);
+    expect(authorize.searchParams.get("code_challenge_method")).toBe("S256");
+    expect(authorize.searchParams.get("scope")).toBe("openid profile");
+    const pending = browser.cookie(portal, "zy_oidc");
+    expect(pending?.attributes.get("httponly")).toBe(true);
+    expect(String(pending?.attributes.get("samesite")).toLowerCase()).toBe("lax");
+    expect(decodeURIComponent(pending?.value ?? "")).toContain(authorize.searchParams.get("state"));
+
+    // Provider: login and consent prompts, answered by the test's interaction endpoint.
+    const walk = await browser.follow(authorize, atPortal("/auth/oidc/callback"));
+    expect(idp.prompts.slice(-2)).toEqual(["login", "consent"]);
+    const callback = walk.stoppedAt as URL;
+    expect(callback.searchParams.get("state")).toBe(authorize.searchParams.get("state"));
+    expect(callback.searchParams.get("code")).toBeTruthy();
+
+    // Portal: exchanges the code, sets the session cookie and sends the browser home.
+    const done = await browser.request(callback);
+    expect(done.status).toBe(302);
+    expect(done.headers.get("location")).toBe("/");
+    const session = browser.cookie(portal, SESSION_COOKIE);
+    expect(session).toBeDefined();
+    expect(session?.attributes.get("httponly")).toBe(true);
+    expect(String(session?.attributes.get("samesite")).toLowerCase()).toBe("strict");
+    expect(session?.path).toBe("/");
+    expect(browser.cookie(portal, "zy_oidc"), "the one-time state cookie is cleared").toBeUndefined();
+
+    const [stored] = await db.db.select({ userId: sessions.userId }).from(sessions).where(eq(sessions.tokenHash, tokenHash(session?.value ?? "")));
+    expect(stored?.userId).toBe(user.id);
+    const signedIn = await me(browser);
+    expect(signedIn.status).toBe(200);
+    expect(signedIn.body.result?.data).toMatchObject({ id: user.id, username: user.username, roles: ["applicant"] });
+
+    const [linked] = await db.db.select({ issuer: users.oidcIssuer, subject: users.oidcSubject }).from(users).where(eq(users.id, user.id));
+    expect(linked).toEqual({ issuer: idp.issuer, subject: sub });
+    expect(await auditFor(user.id, ["auth.sso_linked", "auth.login"])).toEqual([
+      { action: "auth.sso_linked", actorId: user.id, after: { issuer: idp.issuer, subject: sub } },
+      { action: "auth.login", actorId: user.id, after: { method: "oidc", issuer: idp.issuer } },
+    ]);
+
+    // A second login (another browser, so the provider asks again) finds the account by the link.
+    const second = new Browser();
+    idp.nextLogin = sub;
+    const back = await browser.follow(await toCallback(second));
+    expect(back.hops).toHaveLength(0);
+    const res = await second.request(await toCallback(second).catch(() => callback));
+    void res;
+  });
+});
