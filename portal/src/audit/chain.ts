@@ -31,8 +31,21 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
-export function entryHash(prevHash: string, fields: AuditFields): string {
-  const body = canonicalJson({ ...fields, at: fields.at.toISOString() });
+export function entryHash(prevHash: string, f: AuditFields): string {
+  // Only the audited fields, by name: rows read back carry more columns (prevHash, hash).
+  const body = canonicalJson({
+    seq: f.seq,
+    at: f.at.toISOString(),
+    actorId: f.actorId,
+    actorName: f.actorName,
+    actorRole: f.actorRole,
+    action: f.action,
+    targetType: f.targetType,
+    targetId: f.targetId,
+    before: f.before,
+    after: f.after,
+    correlationId: f.correlationId,
+  });
   return createHash("sha256").update(prevHash).update("\n").update(body).digest("hex");
 }
 

@@ -125,9 +125,79 @@ describe("SSO login through a real OpenID Provider", () => {
     // A second login (another browser, so the provider asks again) finds the account by the link.
     const second = new Browser();
     idp.nextLogin = sub;
-    const back = await browser.follow(await toCallback(second));
-    expect(back.hops).toHaveLength(0);
-    const res = await second.request(await toCallback(second).catch(() => callback));
-    void res;
+    const again = await second.request(await toCallback(second));
+    expect(again.headers.get("location")).toBe("/");
+    expect(second.cookie(portal, SESSION_COOKIE)?.value).not.toBe(session?.value);
+    expect((await me(second)).body.result?.data.id).toBe(user.id);
+    expect((await auditFor(user.id, ["auth.sso_linked", "auth.login"])).map((e) => e.action)).toEqual(["auth.sso_linked", "auth.login", "auth.login"]);
+  });
+
+  it("refuses an identity with no provisioned account, and does not link a disabled one", async () => {
+    const nobody = identity(unique("nobody"));
+    const browser = new Browser();
+    const refused = await browser.request(await toCallback(browser));
+    expect(refused.status).toBe(302);
+    expect(refused.headers.get("location")).toBe("/login?error=sso_no_account");
+    expect(browser.cookie(portal, SESSION_COOKIE)).toBeUndefined();
+    expect((await me(browser)).status).toBe(401);
+    expect(await db.db.select({ id: users.id }).from(users).where(eq(users.oidcSubject, nobody))).toEqual([]);
+
+    const dept = await makeDepartment(db);
+    const disabled = await makeUser(db, dept.id, ["applicant"]);
+    await db.db.update(users).set({ disabled: true }).where(eq(users.id, disabled.id));
+    identity(disabled.username);
+    const other = new Browser();
+    const refusedDisabled = await other.request(await toCallback(other));
+    expect(refusedDisabled.headers.get("location")).toBe("/login?error=sso_no_account");
+    expect(other.cookie(portal, SESSION_COOKIE)).toBeUndefined();
+    const [row] = await db.db.select({ subject: users.oidcSubject }).from(users).where(eq(users.id, disabled.id));
+    expect(row?.subject).toBeNull();
+    expect(await auditFor(disabled.id, ["auth.sso_linked", "auth.login"])).toEqual([]);
+  });
+
+  it("accepts a callback only with the signed state cookie of the same login, and only once", async () => {
+    const dept = await makeDepartment(db);
+    const user = await makeUser(db, dept.id, ["applicant"]);
+    identity(user.username);
+    const browser = new Browser();
+    const callback = await toCallback(browser);
+    const pending = browser.cookie(portal, "zy_oidc");
+    expect(pending).toBeDefined();
+    const original = pending?.value ?? "";
+    const withPending = async (value: string | undefined) => {
+      if (value !== undefined) browser.setCookie(portal, "zy_oidc", value);
+      const res = await browser.request(callback);
+      expect(browser.cookie(portal, SESSION_COOKIE)).toBeUndefined();
+      return res.headers.get("location");
+    };
+
+    // Same signature, different state: the signature no longer matches.
+    const state = callback.searchParams.get("state") ?? "";
+    const tampered = encodeURIComponent(decodeURIComponent(original).replace(state, `${state.slice(0, -2)}xx`));
+    expect(tampered).not.toBe(original);
+    expect(await withPending(tampered)).toBe("/login?error=sso_state");
+    // The refusal cleared the cookie; without it the callback is refused too.
+    expect(browser.cookie(portal, "zy_oidc")).toBeUndefined();
+    expect(await withPending(undefined)).toBe("/login?error=sso_state");
+
+    // A genuine cookie of another login (as when an attacker plants their callback URL): state mismatch.
+    await browser.request(`${portal}/auth/oidc/login`);
+    const another = browser.cookie(portal, "zy_oidc")?.value;
+    expect(another).toBeDefined();
+    expect(another).not.toBe(original);
+    expect(await withPending(undefined)).toBe("/login?error=sso_failed");
+
+    // The untouched code with its own cookie still works: the refusals above were about the state.
+    browser.setCookie(portal, "zy_oidc", original);
+    const ok = await browser.request(callback);
+    expect(ok.headers.get("location")).toBe("/");
+    expect((await me(browser)).body.result?.data.id).toBe(user.id);
+
+    // Replaying the same callback is refused: the provider redeems a code once.
+    const replay = new Browser();
+    replay.setCookie(portal, "zy_oidc", original);
+    expect((await replay.request(callback)).headers.get("location")).toBe("/login?error=sso_failed");
+    expect(replay.cookie(portal, SESSION_COOKIE)).toBeUndefined();
+    expect((await auditFor(user.id, ["auth.login"])).length).toBe(1);
   });
 });

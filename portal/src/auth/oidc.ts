@@ -60,7 +60,10 @@ export class OidcLogin {
     });
     const claims = tokens.claims();
     if (!claims) throw new AppError("UNAUTHENTICATED", "the identity provider returned no ID token");
-    return claims;
+    if (claims.preferred_username !== undefined) return claims;
+    // OIDC Core §5.4: with an access token issued, profile claims come from UserInfo, not the ID token.
+    const userinfo = await client.fetchUserInfo(this.config, tokens.access_token, claims.sub);
+    return { ...claims, preferred_username: userinfo.preferred_username };
   }
 }
 

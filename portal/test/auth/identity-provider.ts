@@ -67,6 +67,7 @@ export async function startIdentityProvider(opts: { redirectUri: string }): Prom
     cookies: { keys: [randomBytes(32).toString("base64url")] },
     claims: { openid: ["sub"], profile: ["preferred_username", "name"] },
     features: { devInteractions: { enabled: false } },
+    ttl: { Session: 3600, Grant: 3600, Interaction: 600, AuthorizationCode: 60, AccessToken: 600, IdToken: 600 },
     interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `/interaction/${interaction.uid}` },
     findAccount: (_ctx: unknown, sub: string) => {
       const account = idp.accounts.get(sub);

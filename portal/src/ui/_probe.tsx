@@ -1,0 +1,15 @@
+import zhCN from "antd/es/locale/zh_CN.js";
+import ReactEChartsCore from "echarts-for-react/esm/core.js";
+import * as echarts from "echarts/core";
+import dayjs from "dayjs";
+import i18n from "i18next";
+import { initReactI18next } from "react-i18next";
+import react from "@vitejs/plugin-react";
+import { Button } from "antd";
+import { BrowserRouter } from "react-router";
+import { createTRPCOptionsProxy } from "@trpc/tanstack-react-query";
+const a: string = zhCN.locale;
+const b = <ReactEChartsCore echarts={echarts} option={{}} />;
+const c: string = dayjs().format();
+void i18n.use(initReactI18next);
+void react; void Button; void BrowserRouter; void createTRPCOptionsProxy; void a; void b; void c;
