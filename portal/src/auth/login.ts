@@ -1,4 +1,4 @@
-import { eq, sql } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { users } from "../db/schema/index.js";
 import { appendAudit } from "../audit/append.js";
@@ -20,25 +20,26 @@ export async function loginWithPassword(db: Db, policy: AuthPolicy, input: { use
   const outcome = await db.transaction(async (tx): Promise<{ userId: string } | AppError> => {
     const record = (action: string, after: unknown) =>
       appendAudit(tx, { actorId: user?.id ?? null, actorName: input.username, actorRole: null, action, targetType: "user", targetId: user?.id ?? input.username, after, correlationId: meta.correlationId, at: now });
-    if (!user || user.disabled) {
+    // Decide on the row as it is now, under its lock: concurrent attempts queue here, so no more
+    // than maxFailedLogins guesses are judged before the lock holds.
+    const [current] = user
+      ? await tx.select({ disabled: users.disabled, failedLogins: users.failedLogins, lockedUntil: users.lockedUntil }).from(users).where(eq(users.id, user.id)).for("update")
+      : [];
+    if (!user || !current || current.disabled) {
       await record("auth.login_failed", { reason: user ? "disabled" : "unknown user" });
       return new AppError("UNAUTHENTICATED", BAD_CREDENTIALS);
     }
-    if (user.lockedUntil && user.lockedUntil > now) {
-      await record("auth.login_refused_locked", { lockedUntil: user.lockedUntil });
-      return new AppError("ACCOUNT_LOCKED", `账户已锁定 / account locked until ${user.lockedUntil.toISOString()}`, { lockedUntil: user.lockedUntil.toISOString() });
+    if (current.lockedUntil && current.lockedUntil > now) {
+      await record("auth.login_refused_locked", { lockedUntil: current.lockedUntil });
+      return new AppError("ACCOUNT_LOCKED", `账户已锁定 / account locked until ${current.lockedUntil.toISOString()}`, { lockedUntil: current.lockedUntil.toISOString() });
     }
     if (!ok) {
-      const [after] = await tx
-        .update(users)
-        .set({
-          failedLogins: sql`${users.failedLogins} + 1`,
-          lockedUntil: sql`case when ${users.failedLogins} + 1 >= ${policy.maxFailedLogins} then ${new Date(now.getTime() + policy.lockoutMs).toISOString()}::timestamptz else null end`,
-        })
-        .where(eq(users.id, user.id))
-        .returning({ failedLogins: users.failedLogins, lockedUntil: users.lockedUntil });
-      await record("auth.login_failed", { failedLogins: after?.failedLogins, lockedUntil: after?.lockedUntil });
-      if (after?.lockedUntil) return new AppError("ACCOUNT_LOCKED", `连续登录失败, 账户已锁定 / too many failures, account locked until ${after.lockedUntil.toISOString()}`);
+      // A lock that has passed starts the count afresh.
+      const failedLogins = (current.lockedUntil ? 0 : current.failedLogins) + 1;
+      const lockedUntil = failedLogins >= policy.maxFailedLogins ? new Date(now.getTime() + policy.lockoutMs) : null;
+      await tx.update(users).set({ failedLogins, lockedUntil }).where(eq(users.id, user.id));
+      await record("auth.login_failed", { failedLogins, lockedUntil });
+      if (lockedUntil) return new AppError("ACCOUNT_LOCKED", `连续登录失败, 账户已锁定 / too many failures, account locked until ${lockedUntil.toISOString()}`, { lockedUntil: lockedUntil.toISOString() });
       return new AppError("UNAUTHENTICATED", BAD_CREDENTIALS);
     }
     await tx.update(users).set({ failedLogins: 0, lockedUntil: null }).where(eq(users.id, user.id));
