@@ -39,6 +39,35 @@ export async function systemGrant(tx: DbOrTx, systemId: string): Promise<Quantit
   return fromRows(rows);
 }
 
+/**
+ * Ceiling and holdings of several departments in three grouped queries (for lists such as the ops
+ * queue, where one query per department would not scale).
+ */
+export async function departmentsHeadroom(tx: DbOrTx, departmentIds: string[]): Promise<Map<string, { ceiling: Quantities; held: Quantities }>> {
+  const out = new Map<string, { ceiling: Quantities; held: Quantities }>();
+  if (departmentIds.length === 0) return out;
+  for (const id of departmentIds) out.set(id, { ceiling: {}, held: {} });
+  const [ceilings, granted, reserved] = await Promise.all([
+    tx.select({ departmentId: departmentCeilings.departmentId, resource: departmentCeilings.resource, amount: departmentCeilings.amount }).from(departmentCeilings).where(inArray(departmentCeilings.departmentId, departmentIds)),
+    tx
+      .select({ departmentId: allocations.departmentId, resource: allocationItems.resource, amount: sql<number>`sum(${allocationItems.granted})::bigint`.mapWith(Number) })
+      .from(allocationItems)
+      .innerJoin(allocations, eq(allocations.systemId, allocationItems.systemId))
+      .where(inArray(allocations.departmentId, departmentIds))
+      .groupBy(allocations.departmentId, allocationItems.resource),
+    tx
+      .select({ departmentId: resourceRequests.departmentId, reserved: resourceRequests.reservedDelta })
+      .from(resourceRequests)
+      .where(and(eq(resourceRequests.state, "ops_approved"), inArray(resourceRequests.departmentId, departmentIds))),
+  ]);
+  for (const id of departmentIds) {
+    const entry = out.get(id)!;
+    entry.ceiling = fromRows(ceilings.filter((c) => c.departmentId === id));
+    entry.held = add(fromRows(granted.filter((g) => g.departmentId === id)), ...reserved.filter((r) => r.departmentId === id).map((r) => (r.reserved ?? {}) as Quantities));
+  }
+  return out;
+}
+
 /** Growth reserved by level 3+ requests that ops approved and the security officer has not yet decided. */
 async function reservedBy(tx: DbOrTx, departmentId: string | null): Promise<Quantities> {
   const rows = await tx

@@ -18,7 +18,7 @@ import { STAGE, type ApprovalStage } from "../../domain/workflow.js";
 import { notFound } from "../../errors/app-error.js";
 import type { ServiceContext } from "../context.js";
 import { actingAs, assertDepartment, departmentFilter } from "../scope.js";
-import { departmentCeiling, departmentHeld, systemGrant } from "./load.js";
+import { departmentsHeadroom, systemGrant } from "./load.js";
 
 const summaryColumns = {
   id: resourceRequests.id,
@@ -79,10 +79,7 @@ export async function approvalQueue(caller: ServiceContext, stage: ApprovalStage
   const items = ids.length
     ? await ctx.db.select({ requestId: requestItems.requestId, resource: requestItems.resource, amount: requestItems.amount }).from(requestItems).where(inArray(requestItems.requestId, ids))
     : [];
-  const headroom = new Map<string, { ceiling: Record<string, number>; held: Record<string, number> }>();
-  for (const deptId of new Set(rows.map((r) => r.departmentId))) {
-    headroom.set(deptId, { ceiling: await departmentCeiling(ctx.db, deptId), held: await departmentHeld(ctx.db, deptId) });
-  }
+  const headroom = await departmentsHeadroom(ctx.db, [...new Set(rows.map((r) => r.departmentId))]);
   return rows.map((r) => ({
     ...r,
     target: fromRows(items.filter((i) => i.requestId === r.id)),

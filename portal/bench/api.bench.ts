@@ -1,0 +1,160 @@
+/**
+ * API benchmark: a portal process on PostgreSQL with the 64-department / 534-system seed, loaded
+ * by autocannon from this process. Prints p50/p99 latency and requests/s per scenario, at a fixed
+ * 200 requests/s and flat out. Usage: npm run bench:api -w portal  (DATABASE_URL names the server;
+ * a database `zhengyun_bench` is created afresh there).
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { createServer } from "node:net";
+import autocannon from "autocannon";
+import { and, eq } from "drizzle-orm";
+import pg from "pg";
+import { migrateDatabase, openDatabase } from "../src/db/client.js";
+import { resourceRequests, users, roleAssignments } from "../src/db/schema/index.js";
+import { DEMO_PASSWORD } from "../src/db/seed/data.js";
+import { seed } from "../src/db/seed/seed.js";
+import { createRequest } from "../src/services/requests/drafts.js";
+import { approveRequest } from "../src/services/requests/approvals.js";
+import { registerSystem } from "../src/services/systems-service.js";
+import type { Actor, ServiceContext } from "../src/services/context.js";
+
+const serverUrl = process.env.DATABASE_URL ?? "postgres://zhengyun:zhengyun@127.0.0.1:5432/zhengyun";
+const benchUrl = (() => {
+  const u = new URL(serverUrl);
+  u.pathname = "/zhengyun_bench";
+  return u.toString();
+})();
+const DURATION = Number(process.env.BENCH_SECONDS ?? 15);
+const APPROVALS = Number(process.env.BENCH_APPROVALS ?? 600);
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function prepareDatabase() {
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query("drop database if exists zhengyun_bench with (force)");
+  await admin.query("create database zhengyun_bench");
+  await admin.end();
+  const database = await openDatabase({ url: benchUrl });
+  await migrateDatabase(database);
+  const t0 = Date.now();
+  await seed(database.db, "bench", (m) => console.log(`  seed: ${m}`));
+  console.log(`  seeded in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  return database;
+}
+
+async function actor(db: Awaited<ReturnType<typeof openDatabase>>["db"], username: string): Promise<Actor> {
+  const [u] = await db.select().from(users).where(eq(users.username, username));
+  const roles = await db.select({ role: roleAssignments.role }).from(roleAssignments).where(eq(roleAssignments.userId, u!.id));
+  return { id: u!.id, username, displayName: u!.displayName, departmentId: u!.departmentId, roles: roles.map((r) => r.role) };
+}
+
+/** Requests waiting for ops, one per fresh system, spread over the departments. */
+async function pendingForOps(db: Awaited<ReturnType<typeof openDatabase>>["db"], n: number): Promise<string[]> {
+  const ids: string[] = [];
+  const codes = ["fgw", "sthjj", "sw", "gaj", "rsj", "wjw", "jyj", "zjj"];
+  for (let i = 0; i < n; i++) {
+    const code = codes[i % codes.length]!;
+    const ctx = (a: Actor, role: ServiceContext["role"]): ServiceContext => ({ db, actor: a, role, correlationId: randomUUID(), now: () => new Date() });
+    const applicant = await actor(db, `${code}.staff`);
+    const admin = await actor(db, `${code}.admin`);
+    const sys = await registerSystem(ctx(applicant, "applicant"), { name: `压测系统 ${i}`, purpose: "性能测试", level: 2, zone: "internal" });
+    const req = await createRequest(ctx(applicant, "applicant"), { systemId: sys.id, kind: "new", resources: { vcpu: 1, memory_gib: 1 }, segmentPrefix: null, egress: [], expiresAt: null, justification: "性能测试", submit: true });
+    await approveRequest(ctx(admin, "dept_admin"), req.id, null);
+    ids.push(req.id);
+  }
+  return ids;
+}
+
+async function startPortal(port: number): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ["--import", "tsx", "src/server/main.ts"], {
+    env: { ...process.env, DATABASE_URL: benchUrl, PORT: String(port), ZHENGYUN_SEED: "none", LOG_LEVEL: "warn" },
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  for (let i = 0; i < 100; i++) {
+    const ok = await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok).catch(() => false);
+    if (ok) return child;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  child.kill();
+  throw new Error("portal did not become ready");
+}
+
+async function login(base: string, username: string): Promise<string> {
+  const res = await fetch(`${base}/trpc/auth.login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username, password: DEMO_PASSWORD }) });
+  const cookie = res.headers.get("set-cookie");
+  if (!res.ok || !cookie) throw new Error(`login ${username} failed: ${res.status}`);
+  return cookie.split(";")[0]!;
+}
+
+interface Scenario {
+  name: string;
+  opts: autocannon.Options;
+}
+
+function report(name: string, mode: string, r: autocannon.Result) {
+  const errors = r.errors + r.non2xx;
+  console.log(
+    `${name.padEnd(26)} ${mode.padEnd(10)} p50 ${String(r.latency.p50).padStart(4)} ms   p99 ${String(r.latency.p99).padStart(4)} ms   ${r.requests.average.toFixed(0).padStart(5)} req/s   ${r.requests.total} requests${errors ? `   ${errors} errors/non-2xx` : ""}`,
+  );
+}
+
+const run = (opts: autocannon.Options) => autocannon(opts) as unknown as Promise<autocannon.Result>;
+
+async function main() {
+  console.log(`bench:api — preparing ${benchUrl}`);
+  const database = await prepareDatabase();
+  const approvals = await pendingForOps(database.db, APPROVALS);
+  const [someRequest] = await database.db
+    .select({ id: resourceRequests.id })
+    .from(resourceRequests)
+    .innerJoin(users, eq(users.id, resourceRequests.requesterId))
+    .where(and(eq(users.username, "fgw.staff"), eq(resourceRequests.state, "active")))
+    .limit(1);
+  const port = await freePort();
+  const portal = await startPortal(port);
+  const base = `http://127.0.0.1:${port}`;
+  try {
+    const applicant = await login(base, "fgw.staff");
+    const ops = await login(base, "ops1");
+    const enc = (v: unknown) => encodeURIComponent(JSON.stringify(v));
+    const reads: Scenario[] = [
+      { name: "list my requests", opts: { url: `${base}/trpc/requests.list?input=${enc({ mine: true, limit: 50 })}`, headers: { cookie: applicant } } },
+      { name: "get one request", opts: { url: `${base}/trpc/requests.get?input=${enc({ id: someRequest!.id })}`, headers: { cookie: applicant } } },
+      { name: "ops approval queue", opts: { url: `${base}/trpc/requests.queue?input=${enc({ stage: "ops" })}`, headers: { cookie: ops } } },
+    ];
+    console.log(`\nportal on PostgreSQL, ${DURATION} s per run, 10 connections`);
+    for (const s of reads) {
+      report(s.name, "200 rps", await run({ ...s.opts, connections: 10, duration: DURATION, overallRate: 200 }));
+      report(s.name, "max", await run({ ...s.opts, connections: 10, duration: DURATION }));
+    }
+    // Approvals: each request approved once, so the run is bounded by the prepared queue.
+    let next = 0;
+    const approve = (rate?: number, amount?: number) =>
+      run({
+        url: `${base}/trpc/requests.approve`,
+        method: "POST",
+        connections: 10,
+        amount: amount ?? approvals.length,
+        ...(rate ? { overallRate: rate } : {}),
+        headers: { cookie: ops, "content-type": "application/json" },
+        requests: [{ setupRequest: (req: autocannon.Request) => ({ ...req, body: JSON.stringify({ id: approvals[next++ % approvals.length] }) }) }],
+      });
+    const half = Math.floor(approvals.length / 2);
+    report("approve", "200 rps", await approve(200, half));
+    report("approve", "max", await approve(undefined, approvals.length - half));
+  } finally {
+    portal.kill("SIGTERM");
+    await database.close();
+  }
+}
+
+await main();
