@@ -98,7 +98,9 @@ describe("password login", () => {
     expect(wrong.error?.message).toMatch(/wrong username or password/);
 
     expect(await audit(ghostName)).toEqual([{ action: "auth.login_failed", actorId: null, actorName: ghostName, after: { reason: "unknown user" } }]);
-    expect(await audit(disabled.id)).toEqual([{ action: "auth.login_failed", actorId: disabled.id, actorName: disabled.username, after: { reason: "disabled" } }]);
+    expect(await audit(disabled.id)).toEqual([
+      { action: "auth.login_failed", actorId: disabled.id, actorName: disabled.username, after: { reason: "disabled" } },
+    ]);
     expect(await audit(user.id)).toMatchObject([{ action: "auth.login_failed", actorId: user.id, after: { failedLogins: 1, lockedUntil: null } }]);
   });
 
@@ -145,7 +147,8 @@ describe("password login", () => {
   it("starts counting afresh once a lock has passed", async () => {
     const user = await person();
     const t0 = Date.parse("2030-01-01T00:00:00Z");
-    const attempt = (password: string, at: number) => codeOf(loginWithPassword(db.db, policy, { username: user.username, password }, { correlationId: unique("c"), now: new Date(at) }));
+    const attempt = (password: string, at: number) =>
+      codeOf(loginWithPassword(db.db, policy, { username: user.username, password }, { correlationId: unique("c"), now: new Date(at) }));
     for (let i = 0; i < 4; i++) expect(await attempt("wrong", t0 + i)).toBe("UNAUTHENTICATED");
     expect(await attempt("wrong", t0 + 4)).toBe("ACCOUNT_LOCKED");
 

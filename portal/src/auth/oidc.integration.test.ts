@@ -1,11 +1,11 @@
 import { randomBytes } from "node:crypto";
-import { type IncomingMessage, type ServerResponse, createServer } from "node:http";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { and, asc, eq, inArray } from "drizzle-orm";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { makeDepartment, makeUser, testDatabase, unique } from "../../test/harness.js";
 import { Browser } from "../../test/auth/browser.js";
-import { type IdentityProvider, closeServer, listen, startIdentityProvider } from "../../test/auth/identity-provider.js";
+import { closeServer, type IdentityProvider, listen, startIdentityProvider } from "../../test/auth/identity-provider.js";
+import { makeDepartment, makeUser, testDatabase, unique } from "../../test/harness.js";
 import type { Database } from "../db/client.js";
 import { auditLog, sessions, users } from "../db/schema/index.js";
 import { buildApp } from "../server/app.js";
@@ -109,7 +109,10 @@ describe("SSO login through a real OpenID Provider", () => {
     expect(session?.path).toBe("/");
     expect(browser.cookie(portal, "zy_oidc"), "the one-time state cookie is cleared").toBeUndefined();
 
-    const [stored] = await db.db.select({ userId: sessions.userId }).from(sessions).where(eq(sessions.tokenHash, tokenHash(session?.value ?? "")));
+    const [stored] = await db.db
+      .select({ userId: sessions.userId })
+      .from(sessions)
+      .where(eq(sessions.tokenHash, tokenHash(session?.value ?? "")));
     expect(stored?.userId).toBe(user.id);
     const signedIn = await me(browser);
     expect(signedIn.status).toBe(200);

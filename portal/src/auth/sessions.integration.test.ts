@@ -49,7 +49,13 @@ async function me(token: string) {
   return { status: res.statusCode, id: body.result?.data.id, code: body.error?.data.code };
 }
 
-const sessionExists = async (token: string) => (await db.db.select({ userId: sessions.userId }).from(sessions).where(eq(sessions.tokenHash, tokenHash(token)))).length === 1;
+const sessionExists = async (token: string) =>
+  (
+    await db.db
+      .select({ userId: sessions.userId })
+      .from(sessions)
+      .where(eq(sessions.tokenHash, tokenHash(token)))
+  ).length === 1;
 
 describe("sessions", () => {
   it("ends a session left idle longer than the idle window, while activity keeps it alive", async () => {
@@ -61,7 +67,10 @@ describe("sessions", () => {
     expect((await at(policy.idleTimeoutMs - MINUTE))?.id).toBe(user.id);
     // Without that activity this would be past the idle window; with it, it is not.
     expect((await at(2 * policy.idleTimeoutMs - 2 * MINUTE))?.id).toBe(user.id);
-    const [row] = await db.db.select({ lastSeenAt: sessions.lastSeenAt }).from(sessions).where(eq(sessions.tokenHash, tokenHash(token)));
+    const [row] = await db.db
+      .select({ lastSeenAt: sessions.lastSeenAt })
+      .from(sessions)
+      .where(eq(sessions.tokenHash, tokenHash(token)));
     expect(row?.lastSeenAt.getTime()).toBe(t0 + 2 * policy.idleTimeoutMs - 2 * MINUTE);
 
     expect(await at(3 * policy.idleTimeoutMs - 2 * MINUTE)).toBeNull();
@@ -113,7 +122,10 @@ describe("sessions", () => {
     expect((await logout(token)).statusCode).toBe(401);
     expect(await me(otherDevice)).toMatchObject({ status: 200, id: user.id });
 
-    const entries = await db.db.select({ actorId: auditLog.actorId }).from(auditLog).where(and(eq(auditLog.action, "auth.logout"), eq(auditLog.targetId, user.id)));
+    const entries = await db.db
+      .select({ actorId: auditLog.actorId })
+      .from(auditLog)
+      .where(and(eq(auditLog.action, "auth.logout"), eq(auditLog.targetId, user.id)));
     expect(entries).toEqual([{ actorId: user.id }]);
   });
 

@@ -25,7 +25,13 @@ export function parseSetCookie(header: string): StoredCookie {
   const expiresAt = attributes.get("expires");
   const expires = typeof maxAge === "string" ? Date.now() + Number(maxAge) * 1000 : typeof expiresAt === "string" ? Date.parse(expiresAt) : undefined;
   const path = attributes.get("path");
-  return { name: pair.slice(0, eq).trim(), value: pair.slice(eq + 1).trim(), path: typeof path === "string" && path.startsWith("/") ? path : "", expires, attributes };
+  return {
+    name: pair.slice(0, eq).trim(),
+    value: pair.slice(eq + 1).trim(),
+    path: typeof path === "string" && path.startsWith("/") ? path : "",
+    expires,
+    attributes,
+  };
 }
 
 const pathMatches = (cookiePath: string, requestPath: string) =>
@@ -79,8 +85,8 @@ export class Browser {
   }
 
   private store(u: URL, c: StoredCookie): void {
-    let byHost = this.jar.get(u.hostname);
-    if (!byHost) this.jar.set(u.hostname, (byHost = new Map()));
+    const byHost = this.jar.get(u.hostname) ?? new Map<string, StoredCookie>();
+    this.jar.set(u.hostname, byHost);
     // RFC 6265 §5.1.4: without a Path attribute the cookie belongs to the request's directory.
     if (!c.path) c.path = u.pathname.lastIndexOf("/") > 0 ? u.pathname.slice(0, u.pathname.lastIndexOf("/")) : "/";
     const key = `${c.name};${c.path}`;

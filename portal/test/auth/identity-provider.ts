@@ -4,7 +4,7 @@
  * `nextLogin`, the consent prompt grants what the client asked for.
  */
 import { generateKeyPairSync, randomBytes } from "node:crypto";
-import { type IncomingMessage, type Server, type ServerResponse, createServer } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import Provider from "oidc-provider";
 
