@@ -52,7 +52,10 @@ export class OidcLogin {
 
   /** Exchanges the code and returns the verified ID token claims. */
   async finish(callbackUrl: URL, pending: PendingLogin) {
-    const tokens = await client.authorizationCodeGrant(this.config, callbackUrl, {
+    // The code is bound to the registered redirect URI, which a proxy's Host rewrite must not change.
+    const registered = new URL(this.settings.redirectUri);
+    registered.search = callbackUrl.search;
+    const tokens = await client.authorizationCodeGrant(this.config, registered, {
       pkceCodeVerifier: pending.verifier,
       expectedState: pending.state,
       expectedNonce: pending.nonce,
