@@ -203,4 +203,21 @@ describe("SSO login through a real OpenID Provider", () => {
     expect(replay.cookie(portal, SESSION_COOKIE)).toBeUndefined();
     expect((await auditFor(user.id, ["auth.login"])).length).toBe(1);
   });
+
+  it("completes the callback behind a reverse proxy that rewrites the Host header", async () => {
+    const dept = await makeDepartment(db);
+    const user = await makeUser(db, dept.id, ["applicant"]);
+    identity(user.username);
+    const browser = new Browser();
+    const callback = await toCallback(browser);
+    // As nginx forwards by default (proxy_set_header Host $proxy_host, no X-Forwarded-Host).
+    const res = await app.inject({
+      method: "GET",
+      url: `${callback.pathname}${callback.search}`,
+      headers: { host: "portal-upstream:3000" },
+      cookies: { zy_oidc: decodeURIComponent(browser.cookie(portal, "zy_oidc")?.value ?? "") },
+    });
+    expect(res.headers.location).toBe("/");
+    expect(res.cookies.find((c) => c.name === SESSION_COOKIE)?.value).toBeTruthy();
+  });
 });
