@@ -4,3 +4,4 @@ export * from "./systems.js";
 export * from "./requests.js";
 export * from "./allocations.js";
 export * from "./audit.js";
+export * from "./reconcile.js";
