@@ -141,5 +141,9 @@ describe("sessions", () => {
     const again = await app.inject({ method: "POST", url: "/trpc/auth.login", payload: { username: user.username, password: PASSWORD } });
     expect(again.statusCode).toBe(401);
     expect(again.cookies.find((c) => c.name === SESSION_COOKIE)).toBeUndefined();
+
+    // Re-enabling the account does not bring the old session back.
+    await callerFor(db, admin).users.setStatus({ id: user.id, disabled: false });
+    expect(await resolveSession(db.db, token, policy)).toBeNull();
   });
 });

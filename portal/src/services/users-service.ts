@@ -1,6 +1,6 @@
 import { asc, eq, inArray } from "drizzle-orm";
 import type { Role } from "../db/schema/enums.js";
-import { departments, roleAssignments, users } from "../db/schema/index.js";
+import { departments, roleAssignments, sessions, users } from "../db/schema/index.js";
 import { AppError, notFound } from "../errors/app-error.js";
 import { hashPassword } from "../auth/passwords.js";
 import { audit } from "./audit-service.js";
@@ -64,6 +64,8 @@ export async function setUserStatus(ctx: ServiceContext, userId: string, input: 
       ...(input.unlock ? { lockedUntil: null, failedLogins: 0 } : {}),
     };
     await tx.update(users).set(patch).where(eq(users.id, userId));
+    // A disabled account loses its sessions for good: re-enabling it must not revive them.
+    if (input.disabled) await tx.delete(sessions).where(eq(sessions.userId, userId));
     await audit(tx, ctx, "user.set_status", { type: "user", id: userId }, { before, after: patch });
     return { userId, ...patch };
   });
