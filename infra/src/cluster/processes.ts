@@ -1,0 +1,142 @@
+// Child processes of the local control plane, each in its own process group so that
+// stopping one stops everything it started.
+//
+// A small reaper process holds a pipe from this process: when this process dies for
+// any reason (even SIGKILL), the pipe closes and the reaper kills the groups, so no
+// etcd or API server is left behind.
+
+import { type ChildProcess, spawn } from "node:child_process";
+import { closeSync, openSync } from "node:fs";
+
+export interface Managed {
+  name: string;
+  pid: number;
+  child: ChildProcess;
+  logFile: string;
+  /** Resolves with the exit code (or signal) once the process has exited. */
+  exited: Promise<number | NodeJS.Signals>;
+  exitedYet: () => boolean;
+}
+
+const REAPER_SOURCE = `
+const groups = new Set();
+let buf = "";
+const killAll = (sig) => { for (const g of groups) { try { process.kill(-g, sig); } catch {} } };
+process.on("SIGINT", () => {});
+process.on("SIGTERM", () => {});
+process.stdin.on("data", (d) => {
+  buf += d;
+  let i;
+  while ((i = buf.indexOf("\\n")) >= 0) {
+    const [op, id] = buf.slice(0, i).split(" ");
+    buf = buf.slice(i + 1);
+    if (op === "add") groups.add(Number(id)); else if (op === "del") groups.delete(Number(id));
+  }
+});
+process.stdin.on("close", () => {
+  if (groups.size === 0) process.exit(0);
+  killAll("SIGTERM");
+  setTimeout(() => { killAll("SIGKILL"); process.exit(0); }, 5000);
+});
+process.stdin.resume();
+`;
+
+/** Kills registered process groups if this process goes away without stopping them. */
+export class Reaper {
+  private readonly child: ChildProcess;
+
+  constructor() {
+    this.child = spawn(process.execPath, ["-e", REAPER_SOURCE], {
+      detached: true,
+      stdio: ["pipe", "ignore", "ignore"],
+    });
+    this.child.unref();
+    // Neither the reaper nor its pipe may keep this process alive.
+    (this.child.stdin as unknown as { unref?: () => void }).unref?.();
+    this.child.stdin?.on("error", () => {});
+  }
+
+  add(pgid: number): void {
+    this.child.stdin?.write(`add ${pgid}\n`);
+  }
+
+  remove(pgid: number): void {
+    this.child.stdin?.write(`del ${pgid}\n`);
+  }
+
+  /** Ends the reaper; call after every registered group has been stopped. */
+  close(): void {
+    this.child.stdin?.end();
+  }
+}
+
+/** Starts a command as the leader of a new process group, output appended to logFile. */
+export function startProcess(name: string, command: string, args: string[], logFile: string, env?: NodeJS.ProcessEnv): Managed {
+  const fd = openSync(logFile, "a");
+  let child: ChildProcess;
+  try {
+    child = spawn(command, args, {
+      detached: true,
+      stdio: ["ignore", fd, fd],
+      env: env ?? process.env,
+    });
+  } finally {
+    closeSync(fd);
+  }
+  let done = false;
+  const exited = new Promise<number | NodeJS.Signals>((resolve) => {
+    child.once("exit", (code, signal) => {
+      done = true;
+      resolve(signal ?? code ?? 0);
+    });
+    child.once("error", () => {
+      done = true;
+      resolve(127);
+    });
+  });
+  child.unref();
+  if (child.pid === undefined) {
+    throw new Error(`could not start ${name} (${command}); see ${logFile}`);
+  }
+  return { name, pid: child.pid, child, logFile, exited, exitedYet: () => done };
+}
+
+export function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+function signalGroup(pgid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pgid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Stops a process group: SIGTERM, then SIGKILL after `graceMs`, and waits until no
+ * process of the group is left.
+ */
+export async function stopGroup(pgid: number, graceMs = 10_000): Promise<void> {
+  if (!groupAlive(pgid)) return;
+  signalGroup(pgid, "SIGTERM");
+  const deadline = Date.now() + graceMs;
+  while (groupAlive(pgid) && Date.now() < deadline) await sleep(50);
+  if (groupAlive(pgid)) {
+    signalGroup(pgid, "SIGKILL");
+    const hard = Date.now() + 5_000;
+    while (groupAlive(pgid) && Date.now() < hard) await sleep(50);
+  }
+}
+
+/** Synchronous best-effort kill, for process 'exit' handlers. */
+export function killGroupNow(pgid: number): void {
+  signalGroup(pgid, "SIGKILL");
+}
