@@ -1,0 +1,116 @@
+import { describe, expect, it } from "vitest";
+import { compileBaseline } from "../compile/baseline.js";
+import { compileTenant } from "../compile/tenant.js";
+import type { KubeObject } from "../model/k8s.js";
+import type { TenantInput } from "../model/tenant.js";
+import { escapeHtml, renderEvidenceHtml } from "./html.js";
+import { evidenceJson, evidenceObjects, evidenceReport } from "./report.js";
+
+const now = new Date("2025-06-01T08:00:00Z");
+const system: TenantInput = {
+  system: "tax-portal",
+  department: "tax",
+  level: 3,
+  zone: "external",
+  quota: { cpu: "8", memory: "16Gi", storage: { encrypted: "100Gi" } },
+  now,
+  exemptions: [{ control: "digest-pinning", expiresAt: new Date(now.getTime() + 86_400_000), grantedBy: "officer <li>", reason: "vendor image <b>" }],
+};
+
+/** What the API server hands back: the compiled objects plus server-set metadata. */
+function asLive(objects: readonly KubeObject[]): KubeObject[] {
+  return objects.map((o) => ({
+    ...structuredClone(o),
+    metadata: {
+      ...structuredClone(o.metadata),
+      uid: "u",
+      resourceVersion: "1",
+      labels: { ...o.metadata.labels, ...(o.kind === "Namespace" ? { "kubernetes.io/metadata.name": o.metadata.name } : {}) },
+    },
+    ...(o.kind === "ResourceQuota" ? { status: { hard: {}, used: {} } } : {}),
+  }));
+}
+
+const compiled = () => [...compileBaseline(), ...compileTenant(system).objects];
+
+describe("evidenceReport", () => {
+  it("lists each control of the level with its mechanism and objects, all present and unmodified", () => {
+    const report = evidenceReport(system, asLive(compiled()));
+    expect(report.controls.map((c) => c.id)).toEqual([
+      "psa",
+      "network-default-deny",
+      "zone-egress",
+      "no-nodeport-lb",
+      "registry-allowlist",
+      "digest-pinning",
+      "no-host-access",
+      "resource-limits",
+      "non-root-readonly",
+      "storage-class",
+      "dedicated-nodes",
+    ]);
+    expect(report.summary).toEqual({ total: 11, enforced: 10, exempted: 1, drifted: 0 });
+    expect(report.namespace.status).toBe("present");
+    for (const c of report.controls) {
+      expect(c.objects.length, c.id).toBeGreaterThan(0);
+      for (const o of c.objects) expect(o.status, `${c.id} ${o.kind}/${o.name}`).toBe("present");
+    }
+    const registry = report.controls.find((c) => c.id === "registry-allowlist");
+    expect(registry?.objects.map((o) => `${o.kind}/${o.name}`)).toEqual([
+      "ConfigMap/zhengyun-registry-allowlist-l3",
+      "ValidatingAdmissionPolicy/zhengyun-registry-allowlist",
+      "ValidatingAdmissionPolicyBinding/zhengyun-registry-allowlist-l3",
+    ]);
+    expect(report.controls.find((c) => c.id === "digest-pinning")?.exemption?.grantedBy).toBe("officer <li>");
+  });
+
+  it("reports a missing object and a modified one as drift", () => {
+    const live = asLive(compiled()).filter((o) => o.metadata.name !== "zhengyun-default-deny");
+    const binding = live.find((o) => o.metadata.name === "zhengyun-no-host-access-l3");
+    (binding?.spec as { validationActions: string[] }).validationActions = ["Audit"];
+    const report = evidenceReport(system, live);
+    const deny = report.controls.find((c) => c.id === "network-default-deny");
+    expect(deny?.status).toBe("drifted");
+    expect(deny?.objects.find((o) => o.name === "zhengyun-default-deny")?.status).toBe("missing");
+    const host = report.controls.find((c) => c.id === "no-host-access");
+    expect(host?.objects.find((o) => o.name === "zhengyun-no-host-access-l3")?.status).toBe("modified");
+    expect(report.summary.drifted).toBe(2);
+  });
+
+  it("sees a weakened Pod Security label as drift of the psa control", () => {
+    const live = asLive(compiled());
+    const ns = live.find((o) => o.kind === "Namespace" && o.metadata.name === "tax-portal");
+    if (ns?.metadata.labels) ns.metadata.labels["pod-security.kubernetes.io/enforce"] = "baseline";
+    const report = evidenceReport(system, live);
+    expect(report.controls.find((c) => c.id === "psa")?.status).toBe("drifted");
+    expect(report.namespace.status).toBe("modified");
+  });
+
+  it("leaves the unified egress out of the evidence of a system that may not use it", () => {
+    const internal = { ...system, zone: "internal" as const, exemptions: [] };
+    const live = asLive([...compileBaseline(), ...compileTenant(internal).objects]);
+    const zone = evidenceReport(internal, live).controls.find((c) => c.id === "zone-egress");
+    expect(zone?.objects.every((o) => o.namespace === "tax-portal")).toBe(true);
+  });
+
+  it("reads only the objects of the system's level", () => {
+    const refs = evidenceObjects(system).map((r) => r.name);
+    expect(refs).toContain("zhengyun-registry-allowlist-l3");
+    expect(refs).not.toContain("zhengyun-registry-allowlist-l2");
+  });
+
+  it("exports JSON and a printable bilingual page", () => {
+    const report = evidenceReport(system, asLive(compiled()));
+    expect(JSON.parse(evidenceJson(report)).system.system).toBe("tax-portal");
+    const html = renderEvidenceHtml(report);
+    expect(html.indexOf("等级保护合规证据报告")).toBeLessThan(html.indexOf("MLPS 2.0 compliance evidence report"));
+    expect(html).toContain("第三级");
+    expect(html).toContain("vendor image &lt;b&gt;");
+    expect(html).not.toContain("<b>");
+    expect(html).toContain("@media print");
+  });
+
+  it("escapes every HTML metacharacter", () => {
+    expect(escapeHtml(`<a href="x">'&'</a>`)).toBe("&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
+  });
+});

@@ -1,0 +1,51 @@
+/**
+ * @zhengyun/policies — the MLPS 2.0 (等级保护) control catalog and its
+ * compilation to Kubernetes admission objects.
+ *
+ * The controller calls:
+ *   compileBaseline()            cluster-wide policies, bindings, parameters (apply once per catalog version)
+ *   compileTenant(input)         one system's namespace and namespaced objects (apply per reconcile;
+ *                                reconcile again at `requeueAt`, when an exemption lapses)
+ *   evidenceReport(input, live)  compliance evidence, with `readLiveObjects(kubeconfig, input)` for `live`
+ */
+
+export { CATALOG, type CatalogEntry, CONTROLS, controlById } from "./catalog.js";
+export { compileBaseline } from "./compile/baseline.js";
+export { canonicalJson, contentHash, enforcingContent } from "./compile/hash.js";
+export { quotaName } from "./compile/quota.js";
+export { type CompiledTenant, compileTenant, EXEMPTIONS_ANNOTATION } from "./compile/tenant.js";
+export { bindingName, paramsName, policyName, refusalTag } from "./compile/vap.js";
+export { crossesBoundary } from "./controls/zone-egress/flows.js";
+export { escapeHtml, renderEvidenceHtml } from "./evidence/html.js";
+export { readLiveObjects } from "./evidence/read-live.js";
+export type { ControlEvidence, ControlStatus, EvidenceObject, EvidenceReport, ObjectStatus } from "./evidence/report.js";
+export { evidenceJson, evidenceObjects, evidenceReport } from "./evidence/report.js";
+export {
+  type Bilingual,
+  CONTROL_IDS,
+  type Control,
+  type ControlId,
+  FAMILIES,
+  type FamilyId,
+  isControlId,
+  MECHANISMS,
+  type Mechanism,
+} from "./model/control.js";
+export { PolicyInputError } from "./model/errors.js";
+export { activeExemptions, epochSeconds, nextExemptionExpiry } from "./model/exemption.js";
+export type { KubeObject, ObjectRef } from "./model/k8s.js";
+export * from "./model/labels.js";
+export { isLevel, LEVELS, type Level, ZONES, type Zone } from "./model/level.js";
+export {
+  type Exemption,
+  exemptionSchema,
+  type FlowGrant,
+  flowGrantSchema,
+  type ParsedTenantInput,
+  STORAGE_CLASSES,
+  type StorageClassName,
+  type TenantInput,
+  type TenantQuota,
+  tenantInputSchema,
+  tenantQuotaSchema,
+} from "./model/tenant.js";

@@ -1,0 +1,109 @@
+import { ApiException, KubeConfig, KubernetesObjectApi, PatchStrategy } from "@kubernetes/client-node";
+import type { KubeObject } from "../model/k8s.js";
+
+/**
+ * A generic object client that sends and returns objects as plain JSON. The
+ * stock client maps bodies through its generated model classes, which drop
+ * fields it does not know; policies must round-trip exactly.
+ */
+class RawObjectApi extends KubernetesObjectApi {
+  protected override async getSerializationType(): Promise<string> {
+    return "any";
+  }
+}
+
+export const FIELD_MANAGER = "zhengyun-policies";
+
+/** Load a kubeconfig: the given path, else $KUBECONFIG, else the default locations. */
+export function loadKubeConfig(path: string | undefined = process.env.KUBECONFIG): KubeConfig {
+  const kc = new KubeConfig();
+  if (path) kc.loadFromFile(path);
+  else kc.loadFromDefault();
+  return kc;
+}
+
+/** The message of an API error (a Status object's `message`), else the error's own text. */
+export function apiErrorMessage(error: unknown): string {
+  if (error instanceof ApiException) {
+    const body: unknown = error.body;
+    if (typeof body === "string") {
+      try {
+        const parsed = JSON.parse(body) as { message?: unknown };
+        if (typeof parsed.message === "string") return parsed.message;
+      } catch {
+        return body;
+      }
+      return body;
+    }
+    if (body && typeof body === "object" && "message" in body && typeof body.message === "string") return body.message;
+    return error.message;
+  }
+  return error instanceof Error ? error.message : String(error);
+}
+
+export function apiErrorCode(error: unknown): number | undefined {
+  return error instanceof ApiException ? error.code : undefined;
+}
+
+/** Plain JSON copy (client metadata comes back as model instances with Dates). */
+function plain<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}
+
+export interface ObjectHeader {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  namespace?: string;
+}
+
+/** The small set of verbs this package needs, on plain JSON objects. */
+export class Kube {
+  private readonly api: RawObjectApi;
+
+  constructor(readonly config: KubeConfig) {
+    this.api = config.makeApiClient(RawObjectApi);
+  }
+
+  /** Server-side apply, taking ownership of the fields this package manages. */
+  async apply(object: KubeObject): Promise<KubeObject> {
+    return plain(await this.api.patch(object, undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply));
+  }
+
+  /** Create with server-side dry run: every admission stage runs, nothing is stored. */
+  async dryRunCreate(object: KubeObject): Promise<KubeObject> {
+    return plain(await this.api.create(object, undefined, "All", FIELD_MANAGER));
+  }
+
+  /** Read one object; undefined when it does not exist. */
+  async read(header: ObjectHeader): Promise<KubeObject | undefined> {
+    const metadata: { name: string; namespace?: string } = { name: header.name };
+    if (header.namespace !== undefined) metadata.namespace = header.namespace;
+    try {
+      return plain((await this.api.read({ apiVersion: header.apiVersion, kind: header.kind, metadata })) as KubeObject);
+    } catch (error) {
+      if (apiErrorCode(error) === 404) return undefined;
+      throw error;
+    }
+  }
+
+  async list(apiVersion: string, kind: string, options: { namespace?: string; labelSelector?: string } = {}): Promise<KubeObject[]> {
+    const list = await this.api.list(apiVersion, kind, options.namespace, undefined, undefined, undefined, undefined, options.labelSelector);
+    return plain(list.items as KubeObject[]);
+  }
+
+  async delete(header: ObjectHeader): Promise<void> {
+    const metadata: { name: string; namespace?: string } = { name: header.name };
+    if (header.namespace !== undefined) metadata.namespace = header.namespace;
+    try {
+      await this.api.delete({ apiVersion: header.apiVersion, kind: header.kind, metadata }, undefined, undefined, undefined, undefined, "Background");
+    } catch (error) {
+      if (apiErrorCode(error) !== 404) throw error;
+    }
+  }
+
+  /** Replace an object (used to tamper with one in tests of the evidence report). */
+  async replace(object: KubeObject): Promise<KubeObject> {
+    return plain(await this.api.replace(object, undefined, undefined, FIELD_MANAGER));
+  }
+}
