@@ -11,27 +11,13 @@
 // Plain Node ESM with no dependencies: it runs before `npm ci` matters.
 
 import { spawn, spawnSync } from "node:child_process";
-import {
-  existsSync,
-  mkdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from "node:fs";
-import { join } from "node:path";
-import {
-  GO_BUILD_FLAGS,
-  MODULES,
-  TOOLCHAIN_SRC,
-  VERSIONS,
-  ldflagsFor,
-  toolchainBinDir,
-  toolchainDir,
-} from "./manifest.mjs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { basename, join } from "node:path";
+import { GO_BUILD_FLAGS, ldflagsFor, MODULES, TOOLCHAIN_SRC, toolchainBinDir, toolchainDir, toolchainRoot, VERSIONS } from "./manifest.mjs";
 
 const PROGRESS_EVERY_MS = 30_000;
+/** Builds of other versions unused for this long are removed. */
+const PRUNE_AFTER_MS = 14 * 24 * 3600_000;
 const args = new Set(process.argv.slice(2));
 const quiet = args.has("--quiet");
 
@@ -55,11 +41,7 @@ function goEnv() {
 function goVersion() {
   const r = spawnSync("go", ["version"], { encoding: "utf8", env: goEnv() });
   if (r.error || r.status !== 0) {
-    throw new BuildError(
-      `the Go toolchain is needed to build the binaries, but \`go version\` failed: ${
-        r.error?.message ?? r.stderr
-      }`,
-    );
+    throw new BuildError(`the Go toolchain is needed to build the binaries, but \`go version\` failed: ${r.error?.message ?? r.stderr}`);
   }
   return r.stdout.trim();
 }
@@ -94,11 +76,7 @@ function runGo(label, cwd, goArgs, logFile) {
         .split("\n")
         .filter((l) => l && !/^[\w.\-/~]+$/.test(l))
         .join("\n");
-      reject(
-        new BuildError(
-          `${label}: \`go ${goArgs.join(" ")}\` in ${cwd} failed (${signal ?? `exit ${code}`}):\n${errors}\n(full log: ${logFile})`,
-        ),
-      );
+      reject(new BuildError(`${label}: \`go ${goArgs.join(" ")}\` in ${cwd} failed (${signal ?? `exit ${code}`}):\n${errors}\n(full log: ${logFile})`));
     });
   });
 }
@@ -122,16 +100,12 @@ function writeIfChanged(file, content) {
  * same from the module's committed schema.json and terraform-mapping.json.
  */
 function prepareKubernetesProvider(modDir) {
-  const src = join(
-    moduleDir(modDir, "github.com/pulumi/pulumi-kubernetes/provider/v4"),
-    "cmd",
-    "pulumi-resource-kubernetes",
-  );
+  const src = join(moduleDir(modDir, "github.com/pulumi/pulumi-kubernetes/provider/v4"), "cmd", "pulumi-resource-kubernetes");
   const schema = JSON.parse(readFileSync(join(src, "schema.json"), "utf8"));
   schema.version = VERSIONS.pulumiKubernetes;
-  writeIfChanged(join(modDir, "schema-embed.json"), JSON.stringify(schema));
+  writeIfChanged(join(modDir, "schema.embed"), JSON.stringify(schema));
   const mapping = JSON.parse(readFileSync(join(src, "terraform-mapping.json"), "utf8"));
-  writeIfChanged(join(modDir, "terraform-mapping-embed.json"), JSON.stringify(mapping));
+  writeIfChanged(join(modDir, "terraform-mapping.embed"), JSON.stringify(mapping));
 }
 
 const PREPARE = { "kubernetes-provider": prepareKubernetesProvider };
@@ -190,9 +164,7 @@ async function buildMissing() {
   mkdirSync(bin, { recursive: true });
   mkdirSync(logs, { recursive: true });
 
-  const missing = MODULES.flatMap((mod) =>
-    mod.binaries.filter((b) => !existsSync(join(bin, b.name))).map((b) => ({ mod, b })),
-  );
+  const missing = MODULES.flatMap((mod) => mod.binaries.filter((b) => !existsSync(join(bin, b.name))).map((b) => ({ mod, b })));
   if (missing.length === 0) {
     if (!quiet) log(`up to date: ${bin}`);
     return;
@@ -230,12 +202,36 @@ async function buildMissing() {
   });
 }
 
+/** Marks this build as used and removes builds of other versions unused for two weeks. */
+function markUsedAndPrune() {
+  const dir = toolchainDir();
+  const stamp = join(dir, "last-used");
+  const now = new Date();
+  if (existsSync(stamp)) utimesSync(stamp, now, now);
+  else writeFileSync(stamp, "");
+  const root = toolchainRoot();
+  for (const name of readdirSync(root)) {
+    const other = join(root, name);
+    if (name === basename(dir) || !/^[0-9a-f]{16}$/.test(name)) continue;
+    const used = join(other, "last-used");
+    const last = existsSync(used) ? statSync(used).mtimeMs : statSync(other).mtimeMs;
+    if (Date.now() - last > PRUNE_AFTER_MS && !existsSync(join(other, ".lock"))) {
+      rmSync(other, { recursive: true, force: true });
+      if (!quiet) log(`removed unused toolchain build ${other}`);
+    }
+  }
+}
+
 async function main() {
   if (args.has("--bin-dir")) {
     console.log(toolchainBinDir());
     return;
   }
+  // Ctrl-C or a CI timeout: exit so the lock is released (the go child gets the
+  // same signal from the terminal, or ends when its output pipe closes).
+  for (const sig of ["SIGINT", "SIGTERM"]) process.once(sig, () => process.exit(130));
   await buildMissing();
+  markUsedAndPrune();
 }
 
 main().catch((err) => {

@@ -84,15 +84,14 @@ export const MODULES = Object.freeze([
   {
     dir: "kubernetes-provider",
     // Files that the build generates before compiling (see ensure.mjs).
-    generates: ["schema-embed.json", "terraform-mapping-embed.json"],
+    generates: ["schema.embed", "terraform-mapping.embed"],
     extraInputs: ["main.go"],
     binaries: [
       {
         name: "pulumi-resource-kubernetes",
         pkg: ".",
         ldflags: {
-          "github.com/pulumi/pulumi-kubernetes/provider/v4/pkg/version.Version":
-            VERSIONS.pulumiKubernetes,
+          "github.com/pulumi/pulumi-kubernetes/provider/v4/pkg/version.Version": VERSIONS.pulumiKubernetes,
         },
       },
     ],

@@ -14,10 +14,10 @@ import (
 	"github.com/pulumi/pulumi-kubernetes/provider/v4/pkg/version"
 )
 
-//go:embed schema-embed.json
+//go:embed schema.embed
 var pulumiSchema []byte
 
-//go:embed terraform-mapping-embed.json
+//go:embed terraform-mapping.embed
 var terraformMapping []byte
 
 func main() {
