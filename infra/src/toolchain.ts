@@ -4,15 +4,9 @@
 
 import { existsSync } from "node:fs";
 import { delimiter, join } from "node:path";
-import { BINARIES, VERSIONS, toolchainBinDir, toolchainDir } from "../toolchain/manifest.mjs";
+import { BINARIES, toolchainBinDir, toolchainDir, VERSIONS } from "../toolchain/manifest.mjs";
 
-export type ToolName =
-  | "etcd"
-  | "kube-apiserver"
-  | "kube-controller-manager"
-  | "pulumi"
-  | "pulumi-resource-kubernetes"
-  | "helm";
+export type ToolName = "etcd" | "kube-apiserver" | "kube-controller-manager" | "pulumi" | "pulumi-resource-kubernetes" | "helm";
 
 export { VERSIONS as toolchainVersions };
 
@@ -40,9 +34,7 @@ export function missingTools(): ToolName[] {
 export function assertToolchain(): void {
   const missing = missingTools();
   if (missing.length > 0) {
-    throw new Error(
-      `toolchain binaries missing in ${binDir}: ${missing.join(", ")}; build them with \`node infra/toolchain/ensure.mjs\``,
-    );
+    throw new Error(`toolchain binaries missing in ${binDir}: ${missing.join(", ")}; build them with \`node infra/toolchain/ensure.mjs\``);
   }
 }
 

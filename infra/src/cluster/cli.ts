@@ -12,13 +12,7 @@ import { existsSync } from "node:fs";
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import {
-  type ClusterState,
-  clusterRunning,
-  readClusterState,
-  startLocalCluster,
-  stopClusterFromState,
-} from "./local-cluster.js";
+import { type ClusterState, clusterRunning, readClusterState, startLocalCluster, stopClusterFromState } from "./local-cluster.js";
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 const clusterDir = process.env.ZHENGYUN_CLUSTER_DIR ?? join(repoRoot, ".data", "cluster");

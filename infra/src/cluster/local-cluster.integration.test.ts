@@ -46,8 +46,16 @@ describe("local control plane", () => {
     const { stdout } = await run(kubectl(), ["--kubeconfig", kubeconfig, "auth", "can-i", "delete", "nodes"]);
     expect(stdout.trim()).toBe("yes");
     const other = await run(kubectl(), [
-      "--kubeconfig", kubeconfig, "auth", "can-i", "list", "secrets", "-n", "kube-system",
-      "--as", "system:serviceaccount:default:default",
+      "--kubeconfig",
+      kubeconfig,
+      "auth",
+      "can-i",
+      "list",
+      "secrets",
+      "-n",
+      "kube-system",
+      "--as",
+      "system:serviceaccount:default:default",
     ]).catch((err: { stdout: string }) => err);
     expect(other.stdout.trim()).toBe("no");
   });

@@ -5,15 +5,15 @@
 
 import { existsSync, readFileSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { request } from "node:https";
 import { request as httpRequest } from "node:http";
+import { request } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { toolPath } from "../toolchain.js";
 import { writeKubeconfig } from "./kubeconfig.js";
-import { type Pki, createPki } from "./pki.js";
+import { createPki, type Pki } from "./pki.js";
 import { freePorts } from "./ports.js";
-import { type Managed, Reaper, groupAlive, killGroupNow, startProcess, stopGroup } from "./processes.js";
+import { groupAlive, killGroupNow, type Managed, Reaper, startProcess, stopGroup } from "./processes.js";
 
 export const SERVICE_CLUSTER_IP_RANGE = "10.96.0.0/12";
 export const SERVICE_ACCOUNT_ISSUER = "https://kubernetes.default.svc.cluster.local";
@@ -127,12 +127,7 @@ async function logTail(file: string, lines = 30): Promise<string> {
 }
 
 /** Polls `check` until it returns true, failing early if `proc` exits. */
-async function waitFor(
-  what: string,
-  proc: Managed,
-  deadline: number,
-  check: () => Promise<boolean>,
-): Promise<void> {
+async function waitFor(what: string, proc: Managed, deadline: number, check: () => Promise<boolean>): Promise<void> {
   let lastError = "";
   while (Date.now() < deadline) {
     if (proc.exitedYet()) {
@@ -145,9 +140,7 @@ async function waitFor(
     }
     await sleep(200);
   }
-  throw new Error(
-    `timed out waiting for ${what}${lastError ? ` (last error: ${lastError})` : ""}; ${proc.name} log:\n${await logTail(proc.logFile)}`,
-  );
+  throw new Error(`timed out waiting for ${what}${lastError ? ` (last error: ${lastError})` : ""}; ${proc.name} log:\n${await logTail(proc.logFile)}`);
 }
 
 function etcdArgs(dir: string, ports: ClusterState["ports"]): string[] {
@@ -302,11 +295,7 @@ export async function startLocalCluster(options: LocalClusterOptions = {}): Prom
     });
 
     log("starting kube-controller-manager");
-    const kcm = launch(
-      "kube-controller-manager",
-      "kube-controller-manager",
-      controllerManagerArgs(dir, pki, kcmKubeconfig, ports),
-    );
+    const kcm = launch("kube-controller-manager", "kube-controller-manager", controllerManagerArgs(dir, pki, kcmKubeconfig, ports));
     // The service account controller creating `default` in `default` shows that the
     // controller manager is up and reconciling.
     await waitFor("the default service account", kcm, deadline, async () => {

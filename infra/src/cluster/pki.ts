@@ -51,7 +51,10 @@ async function ecKey(dir: string, name: string): Promise<string> {
   return file;
 }
 
-const serial = () => `0x${randomBytes(16).toString("hex").replace(/^[89a-f]/, "1")}`;
+const serial = () =>
+  `0x${randomBytes(16)
+    .toString("hex")
+    .replace(/^[89a-f]/, "1")}`;
 
 /** A certificate signed by the CA, with the given subject and X.509v3 extensions. */
 async function signed(
@@ -70,8 +73,25 @@ async function signed(
   await openssl(["req", "-new", "-key", key, "-subj", subject, "-out", csr], dir);
   await openssl(
     [
-      "x509", "-req", "-in", csr, "-CA", ca.cert, "-CAkey", ca.key, "-set_serial", serial(),
-      "-days", String(days), "-sha256", "-extfile", ext, "-extensions", "ext", "-out", cert,
+      "x509",
+      "-req",
+      "-in",
+      csr,
+      "-CA",
+      ca.cert,
+      "-CAkey",
+      ca.key,
+      "-set_serial",
+      serial(),
+      "-days",
+      String(days),
+      "-sha256",
+      "-extfile",
+      ext,
+      "-extensions",
+      "ext",
+      "-out",
+      cert,
     ],
     dir,
   );
@@ -102,10 +122,7 @@ export async function createPki(dir: string, options: PkiOptions = {}): Promise<
       "",
     ].join("\n"),
   );
-  await openssl(
-    ["req", "-x509", "-new", "-key", caKey, "-config", caCnf, "-days", String(days * 2), "-sha256", "-out", caCert],
-    dir,
-  );
+  await openssl(["req", "-x509", "-new", "-key", caKey, "-config", caCnf, "-days", String(days * 2), "-sha256", "-out", caCert], dir);
   const ca = { cert: caCert, key: caKey };
 
   const ips = ["127.0.0.1", "10.96.0.1", ...(options.serverIps ?? [])];
@@ -127,14 +144,7 @@ export async function createPki(dir: string, options: PkiOptions = {}): Promise<
 
   const server = await signed(dir, ca, "apiserver", "/CN=kube-apiserver", [...leaf("serverAuth"), `subjectAltName = ${san}`], days);
   const admin = await signed(dir, ca, "admin", "/O=system:masters/CN=zhengyun-admin", leaf("clientAuth"), days);
-  const kcm = await signed(
-    dir,
-    ca,
-    "controller-manager",
-    "/CN=system:kube-controller-manager",
-    leaf("clientAuth"),
-    days,
-  );
+  const kcm = await signed(dir, ca, "controller-manager", "/CN=system:kube-controller-manager", leaf("clientAuth"), days);
 
   const serviceAccountKey = await ecKey(dir, "sa");
   const serviceAccountPub = join(dir, "sa.pub");

@@ -21,11 +21,7 @@ export function kubeconfigContents(kubeconfig: string): string {
 }
 
 /** Creates the Kubernetes provider inside a Pulumi program. */
-export function kubernetesProvider(
-  name: string,
-  args: KubernetesProviderArgs,
-  opts?: pulumi.CustomResourceOptions,
-): k8s.Provider {
+export function kubernetesProvider(name: string, args: KubernetesProviderArgs, opts?: pulumi.CustomResourceOptions): k8s.Provider {
   return new k8s.Provider(
     name,
     {

@@ -112,9 +112,7 @@ describe("Pulumi Automation API against the local control plane", () => {
             spec: {
               failurePolicy: "Fail",
               matchConstraints: {
-                resourceRules: [
-                  { apiGroups: [""], apiVersions: ["v1"], operations: ["CREATE", "UPDATE"], resources: ["pods"] },
-                ],
+                resourceRules: [{ apiGroups: [""], apiVersions: ["v1"], operations: ["CREATE", "UPDATE"], resources: ["pods"] }],
               },
               validations: [
                 {
@@ -178,9 +176,7 @@ describe("Pulumi Automation API against the local control plane", () => {
 
     // Pods are admitted only once the default service account exists and the
     // quota controller has computed the quota's usage.
-    await eventually("the default service account", () =>
-      core.readNamespacedServiceAccount({ name: "default", namespace: NS }),
-    );
+    await eventually("the default service account", () => core.readNamespacedServiceAccount({ name: "default", namespace: NS }));
     await eventually("quota status", async () => {
       const q = await core.readNamespacedResourceQuota({ name: QUOTA, namespace: NS });
       return q.status?.hard?.pods ? q : undefined;
@@ -204,9 +200,7 @@ describe("Pulumi Automation API against the local control plane", () => {
     expect(ok.metadata?.uid).toBeTruthy();
 
     // A pod over the quota is refused.
-    const over = await core
-      .createNamespacedPod({ namespace: NS, body: pod("too-big", { cpu: "2" }) })
-      .then(() => undefined, apiError);
+    const over = await core.createNamespacedPod({ namespace: NS, body: pod("too-big", { cpu: "2" }) }).then(() => undefined, apiError);
     expect(over?.code).toBe(403);
     expect(over?.message).toContain(`exceeded quota: ${QUOTA}`);
   }, 300_000);

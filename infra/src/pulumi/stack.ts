@@ -2,12 +2,7 @@
 // and pulumi-resource-kubernetes built in infra/toolchain (never downloaded).
 
 import { mkdir } from "node:fs/promises";
-import {
-  LocalWorkspace,
-  PulumiCommand,
-  type PulumiFn,
-  type Stack,
-} from "@pulumi/pulumi/automation/index.js";
+import { LocalWorkspace, PulumiCommand, type PulumiFn, type Stack } from "@pulumi/pulumi/automation/index.js";
 import { assertToolchain, binDir, pathWithToolchain, toolchainHome } from "../toolchain.js";
 
 export interface StackOptions {
@@ -68,14 +63,8 @@ export function pulumiCommand(): Promise<PulumiCommand> {
 
 /** Creates the stack, or selects it if it exists, with an inline program. */
 export async function createOrSelectStack(options: StackOptions): Promise<Stack> {
-  const backendUrl = checkBackendUrl(
-    required(options.backendUrl ?? process.env.PULUMI_BACKEND_URL, "a Pulumi backend URL", "PULUMI_BACKEND_URL"),
-  );
-  const passphrase = required(
-    options.passphrase ?? process.env.PULUMI_CONFIG_PASSPHRASE,
-    "a secrets passphrase",
-    "PULUMI_CONFIG_PASSPHRASE",
-  );
+  const backendUrl = checkBackendUrl(required(options.backendUrl ?? process.env.PULUMI_BACKEND_URL, "a Pulumi backend URL", "PULUMI_BACKEND_URL"));
+  const passphrase = required(options.passphrase ?? process.env.PULUMI_CONFIG_PASSPHRASE, "a secrets passphrase", "PULUMI_CONFIG_PASSPHRASE");
   if (options.workDir) await mkdir(options.workDir, { recursive: true });
   return LocalWorkspace.createOrSelectStack(
     { projectName: options.projectName, stackName: options.stackName, program: options.program },
