@@ -89,7 +89,8 @@ export class Kube {
 
   async list(apiVersion: string, kind: string, options: { namespace?: string; labelSelector?: string } = {}): Promise<KubeObject[]> {
     const list = await this.api.list(apiVersion, kind, options.namespace, undefined, undefined, undefined, undefined, options.labelSelector);
-    return plain(list.items as KubeObject[]);
+    // Items of a list carry no apiVersion/kind of their own.
+    return plain(list.items as KubeObject[]).map((item) => ({ ...item, apiVersion, kind }));
   }
 
   async delete(header: ObjectHeader): Promise<void> {
