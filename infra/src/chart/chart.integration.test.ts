@@ -1,0 +1,166 @@
+// The chart renders and lints for every CI scenario, and what it renders is hardened: every
+// container limited and locked down, only the controller holding an API token, every pod behind a
+// NetworkPolicy and a disruption budget, and a controller ClusterRole with nothing it does not reconcile.
+
+import { beforeAll, describe, expect, it } from "vitest";
+import {
+  type Manifest,
+  type PodTemplate,
+  allContainers,
+  find,
+  isHook,
+  isWorkload,
+  lint,
+  podTemplate,
+  render,
+  scenarios,
+} from "./helm.js";
+
+const DIGEST = /@sha256:[0-9a-f]{64}$/;
+
+interface LabelSelector {
+  matchLabels?: Record<string, string>;
+}
+
+function selects(selector: LabelSelector | undefined, labels: Record<string, string> | undefined): boolean {
+  const wanted = selector?.matchLabels ?? {};
+  return Object.entries(wanted).every(([k, v]) => labels?.[k] === v);
+}
+
+describe.each(scenarios())("scenario $name", ({ file }) => {
+  let objects: Manifest[] = [];
+
+  beforeAll(async () => {
+    objects = await render({ valuesFiles: [file] });
+  });
+
+  it("passes helm lint --strict", async () => {
+    const result = await lint({ valuesFiles: [file] });
+    expect(result.stderr + result.stdout).toContain("0 chart(s) failed");
+    expect(result.code).toBe(0);
+  });
+
+  it("renders with helm template", () => {
+    const kinds = new Set(objects.map((o) => o.kind));
+    for (const kind of ["Deployment", "Service", "ServiceAccount", "ClusterRole", "ClusterRoleBinding"]) expect(kinds).toContain(kind);
+    expect(objects.filter((o) => o.kind === "Deployment").map((o) => o.metadata.name)).toEqual(
+      expect.arrayContaining(["zhengyun-portal", "zhengyun-controller"]),
+    );
+  });
+
+  it("hardens every container and limits its resources", () => {
+    const workloads = objects.filter(isWorkload);
+    expect(workloads.length).toBeGreaterThanOrEqual(2);
+    for (const workload of workloads) {
+      const { spec } = podTemplate(workload);
+      const where = `${workload.kind} ${workload.metadata.name}`;
+      expect(spec.securityContext, where).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } });
+      expect(spec.securityContext?.runAsUser, where).not.toBe(0);
+      expect(spec.hostNetwork ?? false, where).toBe(false);
+      for (const c of allContainers(spec)) {
+        const at = `${where} container ${c.name}`;
+        expect(c.image, at).toMatch(DIGEST);
+        expect(c.image, at).toMatch(/^registry\.zhengyun\.gov\.cn\//);
+        expect(c.resources?.limits, at).toMatchObject({ cpu: expect.anything(), memory: expect.anything() });
+        expect(c.resources?.requests, at).toMatchObject({ cpu: expect.anything(), memory: expect.anything() });
+        expect(c.securityContext, at).toMatchObject({
+          runAsNonRoot: true,
+          allowPrivilegeEscalation: false,
+          readOnlyRootFilesystem: true,
+          capabilities: { drop: ["ALL"] },
+          seccompProfile: { type: "RuntimeDefault" },
+        });
+        // A read-only root needs somewhere to write: /tmp is an emptyDir everywhere.
+        expect(c.volumeMounts?.map((m) => m.mountPath), at).toContain("/tmp");
+      }
+    }
+  });
+
+  it("mounts a service account token only into the controller", () => {
+    for (const workload of objects.filter(isWorkload)) {
+      const { spec } = podTemplate(workload);
+      const expected = workload.metadata.name === "zhengyun-controller";
+      expect(spec.automountServiceAccountToken, `${workload.kind} ${workload.metadata.name}`).toBe(expected);
+    }
+    for (const sa of objects.filter((o) => o.kind === "ServiceAccount")) {
+      expect(sa.automountServiceAccountToken, `ServiceAccount ${sa.metadata.name}`).toBe(false);
+    }
+  });
+
+  it("probes the portal on /healthz and /readyz and the controller on /healthz", () => {
+    const portal = podTemplate(find(objects, "Deployment", "zhengyun-portal")).spec.containers[0]!;
+    expect(portal.livenessProbe?.httpGet?.path).toBe("/healthz");
+    expect(portal.readinessProbe?.httpGet?.path).toBe("/readyz");
+    expect(portal.startupProbe?.httpGet?.path).toBe("/healthz");
+    const controller = podTemplate(find(objects, "Deployment", "zhengyun-controller")).spec.containers[0]!;
+    expect(controller.livenessProbe?.httpGet?.path).toBe("/healthz");
+    expect(controller.readinessProbe?.httpGet?.path).toBe("/healthz");
+  });
+
+  it("takes the database URL, the passphrase and the OIDC client secret only from Secrets", () => {
+    for (const workload of objects.filter(isWorkload)) {
+      for (const c of allContainers(podTemplate(workload).spec)) {
+        for (const name of ["DATABASE_URL", "PULUMI_CONFIG_PASSPHRASE", "OIDC_CLIENT_SECRET", "COOKIE_SECRET"]) {
+          const env = c.env?.find((e) => e.name === name);
+          if (env) expect(env.valueFrom?.secretKeyRef, `${c.name} ${name}`).toBeDefined();
+          if (env) expect(env.value, `${c.name} ${name}`).toBeUndefined();
+        }
+      }
+    }
+  });
+
+  it("puts every pod behind a NetworkPolicy when policies are enabled, and every Deployment behind a PDB when budgets are", () => {
+    const policies = objects.filter((o) => o.kind === "NetworkPolicy");
+    const budgets = objects.filter((o) => o.kind === "PodDisruptionBudget");
+    for (const workload of objects.filter(isWorkload)) {
+      const labels = (podTemplate(workload) as PodTemplate).metadata.labels;
+      if (policies.length > 0) {
+        const covering = policies.filter((p) => selects((p.spec as { podSelector: LabelSelector }).podSelector, labels));
+        expect(covering.length, `${workload.metadata.name} is selected by a NetworkPolicy`).toBeGreaterThan(0);
+        // A hook workload is covered by a hook policy (the release's own ones do not exist yet at pre-install).
+        if (isHook(workload)) expect(covering.some(isHook), `${workload.metadata.name} hook policy`).toBe(true);
+        for (const p of covering) expect((p.spec as { policyTypes: string[] }).policyTypes).toEqual(["Ingress", "Egress"]);
+      }
+      if (workload.kind === "Deployment" && budgets.length > 0) {
+        expect(
+          budgets.some((b) => selects((b.spec as { selector: LabelSelector }).selector, labels)),
+          `${workload.metadata.name} has a PodDisruptionBudget`,
+        ).toBe(true);
+      }
+    }
+  });
+
+  it("runs the migration before install and upgrade as a hook, when enabled", () => {
+    const job = objects.find((o) => o.kind === "Job");
+    if (!job) return;
+    expect(job.metadata.annotations?.["helm.sh/hook"]).toBe("pre-install,pre-upgrade");
+    expect(podTemplate(job).spec.containers[0]?.command).toEqual(["node", "--import", "tsx", "portal/src/db/migrate-cli.ts"]);
+  });
+
+  it("gives the controller only the kinds it reconciles", () => {
+    const role = objects.find((o) => o.kind === "ClusterRole") as Manifest & { rules: { apiGroups: string[]; resources: string[]; verbs: string[]; resourceNames?: string[] }[] };
+    const granted = role.rules.flatMap((r) => r.resources.map((res) => `${r.apiGroups[0] || "core"}/${res}`));
+    expect(new Set(granted)).toEqual(
+      new Set([
+        "core/namespaces",
+        "core/resourcequotas",
+        "core/resourcequotas/status",
+        "core/limitranges",
+        "core/configmaps",
+        "networking.k8s.io/networkpolicies",
+        "rbac.authorization.k8s.io/rolebindings",
+        "rbac.authorization.k8s.io/clusterroles",
+        "admissionregistration.k8s.io/validatingadmissionpolicies",
+        "admissionregistration.k8s.io/validatingadmissionpolicybindings",
+        "storage.k8s.io/storageclasses",
+      ]),
+    );
+    for (const rule of role.rules) {
+      expect(rule.verbs).not.toContain("*");
+      expect(rule.verbs).not.toContain("escalate");
+      expect(rule.verbs).not.toContain("impersonate");
+      expect(rule.resources).not.toContain("*");
+      if (rule.resources.includes("clusterroles")) expect(rule).toMatchObject({ verbs: ["bind"], resourceNames: ["edit"] });
+    }
+  });
+});
