@@ -1,0 +1,40 @@
+// Plain Kubernetes objects as the components receive and create them. The policy catalog
+// (policies/) compiles to this shape; the components turn each object into one Pulumi resource.
+
+export interface ObjectMeta {
+  name: string;
+  namespace?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+}
+
+export interface KubeObject {
+  apiVersion: string;
+  kind: string;
+  metadata: ObjectMeta;
+  [field: string]: unknown;
+}
+
+/** Label marking objects the platform (not the policy catalog) creates. */
+export const MANAGED_BY_LABEL = "app.kubernetes.io/managed-by";
+export const PLATFORM_MANAGER = "zhengyun-controller";
+
+/** `<apiVersion>/<kind>/<namespace>/<name>`: one object's identity. */
+export function objectKey(object: Pick<KubeObject, "apiVersion" | "kind" | "metadata">): string {
+  return `${object.apiVersion}/${object.kind}/${object.metadata.namespace ?? ""}/${object.metadata.name}`;
+}
+
+/** Cluster-scoped kinds the components know about; everything else is namespaced. */
+const CLUSTER_SCOPED = new Set([
+  "Namespace",
+  "ClusterRole",
+  "ClusterRoleBinding",
+  "StorageClass",
+  "ValidatingAdmissionPolicy",
+  "ValidatingAdmissionPolicyBinding",
+  "PriorityClass",
+]);
+
+export function isClusterScoped(kind: string): boolean {
+  return CLUSTER_SCOPED.has(kind);
+}

@@ -1,0 +1,80 @@
+// The objects a TenantSystem adds to the policy catalog's compiled namespace: the department's
+// access, object-count limits and platform annotations. Pure, so the controller computes the very
+// same objects when it compares the cluster with what it applied.
+
+import { type KubeObject, MANAGED_BY_LABEL, PLATFORM_MANAGER } from "./objects.js";
+
+/** The Kubernetes group a department's people belong to (set by the identity provider). */
+export function departmentGroup(departmentCode: string): string {
+  return `zhengyun:dept:${departmentCode}`;
+}
+
+export const DEPARTMENT_ROLE_BINDING = "zhengyun-department-edit";
+export const OBJECT_COUNT_QUOTA = "zhengyun-object-counts";
+
+/** The department's group may edit workloads in this namespace only (ClusterRole `edit`, bound by a RoleBinding). */
+export function departmentRoleBinding(namespace: string, departmentCode: string): KubeObject {
+  return {
+    apiVersion: "rbac.authorization.k8s.io/v1",
+    kind: "RoleBinding",
+    metadata: { name: DEPARTMENT_ROLE_BINDING, namespace, labels: { [MANAGED_BY_LABEL]: PLATFORM_MANAGER } },
+    roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "edit" },
+    subjects: [{ kind: "Group", apiGroup: "rbac.authorization.k8s.io", name: departmentGroup(departmentCode) }],
+  };
+}
+
+/** Limits on how many objects of each kind the namespace may hold (`count/<resource>` and the classic names). */
+export function objectCountQuota(namespace: string, counts: Record<string, string>): KubeObject {
+  return {
+    apiVersion: "v1",
+    kind: "ResourceQuota",
+    metadata: { name: OBJECT_COUNT_QUOTA, namespace, labels: { [MANAGED_BY_LABEL]: PLATFORM_MANAGER } },
+    spec: { hard: { ...counts } },
+  };
+}
+
+/** The namespace object with the platform's annotations added to the catalog's. */
+export function annotatedNamespace(namespaceObject: KubeObject, annotations: Record<string, string>): KubeObject {
+  return {
+    ...namespaceObject,
+    metadata: { ...namespaceObject.metadata, annotations: { ...namespaceObject.metadata.annotations, ...annotations } },
+  };
+}
+
+export interface TenantSpec {
+  /** The system's namespace. */
+  namespace: string;
+  /** The catalog's objects for this system: its Namespace first, then namespaced objects. */
+  policyObjects: readonly KubeObject[];
+  /** Code of the owning department; its group gets `edit` in the namespace. */
+  departmentCode: string;
+  /** Object-count quota (`count/configmaps`, `services`, …). */
+  objectCounts: Record<string, string>;
+  /** Extra namespace annotations (segments, egress bandwidth, system id). */
+  annotations: Record<string, string>;
+}
+
+/** Checks that a system's objects stay inside its namespace; returns the Namespace and the rest. */
+export function splitTenantObjects(namespace: string, objects: readonly KubeObject[]): { ns: KubeObject; namespaced: KubeObject[] } {
+  const [ns, ...namespaced] = objects;
+  if (ns?.kind !== "Namespace" || ns.apiVersion !== "v1" || ns.metadata.name !== namespace) {
+    throw new Error(`the first object of system ${namespace} must be its Namespace`);
+  }
+  for (const object of namespaced) {
+    if (object.metadata.namespace !== namespace) {
+      throw new Error(`${object.kind} ${object.metadata.name} lies outside namespace ${namespace}: a system owns only its own namespace`);
+    }
+  }
+  return { ns, namespaced };
+}
+
+/** Every object a TenantSystem creates, Namespace first, in the order it creates them. */
+export function tenantObjects(spec: TenantSpec): KubeObject[] {
+  const { ns, namespaced } = splitTenantObjects(spec.namespace, spec.policyObjects);
+  return [
+    annotatedNamespace(ns, spec.annotations),
+    ...namespaced,
+    objectCountQuota(spec.namespace, spec.objectCounts),
+    departmentRoleBinding(spec.namespace, spec.departmentCode),
+  ];
+}

@@ -1,0 +1,60 @@
+// TenantSystem: everything one information system gets on the cluster, in its own namespace.
+
+import * as pulumi from "@pulumi/pulumi";
+import type { KubeObject } from "./objects.js";
+import { renderObject, resourceName } from "./render.js";
+import { annotatedNamespace, departmentGroup, departmentRoleBinding, objectCountQuota, splitTenantObjects } from "./tenant-objects.js";
+
+export interface TenantSystemArgs {
+  /** The system's namespace (a DNS label). */
+  namespace: string;
+  /**
+   * The policy catalog's objects for the system (compileTenant): its Namespace with level, zone,
+   * department, Pod Security and exemption labels first, then ResourceQuotas (cpu, memory, storage
+   * per class, services.nodeports/loadbalancers), the LimitRange, NetworkPolicies and ConfigMaps.
+   * Plain values: they decide which resources exist.
+   */
+  policyObjects: readonly KubeObject[];
+  /** Code of the owning department: its group `zhengyun:dept:<code>` may edit this namespace only. */
+  departmentCode: pulumi.Input<string>;
+  /** Object-count quota (`count/configmaps`, `services`, `persistentvolumeclaims`, …). */
+  objectCounts: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /** Extra namespace annotations (network segments, egress bandwidth, system id). */
+  annotations?: pulumi.Input<Record<string, string>>;
+}
+
+/**
+ * One information system's namespace and everything enforced in it. Objects outside the namespace
+ * are refused: cluster-wide objects belong to PlatformBaseline. Namespaced objects are deleted with
+ * their namespace (`deletedWith`), so releasing a system is one namespace deletion.
+ */
+export class TenantSystem extends pulumi.ComponentResource {
+  static readonly TYPE = "zhengyun:platform:TenantSystem";
+
+  /** The namespace name, once created. */
+  readonly namespace: pulumi.Output<string>;
+  /** Number of Kubernetes objects the component manages. */
+  readonly objectCount: number;
+
+  constructor(name: string, args: TenantSystemArgs, opts?: pulumi.ComponentResourceOptions) {
+    super(TenantSystem.TYPE, name, {}, opts);
+    const { ns, namespaced } = splitTenantObjects(args.namespace, args.policyObjects);
+
+    const metadata = pulumi.output(args.annotations ?? {}).apply((annotations) => annotatedNamespace(ns, annotations).metadata);
+    const namespace = renderObject(resourceName(name, ns), { ...ns, metadata }, { parent: this });
+    const inside: pulumi.CustomResourceOptions = { parent: this, dependsOn: [namespace], deletedWith: namespace };
+
+    for (const object of namespaced) renderObject(resourceName(name, object), object, inside);
+
+    const quota = objectCountQuota(args.namespace, {});
+    renderObject(resourceName(name, quota), { ...quota, spec: { hard: args.objectCounts } }, inside);
+
+    const binding = departmentRoleBinding(args.namespace, "");
+    const subjects = pulumi.output(args.departmentCode).apply((code) => departmentRoleBinding(args.namespace, code).subjects);
+    renderObject(resourceName(name, binding), { ...binding, subjects }, inside);
+
+    this.namespace = (namespace as unknown as { metadata: pulumi.Output<{ name: string }> }).metadata.apply((m) => m.name);
+    this.objectCount = namespaced.length + 3;
+    this.registerOutputs({ namespace: this.namespace, objectCount: this.objectCount, group: pulumi.output(args.departmentCode).apply(departmentGroup) });
+  }
+}
