@@ -1,0 +1,78 @@
+// Up and destroy of one stack, with progress reporting and recovery from a killed run.
+
+import type { EngineEvent, OpMap, PulumiFn, Stack } from "@pulumi/pulumi/automation/index.js";
+import { isLockedError, type Recovery, recoverStack } from "./recover.js";
+import { openStack, type PulumiHost } from "./workspace.js";
+
+export interface Progress {
+  /** Resources finished so far in this run, and how many the run touches. */
+  done: number;
+  total: number;
+  /** The last resource finished (`Kind name`). */
+  last?: string;
+}
+
+export interface RunOptions {
+  /** The previous run on this stack was killed: repair the stack first. */
+  recover?: boolean;
+  /** Refresh from the cluster before updating (drift healing). */
+  refresh?: boolean;
+  /** Resources expected in the run (the denominator of progress). */
+  expected?: number;
+  onProgress?: (progress: Progress) => void;
+  signal?: AbortSignal;
+}
+
+export interface RunResult {
+  changes: Record<string, number>;
+  recovery?: Recovery;
+  durationMs: number;
+}
+
+function progressTracker(expected: number, onProgress: RunOptions["onProgress"]) {
+  let done = 0;
+  return (event: EngineEvent) => {
+    const outputs = event.resOutputsEvent;
+    if (!outputs || outputs.planning || !onProgress) return;
+    const urn = outputs.metadata.urn;
+    const type = outputs.metadata.type;
+    if (!type.startsWith("kubernetes:") || type.startsWith("pulumi:providers")) return;
+    done += 1;
+    onProgress({ done, total: Math.max(expected, done), last: `${type.split(":").pop()} ${urn.split("::").pop()?.split("/").pop()}` });
+  };
+}
+
+function changesOf(map: OpMap | undefined): Record<string, number> {
+  return Object.fromEntries(Object.entries(map ?? {}).filter(([, n]) => typeof n === "number" && n > 0)) as Record<string, number>;
+}
+
+/** Runs `op`, repairing the stack first when asked or when the engine finds it locked. */
+async function withRecovery<T>(stack: Stack, recover: boolean | undefined, op: () => Promise<T>): Promise<{ value: T; recovery?: Recovery }> {
+  let recovery: Recovery | undefined;
+  if (recover) recovery = await recoverStack(stack);
+  try {
+    return { value: await op(), recovery };
+  } catch (err) {
+    if (recovery || !isLockedError(err)) throw err;
+    recovery = await recoverStack(stack);
+    return { value: await op(), recovery };
+  }
+}
+
+export async function upStack(host: PulumiHost, project: string, stackName: string, program: PulumiFn, opts: RunOptions = {}): Promise<RunResult> {
+  const started = Date.now();
+  const stack = await openStack(host, project, stackName, program);
+  const onEvent = progressTracker(opts.expected ?? 0, opts.onProgress);
+  const { value, recovery } = await withRecovery(stack, opts.recover, () => stack.up({ program, onEvent, refresh: opts.refresh, signal: opts.signal }));
+  return { changes: changesOf(value.summary.resourceChanges), recovery, durationMs: Date.now() - started };
+}
+
+/** Destroys everything the stack holds and removes the stack. */
+export async function destroyStack(host: PulumiHost, project: string, stackName: string, program: PulumiFn, opts: RunOptions = {}): Promise<RunResult> {
+  const started = Date.now();
+  const stack = await openStack(host, project, stackName, program);
+  const onEvent = progressTracker(opts.expected ?? 0, opts.onProgress);
+  const { value, recovery } = await withRecovery(stack, opts.recover, () => stack.destroy({ onEvent, refresh: opts.refresh, signal: opts.signal }));
+  await stack.workspace.removeStack(stack.name);
+  return { changes: changesOf(value.summary.resourceChanges), recovery, durationMs: Date.now() - started };
+}

@@ -1,0 +1,73 @@
+import { describe, expect, it } from "vitest";
+import type { KubeObject } from "../../../infra/src/components/objects.js";
+import { compareObject, describeFindings, quantityValue } from "./compare.js";
+import { enforced } from "./enforce.js";
+
+const quota: KubeObject = {
+  apiVersion: "v1",
+  kind: "ResourceQuota",
+  metadata: { name: "zhengyun-resource-limits", namespace: "zy-a", labels: { "app.kubernetes.io/managed-by": "zhengyun-policies" } },
+  spec: { hard: { "limits.cpu": "2", "limits.memory": "4Gi" } },
+};
+
+const denyAll: KubeObject = {
+  apiVersion: "networking.k8s.io/v1",
+  kind: "NetworkPolicy",
+  metadata: { name: "zhengyun-default-deny", namespace: "zy-a" },
+  spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] },
+};
+
+/** What the API server returns: server fields, extra labels, status. */
+function live(object: KubeObject, patch: (o: KubeObject) => void = () => {}): KubeObject {
+  const o = structuredClone(object);
+  o.metadata = { ...o.metadata, labels: { ...o.metadata.labels, "kubernetes.io/metadata.name": "x" }, annotations: { note: "added by someone" } };
+  Object.assign(o.metadata, { uid: "u", resourceVersion: "7", managedFields: [] });
+  o.status = { used: { "limits.cpu": "500m" } };
+  patch(o);
+  return o;
+}
+
+describe("drift comparison", () => {
+  it("finds nothing when only server fields, extra labels and annotations differ", () => {
+    expect(compareObject(quota, live(quota))).toBeUndefined();
+    expect(compareObject(denyAll, live(denyAll))).toBeUndefined();
+  });
+
+  it("reports a deleted object", () => {
+    expect(compareObject(denyAll, undefined)).toMatchObject({ kind: "NetworkPolicy", change: "missing" });
+  });
+
+  it("reports a quota raised by hand, comparing quantities by value", () => {
+    const edited = live(quota, (o) => ((o.spec as { hard: Record<string, string> }).hard["limits.cpu"] = "64"));
+    expect(compareObject(quota, edited)).toMatchObject({ change: "modified", fields: ["spec.hard.limits.cpu"] });
+    const sameValue = live(quota, (o) => ((o.spec as { hard: Record<string, string> }).hard["limits.memory"] = "4096Mi"));
+    expect(compareObject(quota, sameValue)).toBeUndefined();
+  });
+
+  it("reports keys added under a desired field: a selector narrowing a deny-all policy", () => {
+    const narrowed = live(denyAll, (o) => ((o.spec as { podSelector: object }).podSelector = { matchLabels: { app: "one" } }));
+    const finding = compareObject(denyAll, narrowed);
+    expect(finding?.fields).toEqual(["spec.podSelector.matchLabels"]);
+    expect(describeFindings([finding!])).toBe("NetworkPolicy zy-a/zhengyun-default-deny changed (spec.podSelector.matchLabels)");
+  });
+
+  it("reports a platform label removed or changed", () => {
+    const relabelled = live(quota, (o) => delete o.metadata.labels?.["app.kubernetes.io/managed-by"]);
+    expect(compareObject(quota, relabelled)?.fields).toEqual(["metadata.labels.app.kubernetes.io/managed-by"]);
+  });
+
+  it("writes back exactly the desired fields, keeping the server's metadata", () => {
+    const narrowed = live(denyAll, (o) => ((o.spec as { podSelector: object }).podSelector = { matchLabels: { app: "one" } }));
+    const fixed = enforced(denyAll, narrowed);
+    expect(fixed.spec).toEqual(denyAll.spec);
+    expect((fixed.metadata as { resourceVersion?: string }).resourceVersion).toBe("7");
+    expect(fixed.metadata.annotations?.note).toBe("added by someone");
+    expect(compareObject(denyAll, fixed)).toBeUndefined();
+  });
+
+  it("reads integer quantities", () => {
+    expect(quantityValue("4Gi")).toBe(4 * 2 ** 30);
+    expect(quantityValue("500m")).toBe(0.5);
+    expect(quantityValue("two")).toBeUndefined();
+  });
+});

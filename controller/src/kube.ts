@@ -1,0 +1,49 @@
+// Kubernetes API clients for reads (drift, usage) and the last step of healing.
+
+import * as k8s from "@kubernetes/client-node";
+
+export interface KubeClients {
+  config: k8s.KubeConfig;
+  objects: k8s.KubernetesObjectApi;
+  core: k8s.CoreV1Api;
+}
+
+/** Clients from kubeconfig contents, or in-cluster credentials when undefined. */
+export function kubeClients(kubeconfig: string | undefined): KubeClients {
+  const config = new k8s.KubeConfig();
+  if (kubeconfig === undefined) config.loadFromCluster();
+  else config.loadFromString(kubeconfig);
+  return { config, objects: k8s.KubernetesObjectApi.makeApiClient(config), core: config.makeApiClient(k8s.CoreV1Api) };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Deletes a system's namespace if it is still there (finalizer-style cleanup after a destroy: a run
+ * killed before its create was recorded can leave one the state never knew), and waits until the
+ * API server has removed it. Only a namespace labelled for this system is touched.
+ */
+export async function ensureNamespaceGone(core: k8s.CoreV1Api, namespace: string, systemId: string, timeoutMs = 180_000): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  let deleted = false;
+  while (Date.now() < deadline) {
+    let ns: k8s.V1Namespace;
+    try {
+      ns = await core.readNamespace({ name: namespace });
+    } catch (err) {
+      if ((err as { code?: number }).code === 404) return deleted;
+      throw err;
+    }
+    if (ns.metadata?.annotations?.["zhengyun.gov.cn/system-id"] !== systemId) {
+      throw new Error(`namespace ${namespace} exists but does not belong to system ${systemId}; left in place`);
+    }
+    if (!ns.metadata?.deletionTimestamp) {
+      await core.deleteNamespace({ name: namespace }).catch((err) => {
+        if ((err as { code?: number }).code !== 404) throw err;
+      });
+      deleted = true;
+    }
+    await sleep(500);
+  }
+  throw new Error(`namespace ${namespace} was still terminating after ${Math.round(timeoutMs / 1000)}s`);
+}

@@ -1,0 +1,61 @@
+// The controller process: `npm start -w controller`.
+//
+// Reads DATABASE_URL (the portal's PostgreSQL), KUBECONFIG (or in-cluster credentials), and the
+// ZHENGYUN_* settings of config.ts; serves /healthz and /metrics on ZHENGYUN_CONTROLLER_PORT.
+
+import { migrateDatabase, openDatabase, ping } from "@zhengyun/portal/db/client";
+import { pino } from "pino";
+import { loadConfig } from "./config.js";
+import { Controller } from "./controller.js";
+import { clusterName } from "./reconcile/baseline.js";
+import { startHttp } from "./server.js";
+
+const log = pino({ name: "zhengyun-controller", level: process.env.LOG_LEVEL ?? "info" });
+
+async function main(): Promise<void> {
+  const base = loadConfig();
+  const config = { ...base, cluster: process.env.ZHENGYUN_CLUSTER_NAME ?? clusterName(base.kubeconfig) };
+  const database = await openDatabase({ url: config.databaseUrl, poolSize: config.concurrency * 2 + 6 });
+  // The portal owns the schema; applying pending migrations here lets either start first.
+  await migrateDatabase(database);
+  const controller = new Controller({ database, config, log, processMetrics: true });
+  const server = await startHttp(config.port, controller.metrics.registry, {
+    async problem() {
+      if (!controller.ready) return "starting or stopping";
+      await ping(database.db);
+      return null;
+    },
+  });
+  const address = server.address();
+  log.info(
+    {
+      owner: config.owner,
+      port: typeof address === "object" ? address?.port : address,
+      backend: config.pulumiBackendUrl.replace(/\/\/[^@/]*@/, "//***@"),
+      cluster: config.cluster,
+    },
+    "controller starting",
+  );
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, "stopping: finishing running systems");
+    server.close();
+    await controller.stop();
+    await database.close();
+    log.info("stopped");
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+
+  await controller.start();
+  log.info("controller running");
+}
+
+main().catch((err) => {
+  log.fatal({ err: String(err?.stack ?? err) }, "controller failed to start");
+  process.exit(1);
+});

@@ -1,0 +1,73 @@
+// The cluster-wide baseline (admission policies, egress namespace, storage classes, the controller's
+// RBAC): applied before any system, re-applied when the catalog changes or the cluster drifted.
+
+import { createHash } from "node:crypto";
+import { platformBaselines } from "@zhengyun/portal/db/schema";
+import { eq } from "drizzle-orm";
+import { objectKey } from "../../../infra/src/components/objects.js";
+import { baselineObjects } from "../../../infra/src/components/platform-baseline.js";
+import { upStack } from "../apply/operations.js";
+import { baselineProgram } from "../apply/programs.js";
+import { PLATFORM_PROJECT } from "../apply/workspace.js";
+import { hashOf } from "../desired/build.js";
+import { compileBaseline } from "../desired/catalog.js";
+import { compareAll, describeFindings } from "../drift/compare.js";
+import { readLive } from "../drift/live.js";
+import type { ReconcileContext } from "./context.js";
+
+/** Serialises baseline updates across replicas. */
+const BASELINE_LOCK = 715101;
+
+/** A stable name for the cluster a kubeconfig points at (its server and CA), when none is configured. */
+export function clusterName(kubeconfig: string | undefined): string {
+  if (kubeconfig === undefined) return "in-cluster";
+  return `cluster-${createHash("sha256").update(kubeconfig).digest("hex").slice(0, 12)}`;
+}
+
+function desiredBaseline(ctx: ReconcileContext) {
+  const args = {
+    policyObjects: compileBaseline(),
+    storage: { provisioner: ctx.config.storageProvisioner },
+    controllerServiceAccount: ctx.config.serviceAccount,
+  };
+  const objects = baselineObjects({
+    policyObjects: args.policyObjects,
+    provisioner: ctx.config.storageProvisioner,
+    controllerServiceAccount: args.controllerServiceAccount,
+  });
+  return { args, objects, hash: hashOf(objects) };
+}
+
+/**
+ * Applies the baseline if the catalog changed since it was last applied or the cluster no longer
+ * matches it. Returns what was done.
+ */
+export async function ensureBaseline(ctx: ReconcileContext): Promise<"unchanged" | "applied"> {
+  const desired = desiredBaseline(ctx);
+  const cluster = ctx.config.cluster;
+  const [row] = await ctx.db.select().from(platformBaselines).where(eq(platformBaselines.cluster, cluster));
+  const drift = compareAll(desired.objects, await readLive(ctx.kube.objects, desired.objects), objectKey);
+  if (row?.appliedHash === desired.hash && drift.length === 0) return "unchanged";
+
+  const client = await ctx.pool.connect();
+  try {
+    await client.query("select pg_advisory_lock($1)", [BASELINE_LOCK]);
+    if (drift.length > 0 && row?.appliedHash === desired.hash) {
+      ctx.log.warn({ drift: describeFindings(drift) }, "baseline drifted; restoring");
+      for (const f of drift) ctx.metrics.driftFound.inc({ kind: f.kind, change: f.change });
+    }
+    const result = await upStack(ctx.host, PLATFORM_PROJECT, `baseline-${cluster}`, baselineProgram(desired.args, ctx.config.kubeconfig), {
+      refresh: true,
+      expected: desired.objects.length,
+    });
+    await ctx.db
+      .insert(platformBaselines)
+      .values({ cluster, appliedHash: desired.hash, appliedAt: new Date() })
+      .onConflictDoUpdate({ target: platformBaselines.cluster, set: { appliedHash: desired.hash, appliedAt: new Date() } });
+    ctx.log.info({ changes: result.changes, durationMs: result.durationMs }, "baseline applied");
+    return "applied";
+  } finally {
+    await client.query("select pg_advisory_unlock($1)", [BASELINE_LOCK]).catch(() => undefined);
+    client.release();
+  }
+}

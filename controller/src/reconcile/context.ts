@@ -1,0 +1,42 @@
+import type { Db } from "@zhengyun/portal/db/client";
+import type pg from "pg";
+import type { Logger } from "pino";
+import type { PulumiHost } from "../apply/workspace.js";
+import type { Claim } from "../claims/claims.js";
+import type { ControllerConfig } from "../config.js";
+import type { SystemSnapshot } from "../desired/snapshot.js";
+import type { KubeClients } from "../kube.js";
+import type { Metrics } from "../metrics.js";
+
+export interface ReconcileContext {
+  db: Db;
+  pool: pg.Pool;
+  config: ControllerConfig;
+  host: PulumiHost;
+  kube: KubeClients;
+  log: Logger;
+  metrics: Metrics;
+}
+
+/** One claimed system being worked on. */
+export interface Work {
+  claim: Claim;
+  snapshot: SystemSnapshot;
+  /** Aborted when the lease is lost: the run must stop touching the cluster. */
+  signal: AbortSignal;
+  log: Logger;
+}
+
+/** What the worker does with the lease when the run is over. */
+export interface Outcome {
+  action: "apply" | "heal" | "release" | "check" | "none";
+  result: "succeeded" | "failed" | "skipped";
+  /** The desired state changes on its own then (an exemption lapses). */
+  requeueAt?: Date;
+}
+
+/** The run a reconcile started (to close it when the attempt fails). */
+export interface RunRef {
+  id?: number;
+  action?: Outcome["action"];
+}
