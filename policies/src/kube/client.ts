@@ -50,6 +50,15 @@ function plain<T>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T;
 }
 
+/**
+ * Drop server-set metadata that the client would have to re-encode as dates
+ * (timestamps, managed fields); the server ignores or recomputes them.
+ */
+function sendable(object: KubeObject): KubeObject {
+  const { creationTimestamp: _c, deletionTimestamp: _d, managedFields: _m, ...metadata } = object.metadata as KubeObject["metadata"] & Record<string, unknown>;
+  return { ...object, metadata };
+}
+
 export interface ObjectHeader {
   apiVersion: string;
   kind: string;
@@ -67,12 +76,12 @@ export class Kube {
 
   /** Server-side apply, taking ownership of the fields this package manages. */
   async apply(object: KubeObject): Promise<KubeObject> {
-    return plain(await this.api.patch(object, undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply));
+    return plain(await this.api.patch(sendable(object), undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply));
   }
 
   /** Create with server-side dry run: every admission stage runs, nothing is stored. */
   async dryRunCreate(object: KubeObject): Promise<KubeObject> {
-    return plain(await this.api.create(object, undefined, "All", FIELD_MANAGER));
+    return plain(await this.api.create(sendable(object), undefined, "All", FIELD_MANAGER));
   }
 
   /** Read one object; undefined when it does not exist. */
@@ -105,6 +114,6 @@ export class Kube {
 
   /** Replace an object (used to tamper with one in tests of the evidence report). */
   async replace(object: KubeObject): Promise<KubeObject> {
-    return plain(await this.api.replace(object, undefined, undefined, FIELD_MANAGER));
+    return plain(await this.api.replace(sendable(object), undefined, undefined, FIELD_MANAGER));
   }
 }

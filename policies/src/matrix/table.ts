@@ -26,7 +26,7 @@ export function renderTable(result: MatrixResult): string {
   for (const entry of CATALOG) {
     for (const level of LEVELS) {
       const cell = result.cells.find((c) => c.control === entry.control.id && c.level === level) as Cell | undefined;
-      if (!cell || !cell.applies) {
+      if (!cell?.applies) {
         rows.push([entry.control.id, `L${level}`, "-", "-", "-", "-", "not required"]);
         continue;
       }
