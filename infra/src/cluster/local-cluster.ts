@@ -221,6 +221,7 @@ export async function startLocalCluster(options: LocalClusterOptions = {}): Prom
 
   const started: Managed[] = [];
   const reaper = options.detached ? undefined : new Reaper();
+  if (removeDir) reaper?.removeDirOnExit(dir);
   const onExit = () => {
     for (const p of started) killGroupNow(p.pid);
   };

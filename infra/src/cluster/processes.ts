@@ -2,11 +2,11 @@
 // stopping one stops everything it started.
 //
 // A small reaper process holds a pipe from this process: when this process dies for
-// any reason (even SIGKILL), the pipe closes and the reaper kills the groups, so no
-// etcd or API server is left behind.
+// any reason (even SIGKILL), the pipe closes and the reaper kills the groups (and
+// removes a temporary state directory), so no etcd or API server is left behind.
 
 import { type ChildProcess, spawn } from "node:child_process";
-import { closeSync, openSync } from "node:fs";
+import { closeSync, openSync, readFileSync } from "node:fs";
 
 export interface Managed {
   name: string;
@@ -20,23 +20,32 @@ export interface Managed {
 
 const REAPER_SOURCE = `
 const groups = new Set();
+const dirs = new Set();
 let buf = "";
 const killAll = (sig) => { for (const g of groups) { try { process.kill(-g, sig); } catch {} } };
+const finish = () => {
+  killAll("SIGKILL");
+  for (const d of dirs) { try { require("node:fs").rmSync(d, { recursive: true, force: true }); } catch {} }
+  process.exit(0);
+};
 process.on("SIGINT", () => {});
 process.on("SIGTERM", () => {});
 process.stdin.on("data", (d) => {
   buf += d;
   let i;
   while ((i = buf.indexOf("\\n")) >= 0) {
-    const [op, id] = buf.slice(0, i).split(" ");
+    const msg = JSON.parse(buf.slice(0, i));
     buf = buf.slice(i + 1);
-    if (op === "add") groups.add(Number(id)); else if (op === "del") groups.delete(Number(id));
+    if (msg.add) groups.add(msg.add);
+    if (msg.del) groups.delete(msg.del);
+    if (msg.dir) dirs.add(msg.dir);
+    if (msg.keep) dirs.delete(msg.keep);
   }
 });
 process.stdin.on("close", () => {
-  if (groups.size === 0) process.exit(0);
+  if (groups.size === 0) finish();
   killAll("SIGTERM");
-  setTimeout(() => { killAll("SIGKILL"); process.exit(0); }, 5000);
+  setTimeout(finish, 5000);
 });
 process.stdin.resume();
 `;
@@ -56,12 +65,25 @@ export class Reaper {
     this.child.stdin?.on("error", () => {});
   }
 
+  private send(message: Record<string, string | number>): void {
+    this.child.stdin?.write(`${JSON.stringify(message)}\n`);
+  }
+
   add(pgid: number): void {
-    this.child.stdin?.write(`add ${pgid}\n`);
+    this.send({ add: pgid });
   }
 
   remove(pgid: number): void {
-    this.child.stdin?.write(`del ${pgid}\n`);
+    this.send({ del: pgid });
+  }
+
+  /** Also remove this directory if this process goes away (after killing the groups). */
+  removeDirOnExit(dir: string): void {
+    this.send({ dir });
+  }
+
+  keepDir(dir: string): void {
+    this.send({ keep: dir });
   }
 
   /** Ends the reaper; call after every registered group has been stopped. */
@@ -101,13 +123,28 @@ export function startProcess(name: string, command: string, args: string[], logF
   return { name, pid: child.pid, child, logFile, exited, exitedYet: () => done };
 }
 
+/** A process that has exited but was not yet reaped by its parent (Linux only). */
+function isZombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z");
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Whether a process group still has a running process. Our groups hold a single
+ * process, so a group whose leader has exited but awaits reaping (its parent, e.g.
+ * after `cluster:up` returned, may reap late) counts as gone.
+ */
 export function groupAlive(pgid: number): boolean {
   try {
     process.kill(-pgid, 0);
-    return true;
   } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
+    if ((err as NodeJS.ErrnoException).code !== "EPERM") return false;
   }
+  return !isZombie(pgid);
 }
 
 function signalGroup(pgid: number, signal: NodeJS.Signals): void {
