@@ -29,6 +29,9 @@ const fmt = (ms) => {
 
 class BuildError extends Error {}
 
+/** A command line as it would be typed in a shell, for messages. */
+const shellLine = (argv) => argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replaceAll("'", "'\\''")}'`)).join(" ");
+
 /** Environment for the go command: static binaries, go.sum enforced, no VCS stamping. */
 function goEnv() {
   return {
@@ -70,13 +73,13 @@ function runGo(label, cwd, goArgs, logFile) {
     });
     child.on("close", (code, signal) => {
       clearInterval(timer);
-      writeFileSync(logFile, `$ (cd ${cwd} && go ${goArgs.join(" ")})\n${output}`);
+      writeFileSync(logFile, `$ (cd ${cwd} && ${shellLine(["go", ...goArgs])})\n${output}`);
       if (code === 0) return resolve(Date.now() - started);
       const errors = output
         .split("\n")
         .filter((l) => l && !/^[\w.\-/~]+$/.test(l))
         .join("\n");
-      reject(new BuildError(`${label}: \`go ${goArgs.join(" ")}\` in ${cwd} failed (${signal ?? `exit ${code}`}):\n${errors}\n(full log: ${logFile})`));
+      reject(new BuildError(`${label}: \`${shellLine(["go", ...goArgs])}\` in ${cwd} failed (${signal ?? `exit ${code}`}):\n${errors}\n(full log: ${logFile})`));
     });
   });
 }
