@@ -80,7 +80,7 @@ describe("updates under an admission policy", () => {
   });
 
   it("refuse a debug container from a registry the level does not allow", async () => {
-    const refusal = await addDebugContainer(debugContainer("debug", "docker.io/library/busybox@sha256:" + "0".repeat(64)));
+    const refusal = await addDebugContainer(debugContainer("debug", `docker.io/library/busybox@sha256:${"0".repeat(64)}`));
     expect(refusal).toContain("[zhengyun:registry-allowlist]");
   });
 

@@ -1,4 +1,13 @@
-import { ApiException, KubeConfig, KubernetesObjectApi, PatchStrategy } from "@kubernetes/client-node";
+import {
+  ApiException,
+  createConfiguration,
+  KubeConfig,
+  KubernetesObjectApi,
+  PatchStrategy,
+  type RequestContext,
+  type ResponseContext,
+  ServerConfiguration,
+} from "@kubernetes/client-node";
 import type { KubeObject } from "../model/k8s.js";
 
 /**
@@ -10,6 +19,18 @@ class RawObjectApi extends KubernetesObjectApi {
   protected override async getSerializationType(): Promise<string> {
     return "any";
   }
+
+  /** Share resource discovery with another client, so a per-request client does not rediscover. */
+  shareDiscovery(from: RawObjectApi): this {
+    this.apiVersionResourceCache = from.apiVersionResourceCache;
+    return this;
+  }
+}
+
+/** The texts of `Warning: 299 - "…"` response headers (several may be joined by commas). */
+export function parseWarnings(header: string | undefined): string[] {
+  if (!header) return [];
+  return [...header.matchAll(/\d{3} \S+ "((?:[^"\\]|\\.)*)"/g)].map((m) => (m[1] ?? "").replaceAll('\\"', '"'));
 }
 
 export const FIELD_MANAGER = "zhengyun-policies";
@@ -81,7 +102,35 @@ export class Kube {
 
   /** Create with server-side dry run: every admission stage runs, nothing is stored. */
   async dryRunCreate(object: KubeObject): Promise<KubeObject> {
-    return plain(await this.api.create(sendable(object), undefined, "All", FIELD_MANAGER));
+    return (await this.dryRunCreateWithWarnings(object)).object;
+  }
+
+  /** Dry-run create, also returning the warnings the API server sent (e.g. Pod Security "would violate"). */
+  async dryRunCreateWithWarnings(object: KubeObject): Promise<{ object: KubeObject; warnings: string[] }> {
+    const warnings: string[] = [];
+    const api = this.clientWithMiddleware({
+      pre: async (context: RequestContext) => context,
+      post: async (response: ResponseContext) => {
+        warnings.push(...parseWarnings(response.headers.warning));
+        return response;
+      },
+    });
+    const created = plain(await api.create(sendable(object), undefined, "All", FIELD_MANAGER));
+    return { object: created, warnings };
+  }
+
+  private clientWithMiddleware(middleware: {
+    pre(c: RequestContext): Promise<RequestContext>;
+    post(r: ResponseContext): Promise<ResponseContext>;
+  }): RawObjectApi {
+    const cluster = this.config.getCurrentCluster();
+    if (!cluster) throw new Error("kubeconfig has no current cluster");
+    const configuration = createConfiguration({
+      baseServer: new ServerConfiguration(cluster.server, {}),
+      authMethods: { default: this.config },
+      promiseMiddleware: [middleware],
+    });
+    return new RawObjectApi(configuration).shareDiscovery(this.api);
   }
 
   /** Read one object; undefined when it does not exist. */

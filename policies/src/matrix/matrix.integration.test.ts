@@ -4,6 +4,7 @@ import { LEVELS } from "../model/level.js";
 import { testKube, uniquePrefix } from "../testing/cluster.js";
 import { type Cell, type MatrixResult, runMatrix } from "./run.js";
 import { renderFailures, renderTable } from "./table.js";
+import { fixtureContext } from "./world.js";
 
 /**
  * Every control at every level against the real API server: bad fixtures are
@@ -58,6 +59,14 @@ describe.each(CATALOG.map((entry) => [entry.control.id, entry] as const))("%s", 
         const c = cell(id, level);
         expect(c.outcomes.exempted.length).toBe(c.outcomes.bad.length);
         for (const outcome of c.outcomes.exempted) expect(outcome.admitted, `${outcome.fixture}: ${outcome.message}`).toBe(true);
+      });
+    }
+
+    if (entry.fixtures.kind === "admission" && (entry.fixtures.warned?.(fixtureContext(level)).length ?? 0) > 0) {
+      it(`level ${level}: admits with a warning naming the control what it only warns about`, () => {
+        const c = cell(id, level);
+        expect(c.warnedAtApply?.total).toBeGreaterThan(0);
+        expect(c.warnedAtApply?.failures).toEqual([]);
       });
     }
 

@@ -12,6 +12,8 @@ export interface Outcome {
   admitted: boolean;
   /** The refusal message (empty when admitted). */
   message: string;
+  /** Warnings the API server sent with an admission. */
+  warnings: string[];
 }
 
 export function inNamespace(object: KubeObject, namespace: string): KubeObject {
@@ -24,12 +26,12 @@ export function inNamespace(object: KubeObject, namespace: string): KubeObject {
 export async function tryCreate(kube: Kube, fixture: AdmissionFixture, namespace: string): Promise<Outcome> {
   const base = { fixture: fixture.name, kind: fixture.object.kind, namespace };
   try {
-    await kube.dryRunCreate(inNamespace(fixture.object, namespace));
-    return { ...base, admitted: true, message: "" };
+    const { warnings } = await kube.dryRunCreateWithWarnings(inNamespace(fixture.object, namespace));
+    return { ...base, admitted: true, message: "", warnings };
   } catch (error) {
     const code = apiErrorCode(error);
     if (code === undefined || code >= 500) throw error;
-    return { ...base, admitted: false, message: apiErrorMessage(error) };
+    return { ...base, admitted: false, message: apiErrorMessage(error), warnings: [] };
   }
 }
 

@@ -31,10 +31,12 @@ export interface Cell {
   goodAdmitted?: Check;
   /** Bad fixtures admitted where the control is exempted (exemptible admission controls). */
   exemptionHonoured?: Check;
+  /** Fixtures admitted with a warning naming the control (controls that warn at apply time). */
+  warnedAtApply?: Check;
   /** The control's compiled objects are in the cluster, unmodified (evidence report). */
   evidence?: Check;
   /** Raw outcomes, for tests that want to assert on messages. */
-  outcomes: { bad: Outcome[]; badEverywhere: Outcome[]; good: Outcome[]; exempted: Outcome[] };
+  outcomes: { bad: Outcome[]; badEverywhere: Outcome[]; good: Outcome[]; exempted: Outcome[]; warned: Outcome[] };
 }
 
 export interface MatrixResult {
@@ -60,7 +62,7 @@ export function checkOk(check: Check | undefined): boolean {
 }
 
 export function cellOk(cell: Cell): boolean {
-  return checkOk(cell.badRefused) && checkOk(cell.goodAdmitted) && checkOk(cell.exemptionHonoured) && checkOk(cell.evidence);
+  return checkOk(cell.badRefused) && checkOk(cell.goodAdmitted) && checkOk(cell.exemptionHonoured) && checkOk(cell.warnedAtApply) && checkOk(cell.evidence);
 }
 
 function namespaceOf(system: WorldSystem): string {
@@ -115,15 +117,17 @@ async function admissionCell(kube: Kube, world: World, entry: CatalogEntry, fixt
   const ctx = fixtureContext(level);
   const good = fixtures.good(ctx);
   const bad = fixtures.bad(ctx);
+  const warned = fixtures.warned?.(ctx) ?? [];
   const full = namespaceOf(fullSystem(world, level, "external"));
   const isolated = namespaceOf(required(world.isolated, cellKey(control.id, level)));
   const exempted = namespaceOf(required(world.exempted, cellKey(control.id, level)));
   const run = (items: readonly AdmissionFixture[], namespace: string) => mapLimit(items, CONCURRENCY, (f) => tryCreate(kube, f, namespace));
-  const [badOut, badEverywhere, goodOut, exemptOut] = await Promise.all([
+  const [badOut, badEverywhere, goodOut, exemptOut, warnedOut] = await Promise.all([
     run(bad, isolated),
     run(bad, full),
     run(good, full),
     control.exemptible ? run(bad, exempted) : Promise.resolve([]),
+    run(warned, full),
   ]);
   const byName = new Map(bad.map((f) => [f.name, f]));
   const fixtureOf = (o: Outcome) => byName.get(o.fixture) as AdmissionFixture;
@@ -144,9 +148,21 @@ async function admissionCell(kube: Kube, world: World, entry: CatalogEntry, fixt
     applies: true,
     badRefused,
     goodAdmitted: check(goodOut, (o) => o.admitted, why),
-    outcomes: { bad: badOut, badEverywhere, good: goodOut, exempted: exemptOut },
+    outcomes: { bad: badOut, badEverywhere, good: goodOut, exempted: exemptOut, warned: warnedOut },
   };
   if (control.exemptible) cell.exemptionHonoured = check(exemptOut, (o) => o.admitted, why);
+  if (warned.length > 0) {
+    const warningOf = new Map(warned.map((f) => [f.name, f.warning]));
+    const warnedAsExpected = (o: Outcome) => {
+      const expected = warningOf.get(o.fixture);
+      return o.admitted && expected !== undefined && o.warnings.some((w) => w.includes(expected));
+    };
+    cell.warnedAtApply = check(
+      warnedOut,
+      warnedAsExpected,
+      (o) => `${o.fixture} in ${o.namespace}: ${o.admitted ? `warnings ${JSON.stringify(o.warnings)}` : o.message}`,
+    );
+  }
   return cell;
 }
 
@@ -183,7 +199,7 @@ function networkCell(world: World, live: LiveNetwork, entry: CatalogEntry, fixtu
     applies: true,
     badRefused: judge((ctx) => fixtures.bad(ctx), false),
     goodAdmitted: judge((ctx) => fixtures.good(ctx), true),
-    outcomes: { bad: [], badEverywhere: [], good: [], exempted: [] },
+    outcomes: { bad: [], badEverywhere: [], good: [], exempted: [], warned: [] },
   };
 }
 
@@ -234,7 +250,7 @@ export async function runMatrix(kube: Kube, options: MatrixOptions = {}): Promis
     for (const entry of CATALOG) {
       for (const level of LEVELS) {
         if (!entry.control.appliesAt(level)) {
-          cells.push({ control: entry.control.id, level, applies: false, outcomes: { bad: [], badEverywhere: [], good: [], exempted: [] } });
+          cells.push({ control: entry.control.id, level, applies: false, outcomes: { bad: [], badEverywhere: [], good: [], exempted: [], warned: [] } });
           continue;
         }
         const cell =

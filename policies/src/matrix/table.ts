@@ -6,6 +6,7 @@ const COLUMNS = [
   { key: "badRefused", title: "bad refused" },
   { key: "goodAdmitted", title: "good admitted" },
   { key: "exemptionHonoured", title: "exempt admits" },
+  { key: "warnedAtApply", title: "warned at apply" },
   { key: "evidence", title: "objects live" },
 ] as const;
 
@@ -27,7 +28,7 @@ export function renderTable(result: MatrixResult): string {
     for (const level of LEVELS) {
       const cell = result.cells.find((c) => c.control === entry.control.id && c.level === level) as Cell | undefined;
       if (!cell?.applies) {
-        rows.push([entry.control.id, `L${level}`, "-", "-", "-", "-", "not required"]);
+        rows.push([entry.control.id, `L${level}`, "-", "-", "-", "-", "-", "not required"]);
         continue;
       }
       const exemption = entry.control.exemptible ? "missing" : "not exemptible";
@@ -37,6 +38,7 @@ export function renderTable(result: MatrixResult): string {
         mark(cell.badRefused, "-"),
         mark(cell.goodAdmitted, "-"),
         mark(cell.exemptionHonoured, exemption),
+        mark(cell.warnedAtApply, "-"),
         mark(cell.evidence, "-"),
         cellOk(cell) ? "as expected" : "UNEXPECTED",
       ]);

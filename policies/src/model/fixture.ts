@@ -23,6 +23,8 @@ export interface AdmissionFixture {
   alsoViolates?: readonly ControlId[];
   /** A refusal substring more specific than the control's own (e.g. the quota's). */
   refusal?: string;
+  /** For fixtures admitted with a warning: a substring the API server's warning carries. */
+  warning?: string;
 }
 
 export interface AdmissionFixtures {
@@ -31,6 +33,8 @@ export interface AdmissionFixtures {
   good(ctx: FixtureContext): AdmissionFixture[];
   /** Objects the control refuses at this level. */
   bad(ctx: FixtureContext): AdmissionFixture[];
+  /** Objects the control admits but warns about at apply time (each names its `warning`). */
+  warned?(ctx: FixtureContext): AdmissionFixture[];
 }
 
 /** A side of a probed connection, resolved against the cluster when probing. */

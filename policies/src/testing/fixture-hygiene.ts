@@ -21,7 +21,9 @@ export function fixtureHygiene(control: Control, fixtures: AdmissionFixtures, op
       const bad = fixtures.bad(ctx);
       expect(good.length).toBeGreaterThan(0);
       expect(bad.length).toBeGreaterThan(0);
-      const all: AdmissionFixture[] = [...good, ...bad];
+      const warned = fixtures.warned?.(ctx) ?? [];
+      for (const fixture of warned) expect(fixture.warning, fixture.name).toBeTruthy();
+      const all: AdmissionFixture[] = [...good, ...bad, ...warned];
       expect(new Set(all.map((f) => f.name)).size).toBe(all.length);
       for (const fixture of all) {
         expect(fixture.name).toMatch(DNS_NAME);

@@ -65,5 +65,18 @@ describe("psa", () => {
     expect(names(3)).toEqual(["psa-net-admin-pod", "psa-no-seccomp-pod", "psa-privilege-escalation-pod"]);
   });
 
+  it("warns at apply time about workload templates, and at level 2 about what restricted would refuse", () => {
+    const warned = (level: 1 | 2 | 3 | 4) => psaFixtures.warned?.(fixtureContext(level)) ?? [];
+    expect(new Set(warned(1).map((f) => f.object.kind))).toEqual(new Set(["Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job", "CronJob"]));
+    expect(new Set(warned(1).map((f) => f.warning))).toEqual(new Set(['would violate PodSecurity "baseline:v1.34"']));
+    expect(
+      warned(2)
+        .filter((f) => f.object.kind === "Pod")
+        .map((f) => f.name),
+    ).toEqual(["psa-above-enforced-pod"]);
+    expect(new Set(warned(2).map((f) => f.warning))).toEqual(new Set(['would violate PodSecurity "restricted:v1.34"']));
+    expect(warned(3).some((f) => f.object.kind === "Pod")).toBe(false);
+  });
+
   fixtureHygiene(psa, psaFixtures);
 });
