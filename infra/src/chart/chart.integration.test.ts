@@ -3,18 +3,7 @@
 // NetworkPolicy and a disruption budget, and a controller ClusterRole with nothing it does not reconcile.
 
 import { beforeAll, describe, expect, it } from "vitest";
-import {
-  type Manifest,
-  type PodTemplate,
-  allContainers,
-  find,
-  isHook,
-  isWorkload,
-  lint,
-  podTemplate,
-  render,
-  scenarios,
-} from "./helm.js";
+import { allContainers, find, isHook, isWorkload, lint, type Manifest, type PodTemplate, podTemplate, render, scenarios } from "./helm.js";
 
 const DIGEST = /@sha256:[0-9a-f]{64}$/;
 
@@ -71,7 +60,10 @@ describe.each(scenarios())("scenario $name", ({ file }) => {
           seccompProfile: { type: "RuntimeDefault" },
         });
         // A read-only root needs somewhere to write: /tmp is an emptyDir everywhere.
-        expect(c.volumeMounts?.map((m) => m.mountPath), at).toContain("/tmp");
+        expect(
+          c.volumeMounts?.map((m) => m.mountPath),
+          at,
+        ).toContain("/tmp");
       }
     }
   });
@@ -138,7 +130,9 @@ describe.each(scenarios())("scenario $name", ({ file }) => {
   });
 
   it("gives the controller only the kinds it reconciles", () => {
-    const role = objects.find((o) => o.kind === "ClusterRole") as Manifest & { rules: { apiGroups: string[]; resources: string[]; verbs: string[]; resourceNames?: string[] }[] };
+    const role = objects.find((o) => o.kind === "ClusterRole") as Manifest & {
+      rules: { apiGroups: string[]; resources: string[]; verbs: string[]; resourceNames?: string[] }[];
+    };
     const granted = role.rules.flatMap((r) => r.resources.map((res) => `${r.apiGroups[0] || "core"}/${res}`));
     expect(new Set(granted)).toEqual(
       new Set([

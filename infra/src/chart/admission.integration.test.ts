@@ -1,0 +1,90 @@
+// Every CI scenario of the chart, applied with server-side dry run into the namespace of a level 3
+// information system: Pod Security "restricted" enforced, and the catalog's level 3 admission
+// policies (registry allow-list, digest pinning, resource limits, non-root and read-only root, no
+// host access, no dedicated-node toleration, no NodePort/LoadBalancer) in force. The pods the
+// workloads would create are dry-run too, since Pod Security judges pods, not their templates.
+// Each policy is first seen refusing a copy of the chart's Deployment that breaks only that policy,
+// so the chart passing means it complies, not that nothing was checked.
+
+import type { KubeObject } from "@zhengyun/policies";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { isWorkload, type Manifest, podTemplate, render, scenarios } from "./helm.js";
+import { DEVIATIONS, deviate, type Level3, level3System, podOf, refusalOf, waitUntilEnforced } from "./level3.js";
+import { kubectl, uniqueId } from "./run.js";
+
+const kubeconfig = inject("kubeconfig");
+const id = uniqueId();
+let system: Level3;
+
+beforeAll(async () => {
+  system = await level3System(kubeconfig, id);
+  const reference = await render({ namespace: system.namespace, valuesFiles: [scenarios()[0]!.file] });
+  await waitUntilEnforced(system.kube, reference, system.namespace);
+}, 300_000);
+
+afterAll(async () => {
+  await system?.cleanup();
+});
+
+/** The objects as one v1 List, which kubectl takes on stdin. */
+function list(objects: readonly Manifest[]): string {
+  return JSON.stringify({ apiVersion: "v1", kind: "List", items: objects });
+}
+
+describe("the level 3 policies are in force in the test namespace", () => {
+  it.each(DEVIATIONS)("$control refuses the portal Deployment changed to break it", async (deviation) => {
+    const objects = await render({ namespace: system.namespace, valuesFiles: [scenarios()[0]!.file] });
+    const message = await refusalOf(system.kube, deviate(objects, deviation) as KubeObject);
+    expect(message).toContain(deviation.refusal);
+  });
+
+  it("Pod Security restricted refuses a portal pod that may escalate privileges, and warns on such a Deployment", async () => {
+    const objects = await render({ namespace: system.namespace, valuesFiles: [scenarios()[0]!.file] });
+    const deployment = deviate(objects, {
+      control: "psa",
+      refusal: "",
+      change: (spec) => {
+        spec.containers[0]!.securityContext = { ...spec.containers[0]!.securityContext, allowPrivilegeEscalation: true };
+      },
+    });
+    const pod = podOf(deployment, system.namespace);
+    (pod.spec as { serviceAccountName?: string }).serviceAccountName = undefined;
+    expect(await refusalOf(system.kube, pod)).toContain('violates PodSecurity "restricted:v1.34"');
+    const applied = await kubectl(
+      kubeconfig,
+      ["apply", "--server-side", "--dry-run=server", "--field-manager=zhengyun-chart-test", "-f", "-"],
+      list([deployment]),
+    );
+    expect(applied.code, applied.stderr).toBe(0);
+    expect(applied.stderr).toContain("would violate PodSecurity");
+  });
+});
+
+describe.each(scenarios())("scenario $name in a level 3 namespace", ({ file }) => {
+  let objects: Manifest[] = [];
+
+  beforeAll(async () => {
+    objects = await render({ namespace: system.namespace, valuesFiles: [file] });
+    // Pods name their service accounts, which admission looks up: create those for real.
+    for (const sa of objects.filter((o) => o.kind === "ServiceAccount")) await system.kube.apply(sa as KubeObject);
+  });
+
+  it("is accepted by server-side dry-run apply, without a single warning", async () => {
+    const applied = await kubectl(kubeconfig, ["apply", "--server-side", "--dry-run=server", "--field-manager=zhengyun-chart-test", "-f", "-"], list(objects));
+    expect(applied.stderr).toBe("");
+    expect(applied.code).toBe(0);
+    const lines = applied.stdout.trim().split("\n");
+    expect(lines).toHaveLength(objects.length);
+    for (const line of lines) expect(line).toMatch(/ serverside-applied \(server dry run\)$/);
+  });
+
+  it("every workload's pods are admitted under Pod Security restricted and the level 3 policies", async () => {
+    const workloads = objects.filter(isWorkload);
+    expect(workloads.length).toBeGreaterThanOrEqual(2);
+    for (const workload of workloads) {
+      expect(podTemplate(workload).spec.containers.length).toBeGreaterThan(0);
+      const refusal = await refusalOf(system.kube, podOf(workload, system.namespace));
+      expect(refusal, `${workload.kind} ${workload.metadata.name}`).toBeUndefined();
+    }
+  });
+});

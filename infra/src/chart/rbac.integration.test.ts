@@ -1,0 +1,246 @@
+// The controller's ClusterRole and binding, as the chart renders them, applied to the cluster; then
+// requests made as the controller's service account (impersonation). It can create, patch and delete
+// everything it reconciles, bind the department's group to `edit`, and read quota status; it cannot
+// read Secrets, grant itself or anyone more (cluster-admin, admin), touch nodes or workloads, and —
+// through the chart's scope guard — cannot write in, or take over, a namespace Zhengyun does not manage.
+
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { type Manifest, render, scenarios } from "./helm.js";
+import { eventually, kubectl, type RunResult, uniqueId } from "./run.js";
+
+const kubeconfig = inject("kubeconfig");
+const id = uniqueId();
+// Contains the chart name, so object names are `<release>-…` (see zhengyun.fullname).
+const release = `zhengyun-rbac-${id}`;
+const installNamespace = `zy-rbac-${id}`;
+const managed = `zy-rbac-sys-${id}`;
+const unmanaged = `zy-rbac-plain-${id}`;
+/** A system's namespace made by the administrator, where the scope guard lets the controller write. */
+const prepared = `zy-rbac-sys2-${id}`;
+const serviceAccount = `system:serviceaccount:${installNamespace}:${release}-controller`;
+const policyName = `zy-rbac-${id}-probe`;
+
+/** kubectl as the administrator. */
+const admin = (args: string[], input?: string) => kubectl(kubeconfig, args, input);
+/** kubectl as the controller's service account. */
+const asController = (args: string[], input?: string) => kubectl(kubeconfig, ["--as", serviceAccount, ...args], input);
+
+const json = (object: unknown) => JSON.stringify(object);
+
+function ok(result: RunResult, what: string): void {
+  expect(result.code, `${what}: ${result.stderr}`).toBe(0);
+}
+
+function forbidden(result: RunResult, what: string): void {
+  expect(result.code, `${what} should be refused, got: ${result.stdout}`).not.toBe(0);
+  expect(result.stderr, what).toMatch(/forbidden|Forbidden/);
+}
+
+let rendered: Manifest[] = [];
+
+beforeAll(async () => {
+  rendered = await render({ release, namespace: installNamespace, valuesFiles: [scenarios().find((s) => s.name === "minimal")!.file] });
+  const rbac = rendered.filter((o) =>
+    ["ServiceAccount", "ClusterRole", "ClusterRoleBinding", "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding"].includes(o.kind),
+  );
+  expect(rbac.map((o) => o.kind).sort()).toEqual([
+    "ClusterRole",
+    "ClusterRoleBinding",
+    "ServiceAccount",
+    "ServiceAccount",
+    "ValidatingAdmissionPolicy",
+    "ValidatingAdmissionPolicyBinding",
+  ]);
+  ok(await admin(["create", "namespace", installNamespace]), "install namespace");
+  ok(await admin(["create", "namespace", unmanaged]), "unmanaged namespace");
+  ok(await admin(["create", "namespace", prepared]), "prepared system namespace");
+  ok(await admin(["label", "namespace", prepared, `zhengyun.gov.cn/system=${prepared}`]), "label the prepared namespace");
+  const applied = await admin(
+    ["apply", "--server-side", "--field-manager=zhengyun-chart-test", "-f", "-"],
+    json({ apiVersion: "v1", kind: "List", items: rbac }),
+  );
+  ok(applied, "apply the chart's RBAC and scope guard");
+  // The authorizer and the admission plugin pick up new objects asynchronously.
+  await eventually("the controller's ClusterRole to take effect", async () => {
+    const r = await asController(["auth", "can-i", "create", "namespaces"]);
+    if (r.stdout.trim() === "yes") return true;
+    throw new Error(`can-i: ${r.stdout.trim()} ${r.stderr.trim()}`);
+  });
+  await eventually("the scope guard to take effect", async () => {
+    const r = await asController(["create", "configmap", "probe", "-n", unmanaged, "--dry-run=server"]);
+    if (r.stderr.includes("zhengyun controller scope")) return true;
+    throw new Error(`probe: ${r.code} ${r.stdout.trim()} ${r.stderr.trim()}`);
+  });
+}, 180_000);
+
+afterAll(async () => {
+  for (const o of rendered.filter(
+    (x) => !x.metadata.namespace && ["ClusterRole", "ClusterRoleBinding", "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding"].includes(x.kind),
+  )) {
+    await admin(["delete", o.kind, o.metadata.name, "--ignore-not-found", "--wait=false"]);
+  }
+  await admin(["delete", "validatingadmissionpolicybinding,validatingadmissionpolicy", policyName, "--ignore-not-found", "--wait=false"]);
+  await admin(["delete", "storageclass", policyName, "--ignore-not-found", "--wait=false"]);
+  await admin(["delete", "namespace", installNamespace, unmanaged, managed, prepared, "--ignore-not-found", "--wait=false"]);
+});
+
+describe("the controller's service account", () => {
+  it("creates, patches and deletes what it reconciles in a system's namespace", async () => {
+    const ns = {
+      apiVersion: "v1",
+      kind: "Namespace",
+      metadata: { name: managed, labels: { "zhengyun.gov.cn/system": managed, "zhengyun.gov.cn/level": "3" } },
+    };
+    ok(await asController(["create", "-f", "-"], json(ns)), "create the system's namespace");
+    const objects = [
+      {
+        apiVersion: "v1",
+        kind: "ResourceQuota",
+        metadata: { name: "compute", namespace: managed },
+        spec: { hard: { "limits.cpu": "2", "limits.memory": "4Gi" } },
+      },
+      {
+        apiVersion: "v1",
+        kind: "LimitRange",
+        metadata: { name: "defaults", namespace: managed },
+        spec: { limits: [{ type: "Container", defaultRequest: { cpu: "100m", memory: "128Mi" } }] },
+      },
+      {
+        apiVersion: "networking.k8s.io/v1",
+        kind: "NetworkPolicy",
+        metadata: { name: "default-deny", namespace: managed },
+        spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] },
+      },
+      { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "egress-destinations", namespace: managed }, data: { mode: "none" } },
+      {
+        apiVersion: "rbac.authorization.k8s.io/v1",
+        kind: "RoleBinding",
+        metadata: { name: "department-edit", namespace: managed },
+        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "edit" },
+        subjects: [{ kind: "Group", apiGroup: "rbac.authorization.k8s.io", name: `zhengyun:dept:${id}` }],
+      },
+    ];
+    for (const object of objects) {
+      ok(await asController(["create", "-f", "-"], json(object)), `create ${object.kind}`);
+      ok(await asController(["label", object.kind, object.metadata.name, "-n", managed, "zhengyun.gov.cn/checked=yes"]), `patch ${object.kind}`);
+    }
+    ok(await asController(["get", "resourcequota", "compute", "-n", managed, "--subresource=status", "-o", "name"]), "read quota status");
+    for (const object of [...objects].reverse()) {
+      ok(await asController(["delete", object.kind, object.metadata.name, "-n", managed]), `delete ${object.kind}`);
+    }
+    ok(await asController(["label", "namespace", managed, "zhengyun.gov.cn/checked=yes"]), "patch the namespace");
+    ok(await asController(["delete", "namespace", managed, "--wait=false"]), "delete the namespace");
+  });
+
+  it("creates, patches and deletes admission policies, their bindings and storage classes", async () => {
+    const policy = {
+      apiVersion: "admissionregistration.k8s.io/v1",
+      kind: "ValidatingAdmissionPolicy",
+      metadata: { name: policyName },
+      spec: {
+        failurePolicy: "Fail",
+        matchConstraints: { resourceRules: [{ apiGroups: [""], apiVersions: ["v1"], operations: ["CREATE"], resources: ["configmaps"] }] },
+        validations: [{ expression: "true" }],
+      },
+    };
+    // Selects no namespace that exists: harmless to everything else on the cluster.
+    const binding = {
+      apiVersion: "admissionregistration.k8s.io/v1",
+      kind: "ValidatingAdmissionPolicyBinding",
+      metadata: { name: policyName },
+      spec: { policyName, validationActions: ["Deny"], matchResources: { namespaceSelector: { matchLabels: { "zhengyun.gov.cn/chart-test": policyName } } } },
+    };
+    const storageClass = {
+      apiVersion: "storage.k8s.io/v1",
+      kind: "StorageClass",
+      metadata: { name: policyName },
+      provisioner: "kubernetes.io/no-provisioner",
+      volumeBindingMode: "WaitForFirstConsumer",
+    };
+    for (const object of [policy, binding, storageClass]) {
+      ok(await asController(["create", "-f", "-"], json(object)), `create ${object.kind}`);
+      ok(await asController(["label", object.kind, policyName, "zhengyun.gov.cn/checked=yes"]), `patch ${object.kind}`);
+    }
+    for (const object of [storageClass, binding, policy]) ok(await asController(["delete", object.kind, policyName]), `delete ${object.kind}`);
+  });
+
+  it("cannot read Secrets anywhere", async () => {
+    forbidden(await asController(["get", "secrets", "-n", "kube-system"]), "list Secrets in kube-system");
+    forbidden(await asController(["get", "secrets", "-A"]), "list Secrets in all namespaces");
+    forbidden(await asController(["get", "secrets", "-n", installNamespace]), "list Secrets in its own namespace");
+    forbidden(await asController(["create", "token", `${release}-portal`, "-n", installNamespace]), "mint a token for another account");
+  });
+
+  it("cannot grant itself or anyone more than it holds", async () => {
+    const crb = {
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: "ClusterRoleBinding",
+      metadata: { name: `${release}-escalate` },
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "cluster-admin" },
+      subjects: [{ kind: "ServiceAccount", name: `${release}-controller`, namespace: installNamespace }],
+    };
+    const bindAdmin = await asController(["create", "-f", "-", "--dry-run=server"], json(crb));
+    forbidden(bindAdmin, "bind cluster-admin cluster-wide");
+    expect(bindAdmin.stderr).toContain('cannot create resource "clusterrolebindings"');
+    // In a namespace the controller manages, so that the refusal is RBAC's escalation check, not the scope guard.
+    for (const role of ["cluster-admin", "admin", "view"]) {
+      const rb = {
+        apiVersion: "rbac.authorization.k8s.io/v1",
+        kind: "RoleBinding",
+        metadata: { name: `escalate-${role}`, namespace: prepared },
+        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: role },
+        subjects: [{ kind: "Group", apiGroup: "rbac.authorization.k8s.io", name: "zhengyun:dept:any" }],
+      };
+      const result = await asController(["create", "-f", "-", "--dry-run=server"], json(rb));
+      forbidden(result, `bind ${role} in a system's namespace`);
+      expect(result.stderr).toContain("attempting to grant RBAC permissions not currently held");
+    }
+    ok(
+      await asController(["create", "rolebinding", "department-edit", "--clusterrole=edit", "--group=zhengyun:dept:any", "-n", prepared, "--dry-run=server"]),
+      "bind edit in the same namespace",
+    );
+    forbidden(await asController(["create", "clusterrole", `${release}-more`, "--verb=get", "--resource=secrets", "--dry-run=server"]), "create a ClusterRole");
+    forbidden(
+      await asController(["patch", "clusterrole", "edit", "--type=merge", "-p", '{"metadata":{"labels":{"x":"y"}}}', "--dry-run=server"]),
+      "change ClusterRole edit",
+    );
+    forbidden(await asController(["delete", "clusterrolebinding", `${release}:controller`, "--dry-run=server"]), "remove its own binding");
+  });
+
+  it("cannot touch nodes or run workloads", async () => {
+    forbidden(await asController(["delete", "nodes", "--all", "--dry-run=server"]), "delete nodes");
+    forbidden(await asController(["get", "nodes"]), "list nodes");
+    forbidden(
+      await asController(["create", "deployment", "x", "--image=registry.zhengyun.gov.cn/x:1", "-n", unmanaged, "--dry-run=server"]),
+      "create a Deployment",
+    );
+    forbidden(await asController(["run", "x", "--image=registry.zhengyun.gov.cn/x:1", "-n", unmanaged, "--dry-run=server"]), "create a Pod");
+    forbidden(await asController(["get", "pods", "-n", "kube-system"]), "list pods");
+  });
+
+  it("cannot write in, or take over, a namespace Zhengyun does not manage (scope guard)", async () => {
+    // Each of these is allowed by the ClusterRole: the refusal is the guard's.
+    const refusals: [string, string[], string?][] = [
+      ["a ConfigMap in an unmanaged namespace", ["create", "configmap", "x", "-n", unmanaged, "--dry-run=server"]],
+      [
+        "a NetworkPolicy in kube-system",
+        ["create", "-f", "-", "--dry-run=server"],
+        json({ apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: { name: "deny", namespace: "kube-system" }, spec: { podSelector: {} } }),
+      ],
+      [
+        "a RoleBinding to edit in default",
+        ["create", "rolebinding", "x", "--clusterrole=edit", "--group=zhengyun:dept:any", "-n", "default", "--dry-run=server"],
+      ],
+      ["labelling kube-system as a system's namespace", ["label", "namespace", "kube-system", "zhengyun.gov.cn/system=kube-system", "--dry-run=server"]],
+      ["deleting an unmanaged namespace", ["delete", "namespace", unmanaged, "--dry-run=server"]],
+      ["creating an unlabelled namespace", ["create", "namespace", `zy-rbac-unlabelled-${id}`, "--dry-run=server"]],
+    ];
+    for (const [what, args, input] of refusals) {
+      const result = await asController(args, input);
+      expect(result.code, `${what} should be refused: ${result.stdout}`).not.toBe(0);
+      expect(result.stderr, what).toContain("zhengyun controller scope");
+    }
+    // Platform namespaces are managed by name.
+    ok(await asController(["create", "namespace", "zhengyun-egress", "--dry-run=server"]), "create the platform egress namespace");
+  });
+});
