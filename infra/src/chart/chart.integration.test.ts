@@ -59,6 +59,8 @@ describe.each(scenarios())("scenario $name", ({ file }) => {
           capabilities: { drop: ["ALL"] },
           seccompProfile: { type: "RuntimeDefault" },
         });
+        // The image's entrypoint (tini) stays: containers pass args only.
+        expect(c.command, at).toBeUndefined();
         // A read-only root needs somewhere to write: /tmp is an emptyDir everywhere.
         expect(
           c.volumeMounts?.map((m) => m.mountPath),
@@ -126,7 +128,7 @@ describe.each(scenarios())("scenario $name", ({ file }) => {
     const job = objects.find((o) => o.kind === "Job");
     if (!job) return;
     expect(job.metadata.annotations?.["helm.sh/hook"]).toBe("pre-install,pre-upgrade");
-    expect(podTemplate(job).spec.containers[0]?.command).toEqual(["node", "--import", "tsx", "portal/src/db/migrate-cli.ts"]);
+    expect(podTemplate(job).spec.containers[0]?.args).toEqual(["node", "--import", "tsx", "portal/src/db/migrate-cli.ts"]);
   });
 
   it("gives the controller only the kinds it reconciles", () => {
