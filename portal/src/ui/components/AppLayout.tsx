@@ -1,0 +1,166 @@
+import {
+  AppstoreOutlined,
+  AuditOutlined,
+  CheckSquareOutlined,
+  CloudServerOutlined,
+  ExceptionOutlined,
+  FileSearchOutlined,
+  FileTextOutlined,
+  LogoutOutlined,
+  PieChartOutlined,
+  PlusCircleOutlined,
+  SafetyCertificateOutlined,
+  SafetyOutlined,
+  SlidersOutlined,
+  StarOutlined,
+  TeamOutlined,
+  UnorderedListOutlined,
+  UserOutlined,
+} from "@ant-design/icons";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { Avatar, Button, Dropdown, Flex, Layout, Menu, Result, Space, Typography, theme } from "antd";
+import { type ReactNode, Suspense } from "react";
+import { useTranslation } from "react-i18next";
+import { Link, Outlet, useLocation, useNavigate } from "react-router";
+import { useCurrentUser } from "../api/current-user.js";
+import { session } from "../api/session.js";
+import { trpc } from "../api/trpc.js";
+import { activeKey, type NavKey, navFor } from "../lib/nav.js";
+import { LanguageSwitch } from "./LanguageSwitch.js";
+import { Loading } from "./Loading.js";
+import { RoleTag } from "./tags.js";
+
+const ICONS: Record<NavKey, ReactNode> = {
+  systems: <AppstoreOutlined />,
+  newRequest: <PlusCircleOutlined />,
+  myRequests: <FileTextOutlined />,
+  deptOverview: <PieChartOutlined />,
+  deptApprovals: <AuditOutlined />,
+  deptRequests: <UnorderedListOutlined />,
+  opsApprovals: <CheckSquareOutlined />,
+  ceilings: <SlidersOutlined />,
+  capacity: <CloudServerOutlined />,
+  ratings: <StarOutlined />,
+  securityApprovals: <SafetyCertificateOutlined />,
+  grading: <SafetyOutlined />,
+  exemptions: <ExceptionOutlined />,
+  audit: <FileSearchOutlined />,
+  users: <TeamOutlined />,
+};
+
+function UserMenu() {
+  const { t, i18n } = useTranslation();
+  const me = useCurrentUser();
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const departments = useQuery({ ...trpc.departments.list.queryOptions(), staleTime: Number.POSITIVE_INFINITY });
+  const dept = departments.data?.find((d) => d.id === me.departmentId);
+  const deptName = dept ? (i18n.language === "en" ? dept.nameEn : dept.name) : "";
+  const logout = useMutation(
+    trpc.auth.logout.mutationOptions({
+      onSettled: () => {
+        session.markSignedOut();
+        navigate("/login?signedOut=1", { replace: true });
+        queryClient.clear();
+      },
+    }),
+  );
+  return (
+    <Dropdown
+      trigger={["click"]}
+      menu={{
+        items: [
+          {
+            key: "who",
+            type: "group",
+            label: (
+              <Space orientation="vertical" size={4}>
+                <Typography.Text type="secondary">{deptName}</Typography.Text>
+                <Space size={4} wrap>
+                  {me.roles.map((r) => (
+                    <RoleTag key={r} role={r} />
+                  ))}
+                </Space>
+              </Space>
+            ),
+          },
+          { type: "divider" },
+          { key: "logout", icon: <LogoutOutlined />, label: t("app.logout"), onClick: () => logout.mutate() },
+        ],
+      }}
+    >
+      <Button type="text" aria-label={`${t("app.signedInAs")} ${me.displayName}`} data-testid="user-menu" style={{ height: 40 }}>
+        <Space>
+          <Avatar size="small" icon={<UserOutlined />} />
+          <span>{me.displayName}</span>
+        </Space>
+      </Button>
+    </Dropdown>
+  );
+}
+
+/** Header, role-based menu and the page area; pages load lazily inside it. */
+export function AppLayout() {
+  const { t } = useTranslation();
+  const me = useCurrentUser();
+  const location = useLocation();
+  const { token } = theme.useToken();
+  const items = navFor(me.roles);
+  const selected = activeKey(location.pathname, items);
+  return (
+    <Layout style={{ minHeight: "100vh" }}>
+      <a href="#main" className="zy-skip-link">
+        {t("app.skipToContent")}
+      </a>
+      <Layout.Header
+        style={{
+          display: "flex",
+          alignItems: "center",
+          gap: 16,
+          paddingInline: 24,
+          background: token.colorBgContainer,
+          borderBottom: `1px solid ${token.colorBorderSecondary}`,
+        }}
+      >
+        <Link to="/" style={{ display: "flex", alignItems: "center", gap: 10, color: "inherit" }}>
+          <span aria-hidden className="zy-logo">
+            政
+          </span>
+          <Typography.Text strong style={{ fontSize: 17 }}>
+            {t("app.name")}
+          </Typography.Text>
+          <Typography.Text type="secondary" style={{ fontSize: 14 }}>
+            {t("app.title")}
+          </Typography.Text>
+        </Link>
+        <Flex flex={1} justify="flex-end" align="center" gap={16}>
+          <LanguageSwitch />
+          <UserMenu />
+        </Flex>
+      </Layout.Header>
+      <Layout>
+        <Layout.Sider width={220} theme="light" breakpoint="lg" collapsedWidth={0} style={{ borderRight: `1px solid ${token.colorBorderSecondary}` }}>
+          <nav aria-label={t("app.mainMenu")}>
+            <Menu
+              mode="inline"
+              selectedKeys={selected ? [selected] : []}
+              style={{ borderInlineEnd: 0, paddingTop: 8 }}
+              items={items.map((item) => ({ key: item.key, icon: ICONS[item.key], label: <Link to={item.path}>{t(`nav.${item.key}`)}</Link> }))}
+            />
+          </nav>
+        </Layout.Sider>
+        <Layout.Content style={{ padding: 24, minWidth: 0 }}>
+          <main id="main" tabIndex={-1} style={{ outline: "none", maxWidth: 1400 }}>
+            {items.length === 0 ? (
+              <Result status="info" title={t("app.noRoles")} />
+            ) : (
+              <Suspense fallback={<Loading />}>
+                <Outlet />
+              </Suspense>
+            )}
+          </main>
+        </Layout.Content>
+      </Layout>
+    </Layout>
+  );
+}

@@ -1,0 +1,83 @@
+import { PlusOutlined } from "@ant-design/icons";
+import { useQuery } from "@tanstack/react-query";
+import { Button, Empty, Space, Table, Tag, Typography } from "antd";
+import { useState } from "react";
+import { useTranslation } from "react-i18next";
+import { Link } from "react-router";
+import { type RouterOutputs, trpc } from "../../api/trpc.js";
+import { ErrorAlert } from "../../components/ErrorAlert.js";
+import { PageHeader } from "../../components/PageHeader.js";
+import { LevelTag, PhaseTag, ZoneTag } from "../../components/tags.js";
+import { formatDateTime } from "../../lib/format.js";
+import { RegisterSystemModal } from "./RegisterSystemModal.js";
+
+type SystemRow = RouterOutputs["systems"]["list"][number];
+
+export default function SystemsPage() {
+  const { t } = useTranslation();
+  const [registering, setRegistering] = useState(false);
+  const systems = useQuery(trpc.systems.list.queryOptions());
+  return (
+    <>
+      <PageHeader
+        title={t("systems.title")}
+        intro={t("systems.intro")}
+        extra={
+          <Button type="primary" icon={<PlusOutlined />} onClick={() => setRegistering(true)}>
+            {t("systems.register")}
+          </Button>
+        }
+      />
+      {systems.error && <ErrorAlert error={systems.error} onRetry={() => void systems.refetch()} />}
+      <Table<SystemRow>
+        rowKey="id"
+        loading={systems.isPending}
+        dataSource={systems.data ?? []}
+        pagination={{ pageSize: 20, hideOnSinglePage: true }}
+        locale={{ emptyText: <Empty description={t("empty.systems")} /> }}
+        columns={[
+          {
+            title: t("systems.name"),
+            dataIndex: "name",
+            render: (name: string, row) => (
+              <Space orientation="vertical" size={0}>
+                <Typography.Text strong>{name}</Typography.Text>
+                <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                  {row.purpose}
+                </Typography.Text>
+              </Space>
+            ),
+          },
+          { title: t("systems.level"), dataIndex: "level", width: 110, render: (level: number) => <LevelTag level={level} /> },
+          { title: t("systems.zone"), dataIndex: "zone", width: 110, render: (zone: SystemRow["zone"]) => <ZoneTag zone={zone} /> },
+          {
+            title: t("systems.graded"),
+            key: "graded",
+            width: 170,
+            render: (_, row) =>
+              row.graded ? (
+                <Space orientation="vertical" size={0}>
+                  <Tag color="success">{t("systems.gradedYes")}</Tag>
+                  <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                    {row.filingNumber}
+                  </Typography.Text>
+                </Space>
+              ) : (
+                <Tag>{t("systems.gradedNo")}</Tag>
+              ),
+          },
+          { title: t("systems.phase"), dataIndex: "phase", width: 110, render: (phase: string | null) => <PhaseTag phase={phase} /> },
+          { title: t("systems.namespace"), dataIndex: "namespace", render: (ns: string) => <Typography.Text code>{ns}</Typography.Text> },
+          { title: t("common.updatedAt"), dataIndex: "updatedAt", width: 150, render: (d: SystemRow["updatedAt"]) => formatDateTime(d) },
+          {
+            title: t("common.actions"),
+            key: "actions",
+            width: 110,
+            render: (_, row) => (row.retired ? null : <Link to={`/requests/new?system=${row.id}`}>{t("systems.requestResources")}</Link>),
+          },
+        ]}
+      />
+      <RegisterSystemModal open={registering} onClose={() => setRegistering(false)} />
+    </>
+  );
+}

@@ -1,0 +1,47 @@
+import { Alert, Form, Select, Space } from "antd";
+import { useTranslation } from "react-i18next";
+import { Link } from "react-router";
+import type { RouterOutputs } from "../../../api/trpc.js";
+import { LevelTag, ZoneTag } from "../../../components/tags.js";
+import { type Headroom, ResourceField } from "./ResourceField.js";
+
+type SystemRow = RouterOutputs["systems"]["list"][number];
+
+interface ComputeStepProps {
+  systems: SystemRow[];
+  loading: boolean;
+  kind: "new" | "change" | undefined;
+  headroom: Headroom;
+}
+
+export function ComputeStep({ systems, loading, kind, headroom }: ComputeStepProps) {
+  const { t } = useTranslation();
+  return (
+    <>
+      <Form.Item name="systemId" label={t("wizard.system")} rules={[{ required: true, message: t("wizard.systemRequired") }]}>
+        <Select
+          showSearch={{ optionFilterProp: "title" }}
+          loading={loading}
+          placeholder={t("wizard.systemPlaceholder")}
+          notFoundContent={<Link to="/systems">{t("wizard.noSystems")}</Link>}
+          options={systems.map((s) => ({
+            value: s.id,
+            title: s.name,
+            label: (
+              <Space>
+                <span>{s.name}</span>
+                <LevelTag level={s.level} />
+                <ZoneTag zone={s.zone} />
+              </Space>
+            ),
+          }))}
+        />
+      </Form.Item>
+      {kind && <Alert type="info" showIcon title={t(kind === "new" ? "wizard.kindNew" : "wizard.kindChange")} style={{ marginBottom: 16 }} />}
+      <Space size={24} wrap>
+        <ResourceField resource="vcpu" headroom={headroom} required max={4096} />
+        <ResourceField resource="memory_gib" headroom={headroom} required max={65536} />
+      </Space>
+    </>
+  );
+}

@@ -1,0 +1,42 @@
+import { Timeline, Typography } from "antd";
+import { useTranslation } from "react-i18next";
+import type { RouterOutputs } from "../../api/trpc.js";
+import type { RequestState } from "../../components/tags.js";
+import { formatDateTime } from "../../lib/format.js";
+
+type Transition = RouterOutputs["requests"]["get"]["transitions"][number];
+
+const COLOR: Partial<Record<RequestState, string>> = {
+  rejected: "red",
+  failed: "red",
+  withdrawn: "gray",
+  active: "green",
+  expired: "orange",
+  provisioning: "cyan",
+};
+
+/** Every state change with who made it, in which role, when, and their note. */
+export function RequestTimeline({ transitions }: { transitions: Transition[] }) {
+  const { t } = useTranslation();
+  return (
+    <Timeline
+      items={transitions.map((tr, i) => ({
+        key: i,
+        color: COLOR[tr.to] ?? "blue",
+        title: formatDateTime(tr.at),
+        content: (
+          <>
+            <Typography.Text strong>{t(`state.${tr.to}`)}</Typography.Text>
+            <br />
+            <Typography.Text type="secondary">
+              {tr.actorName ? t("requests.by", { name: tr.actorName, role: tr.actorRole ? t(`role.${tr.actorRole}`) : "—" }) : t("requests.byPlatform")}
+            </Typography.Text>
+            {tr.note && (
+              <Typography.Paragraph style={{ margin: "4px 0 0", whiteSpace: "pre-wrap" }}>{t("requests.note", { note: tr.note })}</Typography.Paragraph>
+            )}
+          </>
+        ),
+      }))}
+    />
+  );
+}

@@ -1,0 +1,39 @@
+/** Where a request stands in the approval path, for the progress steps on its page. */
+import type { RequestState } from "../../components/tags.js";
+
+export type StepKey = "submit" | "dept" | "ops" | "security" | "provision" | "active";
+
+/** The stage each state waits at (open states) or reached (the rest). */
+const AT: Record<RequestState, StepKey> = {
+  draft: "submit",
+  submitted: "dept",
+  dept_approved: "ops",
+  ops_approved: "security",
+  security_approved: "provision",
+  provisioning: "provision",
+  active: "active",
+  failed: "provision",
+  expired: "active",
+  rejected: "submit",
+  withdrawn: "submit",
+};
+
+export interface Progress {
+  steps: StepKey[];
+  current: number;
+  status: "wait" | "process" | "finish" | "error";
+}
+
+/**
+ * The steps a request goes through (security only for level 3+ growth) and where it is. A
+ * rejected or withdrawn request stops, in error, at the stage it was waiting at then.
+ */
+export function progressOf(state: RequestState, level: number, kind: "new" | "change" | "release", lastOpenState: RequestState | null): Progress {
+  const steps: StepKey[] = ["submit", "dept", "ops", ...(level >= 3 && kind !== "release" ? (["security"] as const) : []), "provision", "active"];
+  const index = (key: StepKey) => Math.max(0, steps.indexOf(key));
+  if (state === "rejected" || state === "withdrawn") return { steps, current: index(AT[lastOpenState ?? "draft"]), status: "error" };
+  if (state === "failed") return { steps, current: index("provision"), status: "error" };
+  if (state === "active" || state === "expired") return { steps, current: index("active"), status: "finish" };
+  if (state === "draft") return { steps, current: 0, status: "process" };
+  return { steps, current: index(AT[state]), status: "process" };
+}

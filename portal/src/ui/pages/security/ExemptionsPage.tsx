@@ -1,0 +1,117 @@
+import { PlusOutlined } from "@ant-design/icons";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { App, Button, Empty, Flex, Popconfirm, Switch, Table, Tag, Typography } from "antd";
+import { useState } from "react";
+import { useTranslation } from "react-i18next";
+import { type RouterOutputs, trpc } from "../../api/trpc.js";
+import { ErrorAlert } from "../../components/ErrorAlert.js";
+import { PageHeader } from "../../components/PageHeader.js";
+import { useErrorText } from "../../components/useErrorText.js";
+import { formatDateTime, toTime } from "../../lib/format.js";
+import { isKnownControl } from "../../lib/policy.js";
+import { GrantExemptionModal } from "./GrantExemptionModal.js";
+
+type Exemption = RouterOutputs["exemptions"]["list"][number];
+
+export default function ExemptionsPage() {
+  const { t } = useTranslation();
+  const { message, modal } = App.useApp();
+  const errorText = useErrorText();
+  const queryClient = useQueryClient();
+  const [activeOnly, setActiveOnly] = useState(true);
+  const [granting, setGranting] = useState(false);
+  const list = useQuery(trpc.exemptions.list.queryOptions({ activeOnly }));
+  const revoke = useMutation(
+    trpc.exemptions.revoke.mutationOptions({
+      onSuccess: async () => {
+        message.success(t("security.revoked"));
+        await queryClient.invalidateQueries({ queryKey: trpc.exemptions.pathKey() });
+      },
+      onError: (err) => {
+        const { title, detail } = errorText(err);
+        modal.error({ title, content: detail });
+      },
+    }),
+  );
+  const now = Date.now();
+  return (
+    <>
+      <PageHeader
+        title={t("security.exemptionsTitle")}
+        intro={t("security.exemptionsIntro")}
+        extra={
+          <Button type="primary" icon={<PlusOutlined />} onClick={() => setGranting(true)}>
+            {t("security.grant")}
+          </Button>
+        }
+      />
+      {list.error && <ErrorAlert error={list.error} onRetry={() => void list.refetch()} />}
+      <Flex gap={8} align="center" style={{ marginBottom: 16 }}>
+        <Switch id="active-only" checked={activeOnly} onChange={setActiveOnly} />
+        <label htmlFor="active-only">{t("security.activeOnly")}</label>
+      </Flex>
+      <Table<Exemption>
+        rowKey="id"
+        loading={list.isPending}
+        dataSource={list.data ?? []}
+        pagination={{ pageSize: 15, hideOnSinglePage: true }}
+        locale={{ emptyText: <Empty description={t("empty.exemptions")} /> }}
+        columns={[
+          { title: t("requests.system"), dataIndex: "systemName" },
+          {
+            title: t("security.control"),
+            dataIndex: "controlId",
+            render: (id: string) => (
+              <>
+                <Typography.Text code>{id}</Typography.Text> {isKnownControl(id) ? t(`control.${id}`) : null}
+              </>
+            ),
+          },
+          {
+            title: t("security.reason"),
+            dataIndex: "reason",
+            render: (r: string) => (
+              <Typography.Paragraph ellipsis={{ rows: 2, tooltip: r }} style={{ margin: 0 }}>
+                {r}
+              </Typography.Paragraph>
+            ),
+          },
+          { title: t("security.grantedBy"), dataIndex: "grantedBy", width: 140 },
+          { title: t("security.expiresAt"), dataIndex: "expiresAt", width: 150, render: (d: Exemption["expiresAt"]) => formatDateTime(d) },
+          {
+            title: t("security.status"),
+            key: "status",
+            width: 100,
+            render: (_, row) =>
+              row.revokedAt ? (
+                <Tag>{t("security.revoked")}</Tag>
+              ) : toTime(row.expiresAt) <= now ? (
+                <Tag color="warning">{t("security.expired")}</Tag>
+              ) : (
+                <Tag color="success">{t("security.active")}</Tag>
+              ),
+          },
+          {
+            title: t("common.actions"),
+            key: "actions",
+            width: 100,
+            render: (_, row) =>
+              row.revokedAt || toTime(row.expiresAt) <= now ? null : (
+                <Popconfirm
+                  title={t("security.revokeConfirm")}
+                  onConfirm={() => revoke.mutate({ id: row.id })}
+                  okText={t("security.revoke")}
+                  cancelText={t("common.cancel")}
+                >
+                  <Button size="small" danger>
+                    {t("security.revoke")}
+                  </Button>
+                </Popconfirm>
+              ),
+          },
+        ]}
+      />
+      <GrantExemptionModal open={granting} onClose={() => setGranting(false)} />
+    </>
+  );
+}

@@ -1,0 +1,100 @@
+import { useQuery } from "@tanstack/react-query";
+import { Button, Empty, Flex, Input, Segmented, Space, Table, Tag, Typography } from "antd";
+import { useState } from "react";
+import { useTranslation } from "react-i18next";
+import { type RouterOutputs, trpc } from "../../api/trpc.js";
+import { ErrorAlert } from "../../components/ErrorAlert.js";
+import { PageHeader } from "../../components/PageHeader.js";
+import { LevelTag, ZoneTag } from "../../components/tags.js";
+import { formatDateTime } from "../../lib/format.js";
+import { GradeModal, type GradeTarget } from "./GradeModal.js";
+
+type SystemRow = RouterOutputs["systems"]["list"][number];
+
+export default function GradingPage() {
+  const { t } = useTranslation();
+  const [view, setView] = useState<"ungraded" | "all">("ungraded");
+  const [text, setText] = useState("");
+  const [grading, setGrading] = useState<GradeTarget | null>(null);
+  const systems = useQuery(trpc.systems.list.queryOptions(view === "ungraded" ? { ungraded: true, limit: 1000 } : { limit: 1000 }));
+  const q = text.trim().toLowerCase();
+  const rows = (systems.data ?? []).filter((s) => !q || s.name.toLowerCase().includes(q) || s.departmentName.toLowerCase().includes(q));
+  return (
+    <>
+      <PageHeader title={t("security.gradingTitle")} intro={t("security.gradingIntro")} />
+      {systems.error && <ErrorAlert error={systems.error} onRetry={() => void systems.refetch()} />}
+      <Flex gap={12} wrap style={{ marginBottom: 16 }}>
+        <Segmented<"ungraded" | "all">
+          value={view}
+          onChange={setView}
+          options={[
+            { value: "ungraded", label: t("security.ungradedOnly") },
+            { value: "all", label: t("security.allSystems") },
+          ]}
+        />
+        <Input.Search
+          allowClear
+          placeholder={t("common.filterPlaceholder")}
+          aria-label={t("common.search")}
+          onChange={(e) => setText(e.target.value)}
+          style={{ width: 300 }}
+        />
+      </Flex>
+      <Table<SystemRow>
+        rowKey="id"
+        loading={systems.isPending}
+        dataSource={rows}
+        pagination={{ pageSize: 15, hideOnSinglePage: true, showTotal: (count) => t("common.total", { count }) }}
+        locale={{ emptyText: <Empty description={t(view === "ungraded" ? "empty.ungraded" : "empty.systems")} /> }}
+        columns={[
+          {
+            title: t("systems.name"),
+            dataIndex: "name",
+            render: (name: string, row) => (
+              <Space orientation="vertical" size={0}>
+                <Typography.Text strong>{name}</Typography.Text>
+                <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                  {row.purpose}
+                </Typography.Text>
+              </Space>
+            ),
+          },
+          { title: t("requests.department"), dataIndex: "departmentName", width: 220 },
+          { title: t("systems.zone"), dataIndex: "zone", width: 110, render: (z: SystemRow["zone"]) => <ZoneTag zone={z} /> },
+          {
+            title: t(view === "ungraded" ? "security.proposedLevel" : "systems.level"),
+            dataIndex: "level",
+            width: 120,
+            render: (l: number) => <LevelTag level={l} />,
+          },
+          {
+            title: t("systems.graded"),
+            key: "graded",
+            width: 180,
+            render: (_, row) =>
+              row.graded ? (
+                <Space size={4}>
+                  <Tag color="success">{t("systems.gradedYes")}</Tag>
+                  <Typography.Text type="secondary">{row.filingNumber}</Typography.Text>
+                </Space>
+              ) : (
+                <Tag>{t("systems.gradedNo")}</Tag>
+              ),
+          },
+          { title: t("common.updatedAt"), dataIndex: "updatedAt", width: 150, render: (d: SystemRow["updatedAt"]) => formatDateTime(d) },
+          {
+            title: t("common.actions"),
+            key: "actions",
+            width: 100,
+            render: (_, row) => (
+              <Button size="small" type={row.graded ? "default" : "primary"} onClick={() => setGrading(row)} aria-label={`${t("security.grade")} ${row.name}`}>
+                {t("security.grade")}
+              </Button>
+            ),
+          },
+        ]}
+      />
+      <GradeModal system={grading} onClose={() => setGrading(null)} />
+    </>
+  );
+}
