@@ -1,5 +1,5 @@
 import { useInfiniteQuery } from "@tanstack/react-query";
-import { Button, Card, Col, DatePicker, Empty, Flex, Form, Input, Row, Select, Table, Tag, Typography } from "antd";
+import { AutoComplete, Button, Card, Col, DatePicker, Empty, Flex, Form, Input, Row, Select, Table, Tag, Typography } from "antd";
 import type dayjs from "dayjs";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -8,6 +8,7 @@ import { ErrorAlert } from "../../components/ErrorAlert.js";
 import { PageHeader } from "../../components/PageHeader.js";
 import { formatDateTime, shortHash } from "../../lib/format.js";
 import { ROLES, type Role } from "../../lib/roles.js";
+import { actionLabel, KNOWN_ACTIONS } from "./actions.js";
 import { VerifyBanner } from "./VerifyBanner.js";
 
 type Entry = RouterOutputs["audit"]["search"][number];
@@ -84,7 +85,12 @@ export default function AuditPage() {
             </Col>
             <Col xs={24} md={8} xl={4}>
               <Form.Item name="action" label={t("audit.action")}>
-                <Input allowClear placeholder="request.approve" />
+                <AutoComplete
+                  allowClear
+                  placeholder={t("audit.actionPlaceholder")}
+                  options={KNOWN_ACTIONS.map((a) => ({ value: a, label: `${actionLabel(a, t)} · ${a}` }))}
+                  filterOption={(input, option) => (option?.label ?? "").toLowerCase().includes(input.toLowerCase())}
+                />
               </Form.Item>
             </Col>
             <Col xs={24} md={8} xl={4}>
@@ -156,7 +162,15 @@ export default function AuditPage() {
           { title: t("audit.at"), dataIndex: "at", width: 150, render: (d: Entry["at"]) => formatDateTime(d) },
           { title: t("audit.actor"), dataIndex: "actorName", width: 160 },
           { title: t("audit.role"), dataIndex: "actorRole", width: 120, render: (r: string | null) => (isRole(r) ? t(`role.${r}`) : "—") },
-          { title: t("audit.action"), dataIndex: "action", render: (a: string) => <Tag>{a}</Tag> },
+          {
+            title: t("audit.action"),
+            dataIndex: "action",
+            render: (a: string) => (
+              <>
+                {actionLabel(a, t) ?? ""} <Tag>{a}</Tag>
+              </>
+            ),
+          },
           {
             title: t("audit.target"),
             key: "target",

@@ -1,4 +1,5 @@
-import { Alert, Descriptions, List, Spin, Tag, Typography } from "antd";
+import { SyncOutlined } from "@ant-design/icons";
+import { Alert, Descriptions, List, Tag, Typography } from "antd";
 import { useTranslation } from "react-i18next";
 import type { RouterOutputs } from "../../api/trpc.js";
 import { PhaseTag } from "../../components/tags.js";
@@ -12,7 +13,7 @@ export function ProvisioningCard({ allocation }: { allocation: Allocation | null
   return (
     <Alert
       type="info"
-      icon={<Spin size="small" />}
+      icon={<SyncOutlined spin />}
       showIcon
       title={t("requests.provisioningTitle")}
       data-testid="provisioning"

@@ -15,7 +15,7 @@ const COLOR: Partial<Record<RequestState, string>> = {
   provisioning: "cyan",
 };
 
-/** Every state change with who made it, in which role, when, and their note. */
+/** Every state change: what happened, who did it in which role, when, and their note. */
 export function RequestTimeline({ transitions }: { transitions: Transition[] }) {
   const { t } = useTranslation();
   return (
@@ -23,10 +23,12 @@ export function RequestTimeline({ transitions }: { transitions: Transition[] }) 
       items={transitions.map((tr, i) => ({
         key: i,
         color: COLOR[tr.to] ?? "blue",
-        title: formatDateTime(tr.at),
         content: (
-          <>
-            <Typography.Text strong>{t(`state.${tr.to}`)}</Typography.Text>
+          <div data-testid="transition" data-to={tr.to}>
+            <Typography.Text strong>{t(`event.${tr.to}`)}</Typography.Text>
+            <Typography.Text type="secondary" style={{ float: "right", fontSize: 12 }}>
+              {formatDateTime(tr.at)}
+            </Typography.Text>
             <br />
             <Typography.Text type="secondary">
               {tr.actorName ? t("requests.by", { name: tr.actorName, role: tr.actorRole ? t(`role.${tr.actorRole}`) : "—" }) : t("requests.byPlatform")}
@@ -34,7 +36,7 @@ export function RequestTimeline({ transitions }: { transitions: Transition[] }) 
             {tr.note && (
               <Typography.Paragraph style={{ margin: "4px 0 0", whiteSpace: "pre-wrap" }}>{t("requests.note", { note: tr.note })}</Typography.Paragraph>
             )}
-          </>
+          </div>
         ),
       }))}
     />
