@@ -1,0 +1,64 @@
+/** Debian's chromium driven by playwright-core, one fresh profile per run. */
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { type BrowserContext, chromium, type Page } from "playwright-core";
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--disable-quic",
+  "--no-first-run",
+];
+
+export const SCREENSHOT_DIR = fileURLToPath(new URL("../../../test-artifacts/screenshots/", import.meta.url));
+
+export interface Browser {
+  context: BrowserContext;
+  page: Page;
+  /** Uncaught exceptions thrown in the page; a healthy journey has none. */
+  pageErrors: string[];
+  close(): Promise<void>;
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  const profile = mkdtempSync(join(tmpdir(), "zhengyun-e2e-"));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ARGS,
+    viewport: { width: 1440, height: 900 },
+    locale: "zh-CN",
+    timezoneId: "Asia/Shanghai",
+    // The UI honours prefers-reduced-motion: no dialog or toast is caught mid-animation.
+    reducedMotion: "reduce",
+  });
+  context.setDefaultTimeout(15_000);
+  const page = context.pages()[0] ?? (await context.newPage());
+  const pageErrors: string[] = [];
+  page.on("pageerror", (err) => pageErrors.push(err.message));
+  return {
+    context,
+    page,
+    pageErrors,
+    async close() {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A 1440×900 picture of the page as it is now, under test-artifacts/screenshots/. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  // Let lazy chunks, charts (which animate in) and toasts settle first.
+  await page.waitForLoadState("networkidle");
+  await page.waitForTimeout(1200);
+  await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`) });
+}

@@ -1,0 +1,355 @@
+/**
+ * Every role's work in a real browser, in Chinese: an applicant registers a level 3 system and
+ * files a request, the department admin, ops and the security officer approve it in turn, and
+ * the request shows as provisioning; plus a rejection, a rating that surfaces to ops, the
+ * auditor's chain check, separation of duties for the system admin, and session expiry.
+ */
+import type { Page } from "playwright-core";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { Database } from "../../src/db/client.js";
+import { completeProvisioning } from "../../src/services/requests/platform.js";
+import { type Org, testDatabase, unique } from "../harness.js";
+import { type Browser, launchBrowser, screenshot } from "./browser.js";
+import { makeOrgWithPasswords, PASSWORD } from "./people.js";
+import { ensureUiBuilt, type RunningPortal, startPortal } from "./portal.js";
+
+type Person = keyof Org["people"];
+
+/**
+ * The step the controller takes: it claims the provisioning request, applies it on the cluster
+ * and reports it active. The controller is built separately; until it is plugged in here this
+ * returns false and the journey ends at "provisioning". When it returns true, the journey goes
+ * on to check that the applicant's page turns "active".
+ */
+async function runControllerUntilActive(_database: Database, _requestId: string): Promise<boolean> {
+  return false;
+}
+
+let database: Database;
+let portal: RunningPortal;
+let browser: Browser;
+let org: Org;
+let page: Page;
+
+const journey = {
+  systemName: unique("e2e三级系统"),
+  requestId: "",
+  requestNumber: 0,
+  rejected: { id: "", number: 0, systemName: "" },
+  rated: { id: "", number: 0 },
+  ratingComment: unique("审批太慢"),
+};
+
+const at = (path: string) => `${portal.url}${path}`;
+
+async function signIn(who: Person): Promise<void> {
+  await page.goto(at("/login"));
+  await page.getByLabel("用户名").fill(org.people[who].username);
+  await page.getByLabel("密码").fill(PASSWORD);
+  await page.getByRole("button", { name: "登录", exact: true }).click();
+  await page.waitForURL((url) => !url.pathname.startsWith("/login"));
+}
+
+async function signOut(): Promise<void> {
+  await page.getByTestId("user-menu").click();
+  await page.getByRole("menuitem", { name: "退出登录" }).click();
+  await page.waitForURL((url) => url.pathname === "/login");
+  await page.getByText("您已安全退出").waitFor();
+}
+
+/** Opens a page from the menu and waits for it (the previous page stays up while the next loads). */
+async function openFromMenu(name: string): Promise<void> {
+  await page.getByRole("navigation").getByRole("link", { name, exact: true }).click();
+  await page.getByRole("heading", { level: 1, name }).waitFor();
+}
+
+/** Narrows a table to one row by its filter box, and returns that row. */
+async function rowFor(text: string) {
+  await page.getByLabel("搜索", { exact: true }).fill(text);
+  const row = page.getByRole("row").filter({ hasText: text });
+  await row.first().waitFor();
+  return row.first();
+}
+
+async function stateOnPage(): Promise<string | null> {
+  return page.getByTestId("request-state").locator("[data-state]").getAttribute("data-state");
+}
+
+beforeAll(async () => {
+  ensureUiBuilt();
+  database = await testDatabase();
+  org = await makeOrgWithPasswords(database);
+  portal = await startPortal(database);
+  browser = await launchBrowser();
+  page = browser.page;
+
+  // A second request for the department admin to reject.
+  const other = await org.newSystem(2, "internal");
+  const toReject = await org
+    .as("applicant")
+    .requests.create({ systemId: other.id, kind: "new", resources: { vcpu: 2, memory_gib: 4 }, justification: "临时测试环境", submit: true });
+  const otherSystem = await org.as("applicant").systems.get({ id: other.id });
+  journey.rejected = { id: toReject.id, number: toReject.number, systemName: otherSystem.name };
+
+  // A completed request for the applicant to rate (the controller's report made through the service).
+  const done = await org.newSystem(2, "external");
+  const finished = await org.as("applicant").requests.create({
+    systemId: done.id,
+    kind: "new",
+    resources: { vcpu: 16, memory_gib: 64, storage_standard_gib: 500, egress_mbps: 50 },
+    segmentPrefix: 27,
+    justification: "门户网站扩容",
+    submit: true,
+  });
+  await org.as("deptAdmin").requests.approve({ id: finished.id });
+  await org.as("ops2").requests.approve({ id: finished.id });
+  await completeProvisioning(database.db, finished.id, { ok: true });
+  journey.rated = { id: finished.id, number: finished.number };
+}, 240_000);
+
+// A failing step leaves a picture of what the browser showed.
+afterEach(async ({ task }) => {
+  if (task.result?.state === "fail" && page) await screenshot(page, `failed-${task.name.slice(0, 40).replace(/[^a-z0-9]+/gi, "-")}`).catch(() => undefined);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await portal?.app.close();
+});
+
+describe("the portal in the browser", () => {
+  it("opens in Chinese, switches to English and back", async () => {
+    await page.goto(at("/"));
+    await page.waitForURL((url) => url.pathname === "/login");
+    await page.getByRole("heading", { name: "登录" }).waitFor();
+    expect(await page.locator("html").getAttribute("lang")).toBe("zh-CN");
+    await screenshot(page, "00-login");
+    await page.getByText("English", { exact: true }).click();
+    await page.getByRole("heading", { name: "Sign in" }).waitFor();
+    expect(await page.locator("html").getAttribute("lang")).toBe("en");
+    await page.getByText("中文", { exact: true }).click();
+    await page.getByRole("heading", { name: "登录" }).waitFor();
+  });
+
+  it("applicant registers a level 3 system and files a request through the wizard", async () => {
+    await signIn("applicant");
+    await page.waitForURL((url) => url.pathname === "/systems");
+    await page.getByRole("heading", { name: "我的信息系统" }).waitFor();
+
+    await page.getByRole("button", { name: "登记信息系统" }).click();
+    const dialog = page.getByRole("dialog");
+    await dialog.getByLabel("系统名称").fill(journey.systemName);
+    await dialog.getByLabel("用途").fill("社会保障业务办理，含个人敏感信息");
+    await dialog.getByRole("radio", { name: /等保三级/ }).check();
+    await dialog.getByRole("radio", { name: /政务外网/ }).check();
+    await dialog.getByRole("button", { name: "登记信息系统" }).click();
+    await page.getByText(`已登记信息系统“${journey.systemName}”`).waitFor();
+
+    const row = page.getByRole("row").filter({ hasText: journey.systemName });
+    await row.locator('[data-level="3"]').waitFor();
+    await row.locator('[data-zone="external"]').waitFor();
+    await screenshot(page, "01-applicant-systems");
+
+    await row.getByRole("link", { name: "申请资源" }).click();
+    await page.waitForURL((url) => url.pathname === "/requests/new");
+    await page.getByText("该系统尚无资源，将作为新申请提交。").waitFor();
+
+    // Compute: more than the department has left is refused live.
+    const vcpu = page.getByLabel("vCPU", { exact: true });
+    await vcpu.fill("2000");
+    await page
+      .getByText(/超出本单位剩余配额/)
+      .first()
+      .waitFor();
+    await vcpu.fill("4");
+    await page.getByLabel("内存", { exact: true }).fill("8");
+    await page.getByRole("button", { name: "下一步" }).click();
+
+    // Storage: level 3 may only use the encrypted class.
+    expect(await page.getByLabel("标准存储", { exact: true }).isDisabled()).toBe(true);
+    expect(await page.getByLabel("SSD 存储", { exact: true }).isDisabled()).toBe(true);
+    await page.getByLabel("加密存储", { exact: true }).fill("100");
+    await page.getByRole("button", { name: "下一步" }).click();
+
+    // Network: a /26 segment and one allowed destination (external zone, below level 4).
+    await page.getByLabel("新网段").click();
+    await page.locator(".ant-select-item-option").filter({ hasText: "/26" }).click();
+    await page.getByRole("button", { name: "添加目的地址" }).click();
+    await page.getByLabel("目的主机或地址 1").fill("api.example.gov.cn");
+    await screenshot(page, "02-applicant-wizard-network");
+    await page.getByRole("button", { name: "下一步" }).click();
+
+    await page.getByLabel("申请理由").fill("社保业务系统上云，需计算、加密存储和独立网段");
+    await page.getByRole("button", { name: "下一步" }).click();
+
+    await page.getByText("请确认申请内容").waitFor();
+    await page.getByText("api.example.gov.cn:443").waitFor();
+    await page.getByRole("button", { name: "提交申请" }).click();
+    await page.waitForURL((url) => /^\/requests\/[0-9a-f-]{36}$/.test(url.pathname));
+    journey.requestId = new URL(page.url()).pathname.split("/").pop() ?? "";
+    await page.getByTestId("request-state").waitFor();
+    expect(await stateOnPage()).toBe("submitted");
+    const detail = await org.as("applicant").requests.get({ id: journey.requestId });
+    journey.requestNumber = detail.number;
+    expect(detail.target).toMatchObject({ vcpu: 4, memory_gib: 8, storage_encrypted_gib: 100, segments: 1 });
+    expect(detail.egress).toEqual([{ host: "api.example.gov.cn", port: 443 }]);
+    expect(detail.segmentPrefix).toBe(26);
+    await screenshot(page, "03-applicant-request-submitted");
+    await signOut();
+  });
+
+  it("department admin sees the quota chart, approves the request and rejects another with a reason", async () => {
+    await signIn("deptAdmin");
+    await page.waitForURL((url) => url.pathname === "/dept");
+    await page.locator("canvas").first().waitFor();
+    await screenshot(page, "04-dept-admin-overview");
+
+    await openFromMenu("部门审批");
+    const row = await rowFor(journey.systemName);
+    await row.getByRole("button", { name: /^批准/ }).click();
+    await page.getByRole("dialog").getByRole("button", { name: "批准" }).click();
+    await page.getByText(`已批准申请 #${journey.requestNumber}`).waitFor();
+
+    const other = await rowFor(journey.rejected.systemName);
+    await screenshot(page, "05-dept-admin-approvals");
+    await other.getByRole("button", { name: /^驳回/ }).click();
+    const dialog = page.getByRole("dialog");
+    await dialog.getByRole("button", { name: "驳回" }).click();
+    await dialog.getByText("请填写驳回理由，申请人将看到它").waitFor();
+    await dialog.getByLabel("驳回理由").fill("测试环境请使用部门现有资源");
+    await dialog.getByRole("button", { name: "驳回" }).click();
+    await page.getByText(`已驳回申请 #${journey.rejected.number}`).waitFor();
+
+    expect((await org.as("applicant").requests.get({ id: journey.requestId })).state).toBe("dept_approved");
+    expect((await org.as("applicant").requests.get({ id: journey.rejected.id })).state).toBe("rejected");
+    await signOut();
+  });
+
+  it("ops sees the capacity impact against the department ceiling and approves", async () => {
+    await signIn("ops");
+    await page.waitForURL((url) => url.pathname === "/ops/approvals");
+    const row = await rowFor(journey.systemName);
+    await row.getByTestId("capacity-impact").getByText("在配额内").waitFor();
+    await row.getByText("加密存储 +100").waitFor();
+    await screenshot(page, "06-ops-approvals");
+    await row.getByRole("button", { name: /^批准/ }).click();
+    await page
+      .getByRole("dialog")
+      .getByLabel(/审批意见/)
+      .fill("容量充足");
+    await page.getByRole("dialog").getByRole("button", { name: "批准" }).click();
+    await page.getByText(`已批准申请 #${journey.requestNumber}`).waitFor();
+    expect((await org.as("applicant").requests.get({ id: journey.requestId })).state).toBe("ops_approved");
+
+    await openFromMenu("部门配额上限");
+    await rowFor(org.dept.code);
+    await screenshot(page, "07-ops-ceilings");
+    await openFromMenu("集群容量");
+    await page.locator("canvas").first().waitFor();
+    await screenshot(page, "08-ops-capacity");
+    await signOut();
+  });
+
+  it("security officer approves the level 3 request, which then shows as provisioning", async () => {
+    await signIn("security");
+    await page.waitForURL((url) => url.pathname === "/security/approvals");
+    const row = await rowFor(journey.systemName);
+    await screenshot(page, "09-security-approvals");
+    await row.getByRole("button", { name: /^批准/ }).click();
+    await page.getByRole("dialog").getByRole("button", { name: "批准" }).click();
+    await page.getByText(`已批准申请 #${journey.requestNumber}`).waitFor();
+
+    await openFromMenu("定级备案");
+    const system = await rowFor(journey.systemName);
+    await screenshot(page, "10-security-grading");
+    await system.getByRole("button", { name: /^定级/ }).click();
+    await page.getByRole("dialog").getByLabel("等保备案编号").fill("32100043003-26001");
+    await page.getByRole("dialog").getByRole("button", { name: "定级" }).click();
+    await page.getByText(`已定级“${journey.systemName}”为等保三级`).waitFor();
+
+    await openFromMenu("策略豁免");
+    await screenshot(page, "11-security-exemptions");
+    await signOut();
+
+    await signIn("applicant");
+    await page.goto(at(`/requests/${journey.requestId}`));
+    await page.getByTestId("provisioning").waitFor();
+    expect(await stateOnPage()).toBe("provisioning");
+    await page.getByText("部署中").first().waitFor();
+    await screenshot(page, "12-applicant-request-provisioning");
+
+    if (await runControllerUntilActive(database, journey.requestId)) {
+      // The page polls every 2 s while provisioning: it turns active without a reload.
+      await page.locator('[data-testid="request-state"] [data-state="active"]').waitFor({ timeout: 30_000 });
+    }
+  });
+
+  it("applicant sees the rejection reason and rates a completed request", async () => {
+    await page.goto(at(`/requests/${journey.rejected.id}`));
+    await page.getByTestId("rejection").getByText("测试环境请使用部门现有资源").waitFor();
+
+    await page.goto(at(`/requests/${journey.rated.id}`));
+    const rating = page.getByTestId("rating");
+    await rating.getByRole("radio").nth(1).click();
+    await rating.getByLabel(/评价内容/).fill(journey.ratingComment);
+    await rating.getByRole("button", { name: "提交评价" }).click();
+    await page.getByText("感谢您的评价").waitFor();
+    await page.getByTestId("rating").getByText("您的评价").waitFor();
+    await screenshot(page, "13-applicant-rated");
+    await signOut();
+
+    await signIn("ops");
+    await openFromMenu("服务评价");
+    await page.getByText(journey.ratingComment).waitFor();
+    await screenshot(page, "14-ops-ratings");
+    await signOut();
+  });
+
+  it("auditor sees the chain verification first and can search the trail", async () => {
+    await signIn("auditor");
+    await page.waitForURL((url) => url.pathname === "/audit");
+    await page.getByTestId("audit-verify").waitFor();
+    await page.getByLabel("操作人").fill(org.people.applicant.username);
+    await page.getByRole("button", { name: "搜索" }).click();
+    await page.getByRole("cell", { name: "request.create" }).first().waitFor();
+    await screenshot(page, "15-auditor-audit");
+    await signOut();
+  });
+
+  it("system admin assigns roles within separation of duties and sees the server's refusal", async () => {
+    await signIn("sysadmin");
+    await page.waitForURL((url) => url.pathname === "/admin/users");
+    const auditor = await rowFor(org.people.auditor.username);
+    await screenshot(page, "16-sysadmin-users");
+    await auditor.getByRole("button", { name: /^分配角色/ }).click();
+    const dialog = page.getByRole("dialog");
+    const box = (role: string) => dialog.getByRole("checkbox", { name: new RegExp(`^${role}`) });
+    expect(await box("审计管理员").isChecked()).toBe(true);
+    expect(await box("系统管理员").isDisabled()).toBe(true);
+    expect(await box("安全管理员").isDisabled()).toBe(true);
+    await box("审计管理员").uncheck();
+    expect(await box("安全管理员").isDisabled()).toBe(false);
+    await dialog.getByRole("button", { name: "取消" }).click();
+    await dialog.waitFor({ state: "detached" });
+
+    // The server refuses what the form cannot know: removing one's own admin role.
+    const self = await rowFor(org.people.sysadmin.username);
+    await self.getByRole("button", { name: /^分配角色/ }).click();
+    await box("系统管理员").uncheck();
+    await dialog.getByRole("button", { name: "保存" }).click();
+    await dialog.getByText("you cannot remove your own system admin role").first().waitFor();
+    await dialog.getByRole("button", { name: "取消" }).click();
+  });
+
+  it("sends people back to sign in when the session ends, saying why", async () => {
+    await browser.context.clearCookies();
+    await page.getByRole("navigation").getByRole("link", { name: "集群容量" }).click();
+    await page.waitForURL((url) => url.pathname === "/login");
+    await page.getByText("会话已过期或已在其他地方退出，请重新登录。").waitFor();
+    expect(new URL(page.url()).searchParams.get("next")).toBe("/ops/capacity");
+  });
+
+  it("raised no uncaught errors in the page", () => {
+    expect(browser.pageErrors).toEqual([]);
+  });
+});

@@ -1,0 +1,45 @@
+/** One department with a person per role, each able to sign in with a password. */
+import { eq } from "drizzle-orm";
+import { hashPassword } from "../../src/auth/passwords.js";
+import type { Database } from "../../src/db/client.js";
+import { users } from "../../src/db/schema/index.js";
+import { callerFor, makeDepartment, makeUser, type Org, unique } from "../harness.js";
+
+export const PASSWORD = "E2e-journey-Passw0rd";
+
+/** A department ceiling of a realistic size, so quota charts show something. */
+const CEILING = { vcpu: 64, memory_gib: 256, storage_standard_gib: 2000, storage_ssd_gib: 1000, storage_encrypted_gib: 2000, segments: 8, egress_mbps: 200 };
+
+const DISPLAY_NAMES = {
+  applicant: "经办人 张敏",
+  deptAdmin: "部门管理员 李强",
+  ops: "运维 王工",
+  ops2: "运维 陈工",
+  security: "安全管理员 赵工",
+  auditor: "审计管理员 孙工",
+  sysadmin: "系统管理员 周工",
+};
+
+export async function makeOrgWithPasswords(db: Database) {
+  const hash = await hashPassword(PASSWORD);
+  const dept = await makeDepartment(db, CEILING);
+  const people = {
+    applicant: await makeUser(db, dept.id, ["applicant"], hash),
+    deptAdmin: await makeUser(db, dept.id, ["dept_admin"], hash),
+    ops: await makeUser(db, dept.id, ["ops"], hash),
+    ops2: await makeUser(db, dept.id, ["ops"], hash),
+    security: await makeUser(db, dept.id, ["security"], hash),
+    auditor: await makeUser(db, dept.id, ["auditor"], hash),
+    sysadmin: await makeUser(db, dept.id, ["sysadmin"], hash),
+  };
+  for (const [who, person] of Object.entries(people)) {
+    const displayName = DISPLAY_NAMES[who as keyof typeof DISPLAY_NAMES];
+    await db.db.update(users).set({ displayName }).where(eq(users.id, person.id));
+    person.displayName = displayName;
+  }
+  const as = (who: keyof typeof people) => callerFor(db, people[who]);
+  const newSystem = async (level = 2, zone: "internal" | "external" = "external") =>
+    as("applicant").systems.register({ name: unique("系统"), purpose: "端到端测试用信息系统", level, zone });
+  const org: Org = { dept, people, as, newSystem };
+  return org;
+}
