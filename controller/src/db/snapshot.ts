@@ -34,29 +34,31 @@ export async function loadSnapshot(db: Db, systemId: string, now: () => Date = (
         .innerJoin(departments, eq(departments.id, informationSystems.departmentId))
         .where(eq(allocations.systemId, systemId));
       if (!row) return undefined;
-      const [items, segments, egress, exempt] = await Promise.all([
-        tx.select({ resource: allocationItems.resource, granted: allocationItems.granted }).from(allocationItems).where(eq(allocationItems.systemId, systemId)),
-        tx
-          .select({ cidr: networkSegments.cidr })
-          .from(networkSegments)
-          .where(and(eq(networkSegments.systemId, systemId), isNull(networkSegments.releasedAt))),
-        row.requestId
-          ? tx
-              .select({ host: requestEgressDestinations.host, port: requestEgressDestinations.port })
-              .from(requestEgressDestinations)
-              .where(eq(requestEgressDestinations.requestId, row.requestId))
-          : Promise.resolve([]),
-        tx
-          .select({
-            controlId: exemptions.controlId,
-            reason: exemptions.reason,
-            grantedBy: exemptions.grantedBy,
-            expiresAt: exemptions.expiresAt,
-            revokedAt: exemptions.revokedAt,
-          })
-          .from(exemptions)
-          .where(eq(exemptions.systemId, systemId)),
-      ]);
+      // One connection serves the transaction: queries run one after another.
+      const items = await tx
+        .select({ resource: allocationItems.resource, granted: allocationItems.granted })
+        .from(allocationItems)
+        .where(eq(allocationItems.systemId, systemId));
+      const segments = await tx
+        .select({ cidr: networkSegments.cidr })
+        .from(networkSegments)
+        .where(and(eq(networkSegments.systemId, systemId), isNull(networkSegments.releasedAt)));
+      const egress = row.requestId
+        ? await tx
+            .select({ host: requestEgressDestinations.host, port: requestEgressDestinations.port })
+            .from(requestEgressDestinations)
+            .where(eq(requestEgressDestinations.requestId, row.requestId))
+        : [];
+      const exempt = await tx
+        .select({
+          controlId: exemptions.controlId,
+          reason: exemptions.reason,
+          grantedBy: exemptions.grantedBy,
+          expiresAt: exemptions.expiresAt,
+          revokedAt: exemptions.revokedAt,
+        })
+        .from(exemptions)
+        .where(eq(exemptions.systemId, systemId));
       const granted: Partial<Record<Resource, number>> = {};
       for (const item of items) granted[item.resource] = item.granted;
       return {

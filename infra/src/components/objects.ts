@@ -38,3 +38,13 @@ const CLUSTER_SCOPED = new Set([
 export function isClusterScoped(kind: string): boolean {
   return CLUSTER_SCOPED.has(kind);
 }
+
+/**
+ * The platform is the authority over the objects it creates: server-side apply takes fields back
+ * from any other field manager (someone's `kubectl edit`) instead of stopping at the conflict.
+ */
+export const PATCH_FORCE_ANNOTATION = "pulumi.com/patchForce";
+
+export function forced<T extends KubeObject>(object: T): T {
+  return { ...object, metadata: { ...object.metadata, annotations: { ...object.metadata.annotations, [PATCH_FORCE_ANNOTATION]: "true" } } };
+}

@@ -1,7 +1,7 @@
 // PlatformBaseline: the cluster-wide half of the platform, applied once per cluster.
 
 import * as pulumi from "@pulumi/pulumi";
-import { type KubeObject, MANAGED_BY_LABEL, objectKey, PLATFORM_MANAGER } from "./objects.js";
+import { forced, type KubeObject, MANAGED_BY_LABEL, objectKey, PLATFORM_MANAGER } from "./objects.js";
 import {
   controllerClusterRole,
   controllerClusterRoleBinding,
@@ -55,7 +55,7 @@ export function baselineObjects(args: {
   return objects
     .map((object, index) => ({ object, index }))
     .sort((a, b) => tier(a.object.kind) - tier(b.object.kind) || a.index - b.index)
-    .map((x) => x.object);
+    .map((x) => forced(x.object));
 }
 
 /**

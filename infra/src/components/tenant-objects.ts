@@ -2,7 +2,7 @@
 // access, object-count limits and platform annotations. Pure, so the controller computes the very
 // same objects when it compares the cluster with what it applied.
 
-import { type KubeObject, MANAGED_BY_LABEL, PLATFORM_MANAGER } from "./objects.js";
+import { forced, type KubeObject, MANAGED_BY_LABEL, PLATFORM_MANAGER } from "./objects.js";
 
 /** The Kubernetes group a department's people belong to (set by the identity provider). */
 export function departmentGroup(departmentCode: string): string {
@@ -76,5 +76,5 @@ export function tenantObjects(spec: TenantSpec): KubeObject[] {
     ...namespaced,
     objectCountQuota(spec.namespace, spec.objectCounts),
     departmentRoleBinding(spec.namespace, spec.departmentCode),
-  ];
+  ].map(forced);
 }

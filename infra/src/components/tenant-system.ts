@@ -1,7 +1,7 @@
 // TenantSystem: everything one information system gets on the cluster, in its own namespace.
 
 import * as pulumi from "@pulumi/pulumi";
-import type { KubeObject } from "./objects.js";
+import { forced, type KubeObject } from "./objects.js";
 import { renderObject, resourceName } from "./render.js";
 import { annotatedNamespace, departmentGroup, departmentRoleBinding, objectCountQuota, splitTenantObjects } from "./tenant-objects.js";
 
@@ -40,16 +40,16 @@ export class TenantSystem extends pulumi.ComponentResource {
     super(TenantSystem.TYPE, name, {}, opts);
     const { ns, namespaced } = splitTenantObjects(args.namespace, args.policyObjects);
 
-    const metadata = pulumi.output(args.annotations ?? {}).apply((annotations) => annotatedNamespace(ns, annotations).metadata);
+    const metadata = pulumi.output(args.annotations ?? {}).apply((annotations) => forced(annotatedNamespace(ns, annotations)).metadata);
     const namespace = renderObject(resourceName(name, ns), { ...ns, metadata }, { parent: this });
     const inside: pulumi.CustomResourceOptions = { parent: this, dependsOn: [namespace], deletedWith: namespace };
 
-    for (const object of namespaced) renderObject(resourceName(name, object), object, inside);
+    for (const object of namespaced) renderObject(resourceName(name, object), forced(object), inside);
 
-    const quota = objectCountQuota(args.namespace, {});
+    const quota = forced(objectCountQuota(args.namespace, {}));
     renderObject(resourceName(name, quota), { ...quota, spec: { hard: args.objectCounts } }, inside);
 
-    const binding = departmentRoleBinding(args.namespace, "");
+    const binding = forced(departmentRoleBinding(args.namespace, ""));
     const subjects = pulumi.output(args.departmentCode).apply((code) => departmentRoleBinding(args.namespace, code).subjects);
     renderObject(resourceName(name, binding), { ...binding, subjects }, inside);
 

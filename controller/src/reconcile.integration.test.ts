@@ -1,0 +1,257 @@
+// The reconcile path end to end: the portal's workflow (real PostgreSQL, through its tRPC callers),
+// the controller, the Pulumi engine and provider, and the local control plane. Nothing is mocked.
+
+import * as k8s from "@kubernetes/client-node";
+import { allocationItems, auditLog, networkSegments } from "@zhengyun/portal/db/schema";
+import { makeOrg, requestIn } from "@zhengyun/portal/test/harness";
+import { and, eq, isNull } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { compliantPodSpec } from "../../policies/src/fixtures/pod.js";
+import { requestCheck } from "./claims/claims.js";
+import type { Controller } from "./controller.js";
+import {
+  allocation,
+  apiCode,
+  apiMessage,
+  events,
+  eventually,
+  fileAndApprove,
+  isolatedDatabase,
+  kubeClient,
+  namespaceGone,
+  runs,
+  startController,
+  stateDir,
+  testConfig,
+  untilActive,
+} from "./testing/fixtures.js";
+
+const kube = kubeClient();
+const mergePatch = k8s.setHeaderOptions("Content-Type", k8s.PatchStrategy.MergePatch);
+
+function pod(name: string, cpu = "500m", privileged = false): k8s.V1Pod {
+  const spec = structuredClone(compliantPodSpec(3));
+  const container = spec.containers[0]!;
+  container.resources = { limits: { cpu, memory: "256Mi" } };
+  if (privileged) container.securityContext = { privileged: true };
+  return { metadata: { name }, spec };
+}
+
+async function refusal(namespace: string, body: k8s.V1Pod): Promise<{ code: number | undefined; message: string } | undefined> {
+  try {
+    await kube.core.createNamespacedPod({ namespace, body, dryRun: "All" });
+    return undefined;
+  } catch (err) {
+    return { code: apiCode(err), message: apiMessage(err) };
+  }
+}
+
+async function quota(namespace: string, name: string): Promise<Record<string, string>> {
+  const q = await kube.core.readNamespacedResourceQuota({ namespace, name });
+  return q.spec?.hard ?? {};
+}
+
+describe("reconciling approved allocations onto the cluster", async () => {
+  const isolated = await isolatedDatabase();
+  const database = isolated.database;
+  let controller: Controller;
+  let state: Awaited<ReturnType<typeof stateDir>>;
+
+  beforeAll(async () => {
+    state = await stateDir();
+    controller = await startController(database, testConfig(isolated.url, state.dir));
+  }, 180_000);
+
+  afterAll(async () => {
+    await controller?.stop(10_000);
+    await isolated.drop();
+    await state?.remove();
+  }, 60_000);
+
+  const org = await makeOrg(database, { level: 3 });
+  let system: { id: string; namespace: string };
+  let requestId: string;
+
+  it("turns an approval into a namespace with exactly the granted quota, labels, admission policies and network policies", async () => {
+    const filed = await requestIn(org, "provisioning", { level: 3, vcpu: 2, segmentPrefix: 28 });
+    system = filed.system;
+    requestId = filed.request.id;
+    await untilActive(database, requestId);
+
+    const ns = await kube.core.readNamespace({ name: system.namespace });
+    expect(ns.metadata?.labels).toMatchObject({
+      "zhengyun.gov.cn/level": "3",
+      "zhengyun.gov.cn/zone": "external",
+      "zhengyun.gov.cn/department": org.dept.code,
+      "pod-security.kubernetes.io/enforce": "restricted",
+    });
+    const [segment] = await database.db.select({ cidr: networkSegments.cidr }).from(networkSegments).where(eq(networkSegments.systemId, system.id));
+    expect(ns.metadata?.annotations?.["zhengyun.gov.cn/segments"]).toBe(segment?.cidr);
+
+    expect(await quota(system.namespace, "zhengyun-resource-limits")).toEqual({
+      "requests.cpu": "2",
+      "limits.cpu": "2",
+      "requests.memory": "4Gi",
+      "limits.memory": "4Gi",
+      pods: "20",
+    });
+    expect(await quota(system.namespace, "zhengyun-storage-class")).toEqual({
+      "encrypted.storageclass.storage.k8s.io/requests.storage": "10Gi",
+      "ssd.storageclass.storage.k8s.io/requests.storage": "0",
+      "standard.storageclass.storage.k8s.io/requests.storage": "0",
+    });
+    expect(await quota(system.namespace, "zhengyun-no-nodeport-lb")).toEqual({ "services.nodeports": "0", "services.loadbalancers": "0" });
+
+    const policies = await kube.networking.listNamespacedNetworkPolicy({ namespace: system.namespace });
+    const names = policies.items.map((p) => p.metadata?.name).sort();
+    expect(names).toContain("zhengyun-default-deny");
+    const deny = policies.items.find((p) => p.metadata?.name === "zhengyun-default-deny");
+    expect(deny?.spec?.podSelector).toEqual({});
+    expect(deny?.spec?.policyTypes).toEqual(["Ingress", "Egress"]);
+
+    const binding = await kube.rbac.readNamespacedRoleBinding({ namespace: system.namespace, name: "zhengyun-department-edit" });
+    expect(binding.roleRef).toMatchObject({ kind: "ClusterRole", name: "edit" });
+    expect(binding.subjects).toEqual([expect.objectContaining({ kind: "Group", name: `zhengyun:dept:${org.dept.code}` })]);
+
+    // The level 3 admission policies are bound to namespaces labelled level 3.
+    const bindings = await kube.admission.listValidatingAdmissionPolicyBinding();
+    const level3 = bindings.items.filter(
+      (b) =>
+        b.spec?.matchResources?.namespaceSelector?.matchLabels?.["zhengyun.gov.cn/level"] === "3" ||
+        JSON.stringify(b.spec?.matchResources?.namespaceSelector ?? {}).includes('"3"'),
+    );
+    expect(level3.length).toBeGreaterThan(0);
+
+    const row = await allocation(database, system.id);
+    expect(row).toMatchObject({ phase: "ready", observedGeneration: row?.generation });
+    expect(row?.conditions.find((c) => c.type === "Ready")).toMatchObject({ status: "True", reason: "Reconciled" });
+    expect(row?.outputs).toMatchObject({ namespace: system.namespace, progress: { step: "done" } });
+    const reasons = (await events(database, system.id)).map((e) => e.reason);
+    expect(reasons).toEqual(expect.arrayContaining(["ApplyStarted", "Applied"]));
+    expect((await runs(database, system.id)).map((r) => [r.action, r.result])).toEqual([["apply", "succeeded"]]);
+  });
+
+  it("refuses a pod over the quota and a privileged pod", async () => {
+    await eventually("the default service account", () => kube.core.readNamespacedServiceAccount({ name: "default", namespace: system.namespace }));
+    await eventually("quota status", async () => {
+      const q = await kube.core.readNamespacedResourceQuota({ namespace: system.namespace, name: "zhengyun-resource-limits" });
+      return q.status?.hard?.["limits.cpu"] ? q : undefined;
+    });
+    const over = await eventually("a refusal of the pod over quota", () => refusal(system.namespace, pod("too-big", "3")));
+    expect(over.code).toBe(403);
+    expect(over.message).toContain("exceeded quota: zhengyun-resource-limits");
+
+    const privileged = await refusal(system.namespace, pod("privileged", "500m", true));
+    expect(privileged?.code).toBe(403);
+    expect(privileged?.message).toMatch(/privileged/);
+
+    // A compliant pod within the quota is admitted.
+    expect(await refusal(system.namespace, pod("fits"))).toBeUndefined();
+  });
+
+  it("reports quota usage back into the allocation", async () => {
+    await kube.core.createNamespacedPod({ namespace: system.namespace, body: pod("running", "1500m") });
+    await eventually("the quota to count the pod", async () => {
+      const q = await kube.core.readNamespacedResourceQuota({ namespace: system.namespace, name: "zhengyun-resource-limits" });
+      return q.status?.used?.["limits.cpu"] === "1500m" ? true : undefined;
+    });
+    await requestCheck(database.pool!, system.id);
+    const used = await eventually("usage in allocation_items", async () => {
+      const rows = await database.db.select().from(allocationItems).where(eq(allocationItems.systemId, system.id));
+      const vcpu = rows.find((r) => r.resource === "vcpu");
+      return vcpu?.used === 2 ? rows : undefined;
+    });
+    expect(used.find((r) => r.resource === "memory_gib")?.used).toBe(1);
+    await kube.core.deleteNamespacedPod({ namespace: system.namespace, name: "running", gracePeriodSeconds: 0 });
+  });
+
+  it("grows and shrinks the quota with change requests", async () => {
+    const grow = await fileAndApprove(org, system.id, "change", { vcpu: 4, memory_gib: 8, storage_encrypted_gib: 20 });
+    await untilActive(database, grow);
+    expect(await quota(system.namespace, "zhengyun-resource-limits")).toMatchObject({ "limits.cpu": "4", "limits.memory": "8Gi" });
+    expect((await quota(system.namespace, "zhengyun-storage-class"))["encrypted.storageclass.storage.k8s.io/requests.storage"]).toBe("20Gi");
+
+    const shrink = await fileAndApprove(org, system.id, "change", { vcpu: 1, memory_gib: 2, storage_encrypted_gib: 5 });
+    await untilActive(database, shrink);
+    expect(await quota(system.namespace, "zhengyun-resource-limits")).toMatchObject({ "limits.cpu": "1", "limits.memory": "2Gi" });
+    const row = await allocation(database, system.id);
+    expect(row?.observedGeneration).toBe(row?.generation);
+  });
+
+  it("detects a NetworkPolicy deleted and a ResourceQuota edited by hand, records them and heals them", async () => {
+    const auditBefore = (await database.db.select({ seq: auditLog.seq }).from(auditLog).where(eq(auditLog.targetId, system.id))).length;
+    await kube.networking.deleteNamespacedNetworkPolicy({ namespace: system.namespace, name: "zhengyun-default-deny" });
+    await kube.core.patchNamespacedResourceQuota(
+      { namespace: system.namespace, name: "zhengyun-resource-limits", body: { spec: { hard: { "limits.cpu": "64", "requests.cpu": "64" } } } },
+      mergePatch,
+    );
+    expect((await quota(system.namespace, "zhengyun-resource-limits"))["limits.cpu"]).toBe("64");
+
+    await requestCheck(database.pool!, system.id);
+    const healed = await eventually("the drift to be healed", async () => {
+      const reasons = (await events(database, system.id)).map((e) => e.reason);
+      return reasons.includes("DriftHealed") ? reasons : undefined;
+    });
+    expect(healed).toEqual(expect.arrayContaining(["DriftDetected", "HealStarted", "Healed", "DriftHealed"]));
+    const detected = (await events(database, system.id)).find((e) => e.reason === "DriftDetected");
+    expect(detected?.message).toContain("NetworkPolicy");
+    expect(detected?.message).toContain("zhengyun-default-deny deleted");
+    expect(detected?.message).toContain("spec.hard.limits.cpu");
+
+    expect((await quota(system.namespace, "zhengyun-resource-limits"))["limits.cpu"]).toBe("1");
+    const deny = await kube.networking.readNamespacedNetworkPolicy({ namespace: system.namespace, name: "zhengyun-default-deny" });
+    expect(deny.spec?.podSelector).toEqual({});
+
+    const audit = await database.db.select().from(auditLog).where(eq(auditLog.targetId, system.id));
+    const actions = audit.map((a) => a.action);
+    expect(audit.length).toBeGreaterThan(auditBefore);
+    expect(actions).toEqual(expect.arrayContaining(["system.drift_detected", "system.drift_healed"]));
+    expect(audit.find((a) => a.action === "system.drift_detected")?.actorName).toBe("zhengyun-controller");
+    const row = await allocation(database, system.id);
+    expect(row?.phase).toBe("ready");
+    expect(row?.outputs.drift).toMatchObject({ healed: true });
+  });
+
+  it("only reports drift on a system marked report-only", async () => {
+    await org.as("applicant").systems.update({ id: system.id, driftReportOnly: true });
+    await kube.networking.patchNamespacedNetworkPolicy(
+      { namespace: system.namespace, name: "zhengyun-default-deny", body: { spec: { podSelector: { matchLabels: { app: "only-this" } } } } },
+      mergePatch,
+    );
+    const before = (await events(database, system.id)).length;
+    await requestCheck(database.pool!, system.id);
+    const reported = await eventually("the drift to be reported", async () => {
+      const fresh = (await events(database, system.id)).slice(before);
+      return fresh.find((e) => e.reason === "DriftDetected");
+    });
+    expect(reported.message).toContain("spec.podSelector.matchLabels");
+    expect(reported.message).toContain("only reported");
+    // Left as the person changed it.
+    const deny = await kube.networking.readNamespacedNetworkPolicy({ namespace: system.namespace, name: "zhengyun-default-deny" });
+    expect(deny.spec?.podSelector).toEqual({ matchLabels: { app: "only-this" } });
+    expect((await events(database, system.id)).slice(before).map((e) => e.reason)).not.toContain("HealStarted");
+
+    // Back to healing: the narrowed selector (a field server-side apply cannot take back) is restored.
+    await org.as("applicant").systems.update({ id: system.id, driftReportOnly: false });
+    await requestCheck(database.pool!, system.id);
+    await eventually("the selector to be restored", async () => {
+      const p = await kube.networking.readNamespacedNetworkPolicy({ namespace: system.namespace, name: "zhengyun-default-deny" });
+      return JSON.stringify(p.spec?.podSelector) === "{}" ? true : undefined;
+    });
+  });
+
+  it("removes the namespace when the system is released", async () => {
+    const release = await fileAndApprove(org, system.id, "release");
+    await untilActive(database, release);
+    expect(await namespaceGone(kube.core, system.namespace)).toBe(true);
+    const row = await allocation(database, system.id);
+    expect(row?.phase).toBe("released");
+    expect(row?.conditions.find((c) => c.type === "Ready")).toMatchObject({ status: "False", reason: "Released" });
+    const live = await database.db
+      .select()
+      .from(networkSegments)
+      .where(and(eq(networkSegments.systemId, system.id), isNull(networkSegments.releasedAt)));
+    expect(live).toEqual([]);
+    expect((await events(database, system.id)).map((e) => e.reason)).toEqual(expect.arrayContaining(["ReleaseStarted", "Released"]));
+  });
+});

@@ -1,0 +1,229 @@
+// Fixtures for the controller's integration tests: the real database (migrated, with the platform
+// rows the workflow needs), the local control plane's kubeconfig, and controllers configured for
+// quick tests. No part of the reconcile path is replaced.
+
+import { randomUUID } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import * as k8s from "@kubernetes/client-node";
+import { type Database, migrateDatabase, openDatabase } from "@zhengyun/portal/db/client";
+import { allocations, clusterCapacity, RESOURCES, reconcileRuns, resourceRequests, systemEvents, zonePools } from "@zhengyun/portal/db/schema";
+import type { Org } from "@zhengyun/portal/test/harness";
+import { asc, eq } from "drizzle-orm";
+import pg from "pg";
+import { pino } from "pino";
+import { type ControllerConfig, loadConfig } from "../config.js";
+import { Controller } from "../controller.js";
+import { clusterName } from "../reconcile/baseline.js";
+
+export const TEST_PASSPHRASE = "zhengyun-controller-tests";
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export interface IsolatedDatabase {
+  database: Database;
+  url: string;
+  drop(): Promise<void>;
+}
+
+/**
+ * A database of its own, migrated, with the zone pools and capacity the workflow needs. A
+ * controller works on every allocation of its database, so each test file gets one where the
+ * allocations are its own.
+ */
+export async function isolatedDatabase(prefix = "zy_ctl"): Promise<IsolatedDatabase> {
+  const baseUrl = process.env.DATABASE_URL;
+  if (!baseUrl) throw new Error("DATABASE_URL is not set");
+  const name = `${prefix}_${randomUUID().replace(/-/g, "").slice(0, 12)}`;
+  const url = new URL(baseUrl);
+  url.pathname = `/${name}`;
+  const admin = new pg.Client({ connectionString: baseUrl });
+  await admin.connect();
+  try {
+    await admin.query(`create database ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const database = await openDatabase({ url: url.toString(), poolSize: 20 });
+  await migrateDatabase(database);
+  await database.db.insert(zonePools).values([
+    { zone: "internal", cidr: "10.128.0.0/12" },
+    { zone: "external", cidr: "10.64.0.0/12" },
+  ]);
+  await database.db.insert(clusterCapacity).values(RESOURCES.map((resource) => ({ resource, amount: 1_000_000 })));
+  return {
+    database,
+    url: url.toString(),
+    async drop() {
+      await database.close();
+      const c = new pg.Client({ connectionString: baseUrl });
+      await c.connect();
+      try {
+        await c.query(`drop database if exists ${name} with (force)`);
+      } finally {
+        await c.end();
+      }
+    },
+  };
+}
+
+export function kubeconfigPath(): string {
+  const path = process.env.KUBECONFIG;
+  if (!path) throw new Error("KUBECONFIG is not set: run through vitest's cluster project");
+  return path;
+}
+
+export function kubeClient() {
+  const kc = new k8s.KubeConfig();
+  kc.loadFromFile(kubeconfigPath());
+  return {
+    kc,
+    core: kc.makeApiClient(k8s.CoreV1Api),
+    networking: kc.makeApiClient(k8s.NetworkingV1Api),
+    rbac: kc.makeApiClient(k8s.RbacAuthorizationV1Api),
+    admission: kc.makeApiClient(k8s.AdmissionregistrationV1Api),
+  };
+}
+
+/** A state directory removed after the file's tests. */
+export async function stateDir(): Promise<{ dir: string; remove: () => Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), "zhengyun-controller-"));
+  return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/** Settings for tests: Pulumi state in the postgres:// backend of the test database, quick timers. */
+export function testConfig(databaseUrl: string, dir: string, overrides: Partial<ControllerConfig> = {}): ControllerConfig {
+  const env = {
+    DATABASE_URL: databaseUrl,
+    KUBECONFIG: kubeconfigPath(),
+    PULUMI_CONFIG_PASSPHRASE: TEST_PASSPHRASE,
+    ZHENGYUN_CONTROLLER_STATE_DIR: dir,
+  };
+  const base = loadConfig(env, {
+    concurrency: 2,
+    leaseTtlMs: 15_000,
+    resyncIntervalMs: 1_000,
+    // Checks are asked for explicitly (requestCheck) so tests decide when they happen.
+    checkIntervalMs: 3_600_000,
+    backoffBaseMs: 500,
+    backoffCapMs: 5_000,
+    failRequestAfter: 3,
+    port: 0,
+    ...overrides,
+  });
+  return { ...base, cluster: overrides.cluster ?? clusterName(base.kubeconfig) };
+}
+
+export function testLogger() {
+  return pino({ level: process.env.ZHENGYUN_TEST_LOG ?? "silent" });
+}
+
+/** A controller running in this process. */
+export async function startController(database: Database, config: ControllerConfig): Promise<Controller> {
+  const controller = new Controller({ database, config, log: testLogger() });
+  await controller.start();
+  return controller;
+}
+
+/** Polls `fn` until it returns a value other than undefined. */
+export async function eventually<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 90_000, everyMs = 200): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await fn();
+      if (value !== undefined) return value;
+    } catch (err) {
+      last = err;
+    }
+    await sleep(everyMs);
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ""}`);
+}
+
+export async function requestState(database: Database, requestId: string): Promise<string | undefined> {
+  const [row] = await database.db
+    .select({ state: resourceRequests.state, failure: resourceRequests.failureReason })
+    .from(resourceRequests)
+    .where(eq(resourceRequests.id, requestId));
+  if (row?.state === "failed") throw new Error(`request failed: ${row.failure}`);
+  return row?.state;
+}
+
+/** Waits until the controller reports the request active. */
+export async function untilActive(database: Database, requestId: string, timeoutMs = 120_000): Promise<void> {
+  let lastError: unknown;
+  await eventually(
+    `request ${requestId} to become active`,
+    async () => {
+      try {
+        return (await requestState(database, requestId)) === "active" ? true : undefined;
+      } catch (err) {
+        lastError = err;
+        throw err;
+      }
+    },
+    timeoutMs,
+  ).catch((err) => {
+    throw lastError ?? err;
+  });
+}
+
+export async function allocation(database: Database, systemId: string) {
+  const [row] = await database.db.select().from(allocations).where(eq(allocations.systemId, systemId));
+  return row;
+}
+
+export async function events(database: Database, systemId: string) {
+  return database.db.select().from(systemEvents).where(eq(systemEvents.systemId, systemId)).orderBy(asc(systemEvents.id));
+}
+
+export async function runs(database: Database, systemId: string) {
+  return database.db.select().from(reconcileRuns).where(eq(reconcileRuns.systemId, systemId)).orderBy(asc(reconcileRuns.id));
+}
+
+/** Takes a request through every approval it needs, as the people of `org` would. */
+export async function approveAll(org: Org, requestId: string): Promise<void> {
+  for (let i = 0; i < 4; i++) {
+    const { state } = await org.as("ops").requests.get({ id: requestId });
+    if (state === "submitted") await org.as("deptAdmin").requests.approve({ id: requestId });
+    else if (state === "dept_approved") await org.as("ops").requests.approve({ id: requestId });
+    else if (state === "ops_approved") await org.as("security").requests.approve({ id: requestId });
+    else return;
+  }
+}
+
+/** Files and approves a change (new targets) or a release of a system. */
+export async function fileAndApprove(org: Org, systemId: string, kind: "change" | "release", resources: Record<string, number> = {}): Promise<string> {
+  const req = await org
+    .as("applicant")
+    .requests.create({ systemId, kind, resources, justification: kind === "release" ? "系统下线，释放资源" : "业务增长，调整配额", submit: true });
+  await approveAll(org, req.id);
+  return req.id;
+}
+
+export function apiCode(err: unknown): number | undefined {
+  return err instanceof k8s.ApiException ? err.code : (err as { code?: number }).code;
+}
+
+export function apiMessage(err: unknown): string {
+  if (err instanceof k8s.ApiException) {
+    try {
+      return JSON.parse(String(err.body)).message ?? String(err.body);
+    } catch {
+      return String(err.body);
+    }
+  }
+  return String(err);
+}
+
+export async function namespaceGone(core: k8s.CoreV1Api, name: string): Promise<true | undefined> {
+  try {
+    await core.readNamespace({ name });
+    return undefined;
+  } catch (err) {
+    if (apiCode(err) === 404) return true;
+    throw err;
+  }
+}
