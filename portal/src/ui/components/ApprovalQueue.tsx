@@ -4,12 +4,12 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { type RouterOutputs, trpc } from "../api/trpc.js";
+import { matchesFilter } from "../lib/filter.js";
 import { formatDateTime } from "../lib/format.js";
 import { ApprovalActions } from "./ApprovalActions.js";
 import { CapacityImpact } from "./CapacityImpact.js";
 import { ErrorAlert } from "./ErrorAlert.js";
 import { QuantityList } from "./QuantityList.js";
-import { matchesFilter } from "./RequestsTable.js";
 import { LevelTag, ZoneTag } from "./tags.js";
 
 export type Stage = "dept" | "ops" | "security";

@@ -4,6 +4,7 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { type RouterOutputs, trpc } from "../api/trpc.js";
+import { matchesFilter } from "../lib/filter.js";
 import { formatDateTime, toTime } from "../lib/format.js";
 import { ErrorAlert } from "./ErrorAlert.js";
 import { LevelTag, type RequestState, StateTag, ZoneTag } from "./tags.js";
@@ -23,13 +24,6 @@ export const ALL_STATES: RequestState[] = [
   "withdrawn",
   "expired",
 ];
-
-/** Text match on the request number, system, unit or requester. */
-export function matchesFilter(row: { number: number; systemName: string; departmentName: string; requesterName?: string }, text: string): boolean {
-  const q = text.trim().toLowerCase();
-  if (!q) return true;
-  return [`#${row.number}`, String(row.number), row.systemName, row.departmentName, row.requesterName ?? ""].some((v) => v.toLowerCase().includes(q));
-}
 
 /** Requests visible to the caller (own department, or own requests with `mine`), filterable. */
 export function RequestsTable({ mine }: { mine: boolean }) {

@@ -1,0 +1,39 @@
+import { describe, expect, it } from "vitest";
+import { countsOption, quotaOption, scoresOption } from "./options.js";
+
+const labels = { held: "已分配", used: "已使用", limit: "上限", axis: "%" };
+
+describe("chart options", () => {
+  it("draws quota as a share of each limit with the amounts in the tooltip", () => {
+    const option = quotaOption([{ label: "vCPU", unit: "核", limit: 200, held: 50, used: 10 }], labels);
+    expect(option.series[0]?.data).toEqual([25]);
+    expect(option.series[1]?.data).toEqual([5]);
+    expect(option.yAxis.max).toBe(100);
+    expect(option.tooltip.formatter([{ dataIndex: 0 }])).toContain("50 核 (25%)");
+  });
+
+  it("stretches the axis when a department is over its ceiling", () => {
+    expect(quotaOption([{ label: "vCPU", unit: "", limit: 100, held: 130, used: 0 }], labels).yAxis.max).toBe(130);
+  });
+
+  it("leaves empty categories out of the ring, largest first", () => {
+    const option = countsOption([
+      { label: "a", value: 1 },
+      { label: "b", value: 0 },
+      { label: "c", value: 3 },
+    ]);
+    expect(option.series[0]?.data.map((d) => d.name)).toEqual(["c", "a"]);
+  });
+
+  it("colours low scores red and lists the lowest first", () => {
+    const option = scoresOption(
+      [
+        { label: "x", value: 4.5, count: 2 },
+        { label: "y", value: 1.5, count: 1 },
+      ],
+      { average: "avg", count: "n" },
+    );
+    expect(option.yAxis.data).toEqual(["y", "x"]);
+    expect(option.series[0]?.data[0]?.itemStyle.color).toBe("#cf1322");
+  });
+});

@@ -1,0 +1,23 @@
+import { describe, expect, it } from "vitest";
+import { progressOf } from "./workflow.js";
+
+describe("a request's progress steps", () => {
+  it("adds the security step for level 3 and above", () => {
+    expect(progressOf("submitted", 2, "new", null).steps).toEqual(["submit", "dept", "ops", "provision", "active"]);
+    expect(progressOf("submitted", 3, "new", null).steps).toEqual(["submit", "dept", "ops", "security", "provision", "active"]);
+    expect(progressOf("submitted", 4, "release", null).steps).not.toContain("security");
+  });
+
+  it("points at the stage the request waits for", () => {
+    expect(progressOf("dept_approved", 3, "new", null)).toMatchObject({ current: 2, status: "process" });
+    expect(progressOf("ops_approved", 3, "new", null)).toMatchObject({ current: 3, status: "process" });
+    expect(progressOf("provisioning", 3, "new", null)).toMatchObject({ current: 4, status: "process" });
+    expect(progressOf("active", 2, "new", null)).toMatchObject({ current: 4, status: "finish" });
+  });
+
+  it("stops in error where a rejection or failure happened", () => {
+    expect(progressOf("rejected", 3, "new", "dept_approved")).toMatchObject({ current: 2, status: "error" });
+    expect(progressOf("withdrawn", 2, "new", "submitted")).toMatchObject({ current: 1, status: "error" });
+    expect(progressOf("failed", 2, "new", "provisioning")).toMatchObject({ current: 3, status: "error" });
+  });
+});
