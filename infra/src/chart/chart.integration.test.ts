@@ -2,8 +2,8 @@
 // container limited and locked down, only the controller holding an API token, every pod behind a
 // NetworkPolicy and a disruption budget, and a controller ClusterRole with nothing it does not reconcile.
 
-import { beforeAll, describe, expect, it } from "vitest";
-import { allContainers, find, isHook, isWorkload, lint, type Manifest, type PodTemplate, podTemplate, render, scenarios } from "./helm.js";
+import { beforeAll, describe, expect, inject, it } from "vitest";
+import { allContainers, dryRunInstall, find, isHook, isWorkload, lint, type Manifest, type PodTemplate, podTemplate, render, scenarios } from "./helm.js";
 
 const DIGEST = /@sha256:[0-9a-f]{64}$/;
 
@@ -16,7 +16,7 @@ function selects(selector: LabelSelector | undefined, labels: Record<string, str
   return Object.entries(wanted).every(([k, v]) => labels?.[k] === v);
 }
 
-describe.each(scenarios())("scenario $name", ({ file }) => {
+describe.each(scenarios())("scenario $name", ({ name, file }) => {
   let objects: Manifest[] = [];
 
   beforeAll(async () => {
@@ -35,6 +35,17 @@ describe.each(scenarios())("scenario $name", ({ file }) => {
     expect(objects.filter((o) => o.kind === "Deployment").map((o) => o.metadata.name)).toEqual(
       expect.arrayContaining(["zhengyun-portal", "zhengyun-controller"]),
     );
+  });
+
+  it("prints release notes that say how to reach the portal", async () => {
+    const result = await dryRunInstall(inject("kubeconfig"), { namespace: `zy-chart-notes-${name}`, valuesFiles: [file] });
+    expect(result.code, result.stderr).toBe(0);
+    const notes = result.stdout.slice(result.stdout.indexOf("NOTES:"));
+    expect(notes).toContain("Zhengyun 0.1.0 is installed");
+    expect(notes).toMatch(/https?:\/\/|port-forward svc\/zhengyun-portal/);
+    expect(notes).not.toContain("<no value>");
+    // The notes repeat the chart's objects by name; lookups ran against the cluster without error.
+    expect(notes).toContain("rollout status deploy/zhengyun-controller");
   });
 
   it("hardens every container and limits its resources", () => {

@@ -67,6 +67,24 @@ export async function render(options: RenderOptions = {}): Promise<Manifest[]> {
   return (loadAllYaml(result.stdout) as (Manifest | null)[]).filter((o): o is Manifest => o !== null && typeof o === "object");
 }
 
+/**
+ * `helm install --dry-run=server` against a cluster: renders with lookups and prints the release
+ * notes (NOTES.txt), installing nothing.
+ */
+export function dryRunInstall(kubeconfig: string, options: RenderOptions = {}): Promise<RunResult> {
+  return helm([
+    "install",
+    options.release ?? "zhengyun",
+    chartDir,
+    "--kubeconfig",
+    kubeconfig,
+    "--namespace",
+    options.namespace ?? "zhengyun-system",
+    "--dry-run=server",
+    ...valueArgs(options),
+  ]);
+}
+
 export function lint(options: RenderOptions = {}): Promise<RunResult> {
   return helm(["lint", chartDir, "--strict", "--namespace", options.namespace ?? "zhengyun-system", ...valueArgs(options)]);
 }
