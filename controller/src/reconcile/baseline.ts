@@ -52,6 +52,9 @@ export async function ensureBaseline(ctx: ReconcileContext): Promise<"unchanged"
   const client = await ctx.pool.connect();
   try {
     await client.query("select pg_advisory_lock($1)", [BASELINE_LOCK]);
+    // Another replica may have applied it while this one waited for the lock.
+    const [again] = await ctx.db.select().from(platformBaselines).where(eq(platformBaselines.cluster, cluster));
+    if (again?.appliedHash === desired.hash && again.appliedAt > (row?.appliedAt ?? new Date(0))) return "unchanged";
     if (drift.length > 0 && row?.appliedHash === desired.hash) {
       ctx.log.warn({ drift: describeFindings(drift) }, "baseline drifted; restoring");
       for (const f of drift) ctx.metrics.driftFound.inc({ kind: f.kind, change: f.change });

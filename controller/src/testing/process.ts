@@ -1,0 +1,101 @@
+// Controllers as separate processes (`src/main.ts`, as `npm start` runs it), for tests that kill
+// one or run several against one database.
+
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { kubeconfigPath, TEST_PASSPHRASE } from "./fixtures.js";
+
+const controllerDir = resolve(fileURLToPath(import.meta.url), "..", "..", "..");
+const tsx = resolve(controllerDir, "..", "node_modules", ".bin", "tsx");
+
+export interface ControllerProcess {
+  id: string;
+  child: ChildProcess;
+  /** Log lines (JSON) written so far. */
+  lines: string[];
+  /** Resolves when the process has exited. */
+  exited: Promise<number | null>;
+  /** SIGKILL to the whole process group: the controller and the engine processes it started. */
+  kill(): Promise<void>;
+  /** SIGTERM, and wait for a clean exit. */
+  stop(): Promise<number | null>;
+}
+
+export async function spawnController(id: string, databaseUrl: string, env: Record<string, string> = {}): Promise<ControllerProcess> {
+  const stateDir = await mkdtemp(join(tmpdir(), `zhengyun-${id}-`));
+  const child = spawn(tsx, ["src/main.ts"], {
+    cwd: controllerDir,
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      KUBECONFIG: kubeconfigPath(),
+      PULUMI_CONFIG_PASSPHRASE: TEST_PASSPHRASE,
+      ZHENGYUN_CONTROLLER_STATE_DIR: stateDir,
+      ZHENGYUN_CONTROLLER_ID: id,
+      ZHENGYUN_CONTROLLER_PORT: "0",
+      ZHENGYUN_CONTROLLER_CONCURRENCY: "1",
+      ZHENGYUN_LEASE_TTL_MS: "6000",
+      ZHENGYUN_RESYNC_INTERVAL_MS: "1000",
+      ZHENGYUN_CHECK_INTERVAL_MS: "3600000",
+      ZHENGYUN_BACKOFF_BASE_MS: "500",
+      ZHENGYUN_BACKOFF_CAP_MS: "5000",
+      LOG_LEVEL: "info",
+      ...env,
+    },
+  });
+  const lines: string[] = [];
+  let buffer = "";
+  child.stdout?.on("data", (chunk: Buffer) => {
+    buffer += chunk.toString();
+    const parts = buffer.split("\n");
+    buffer = parts.pop() ?? "";
+    lines.push(...parts.filter(Boolean));
+  });
+  child.stderr?.on("data", (chunk: Buffer) => lines.push(chunk.toString()));
+  const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
+  const pgid = child.pid!;
+  const kill = async () => {
+    try {
+      process.kill(-pgid, "SIGKILL");
+    } catch {}
+    await exited;
+  };
+  return {
+    id,
+    child,
+    lines,
+    exited,
+    kill,
+    async stop() {
+      try {
+        process.kill(pgid, "SIGTERM");
+      } catch {}
+      const code = await Promise.race([exited, new Promise<"timeout">((r) => setTimeout(() => r("timeout"), 60_000))]);
+      if (code === "timeout") {
+        await kill();
+        throw new Error(`controller ${id} did not stop within 60s`);
+      }
+      // Engine processes it started and that outlived it (none expected).
+      try {
+        process.kill(-pgid, "SIGKILL");
+      } catch {}
+      return code;
+    },
+  };
+}
+
+/** Waits until the process logs that it is running (baseline in place). */
+export async function untilRunning(proc: ControllerProcess, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (proc.lines.some((l) => l.includes('"msg":"controller running"'))) return;
+    if (proc.child.exitCode !== null) throw new Error(`controller ${proc.id} exited:\n${proc.lines.slice(-20).join("\n")}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`controller ${proc.id} did not start within ${timeoutMs}ms:\n${proc.lines.slice(-20).join("\n")}`);
+}
