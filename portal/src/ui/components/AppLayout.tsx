@@ -31,21 +31,21 @@ import { Loading } from "./Loading.js";
 import { RoleTag } from "./tags.js";
 
 const ICONS: Record<NavKey, ReactNode> = {
-  systems: <AppstoreOutlined />,
-  newRequest: <PlusCircleOutlined />,
-  myRequests: <FileTextOutlined />,
-  deptOverview: <PieChartOutlined />,
-  deptApprovals: <AuditOutlined />,
-  deptRequests: <UnorderedListOutlined />,
-  opsApprovals: <CheckSquareOutlined />,
-  ceilings: <SlidersOutlined />,
-  capacity: <CloudServerOutlined />,
-  ratings: <StarOutlined />,
-  securityApprovals: <SafetyCertificateOutlined />,
-  grading: <SafetyOutlined />,
-  exemptions: <ExceptionOutlined />,
-  audit: <FileSearchOutlined />,
-  users: <TeamOutlined />,
+  systems: <AppstoreOutlined aria-hidden />,
+  newRequest: <PlusCircleOutlined aria-hidden />,
+  myRequests: <FileTextOutlined aria-hidden />,
+  deptOverview: <PieChartOutlined aria-hidden />,
+  deptApprovals: <AuditOutlined aria-hidden />,
+  deptRequests: <UnorderedListOutlined aria-hidden />,
+  opsApprovals: <CheckSquareOutlined aria-hidden />,
+  ceilings: <SlidersOutlined aria-hidden />,
+  capacity: <CloudServerOutlined aria-hidden />,
+  ratings: <StarOutlined aria-hidden />,
+  securityApprovals: <SafetyCertificateOutlined aria-hidden />,
+  grading: <SafetyOutlined aria-hidden />,
+  exemptions: <ExceptionOutlined aria-hidden />,
+  audit: <FileSearchOutlined aria-hidden />,
+  users: <TeamOutlined aria-hidden />,
 };
 
 function UserMenu() {
@@ -85,13 +85,13 @@ function UserMenu() {
             ),
           },
           { type: "divider" },
-          { key: "logout", icon: <LogoutOutlined />, label: t("app.logout"), onClick: () => logout.mutate() },
+          { key: "logout", icon: <LogoutOutlined aria-hidden />, label: t("app.logout"), onClick: () => logout.mutate() },
         ],
       }}
     >
       <Button type="text" aria-label={`${t("app.signedInAs")} ${me.displayName}`} data-testid="user-menu" style={{ height: 40 }}>
         <Space>
-          <Avatar size="small" icon={<UserOutlined />} />
+          <Avatar size="small" icon={<UserOutlined aria-hidden />} />
           <span>{me.displayName}</span>
         </Space>
       </Button>

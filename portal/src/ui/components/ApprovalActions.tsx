@@ -54,10 +54,16 @@ export function ApprovalActions({ request, size = "small" }: ApprovalActionsProp
   return (
     <>
       <Space size={4}>
-        <Button type="primary" size={size} icon={<CheckOutlined />} onClick={() => open("approve")} aria-label={`${t("approval.approve")} ${label}`}>
+        <Button
+          type="primary"
+          size={size}
+          icon={<CheckOutlined aria-hidden />}
+          onClick={() => open("approve")}
+          aria-label={`${t("approval.approve")} ${label}`}
+        >
           {t("approval.approve")}
         </Button>
-        <Button danger size={size} icon={<CloseOutlined />} onClick={() => open("reject")} aria-label={`${t("approval.reject")} ${label}`}>
+        <Button danger size={size} icon={<CloseOutlined aria-hidden />} onClick={() => open("reject")} aria-label={`${t("approval.reject")} ${label}`}>
           {t("approval.reject")}
         </Button>
       </Space>

@@ -33,7 +33,7 @@ const STATE_COLOR: Record<RequestState, string> = {
 export function StateTag({ state }: { state: RequestState }) {
   const { t } = useTranslation();
   return (
-    <Tag color={STATE_COLOR[state]} icon={state === "provisioning" ? <SyncOutlined spin /> : undefined} data-state={state}>
+    <Tag color={STATE_COLOR[state]} icon={state === "provisioning" ? <SyncOutlined aria-hidden spin /> : undefined} data-state={state}>
       {t(`state.${state}`)}
     </Tag>
   );

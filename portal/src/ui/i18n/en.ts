@@ -235,6 +235,8 @@ export const en: Messages = {
     noSystems: "Register an information system first",
     kindNew: "This system holds no resources yet: this is a new request.",
     kindChange: "This system already holds resources: this is a change request; enter the totals after the change.",
+    openRequest: "This system already has request #{{number}} in progress ({{state}}). Finish or withdraw it first.",
+    viewOpenRequest: "Open that request",
     current: "now {{value}}",
     vcpuRequired: "Enter the number of vCPUs",
     memoryRequired: "Enter the memory size",

@@ -234,6 +234,8 @@ export const zh = {
     noSystems: "请先登记信息系统",
     kindNew: "该系统尚无资源，将作为新申请提交。",
     kindChange: "该系统已有资源，将作为变更申请提交；填写变更后的总量。",
+    openRequest: "该系统已有办理中的申请 #{{number}}（{{state}}），请先完成或撤回后再申请。",
+    viewOpenRequest: "查看该申请",
     current: "当前 {{value}}",
     vcpuRequired: "请输入 vCPU 数量",
     memoryRequired: "请输入内存大小",

@@ -74,10 +74,10 @@ export default function LoginPage() {
           {login.error && <ErrorAlert error={login.error} />}
           <Form<Credentials> form={form} layout="vertical" requiredMark={false} onFinish={(values) => login.mutate(values)} disabled={login.isPending}>
             <Form.Item name="username" label={t("login.username")} rules={[{ required: true, whitespace: true, message: t("login.usernameRequired") }]}>
-              <Input prefix={<UserOutlined />} autoComplete="username" autoFocus size="large" />
+              <Input prefix={<UserOutlined aria-hidden />} autoComplete="username" autoFocus size="large" />
             </Form.Item>
             <Form.Item name="password" label={t("login.password")} rules={[{ required: true, message: t("login.passwordRequired") }]}>
-              <Input.Password prefix={<LockOutlined />} autoComplete="current-password" size="large" />
+              <Input.Password prefix={<LockOutlined aria-hidden />} autoComplete="current-password" size="large" />
             </Form.Item>
             <Button type="primary" htmlType="submit" block size="large" loading={login.isPending}>
               {t("login.submit")}
@@ -85,7 +85,7 @@ export default function LoginPage() {
           </Form>
           <Divider plain>{t("login.or")}</Divider>
           {/* A full navigation: the server redirects to the identity provider and back. */}
-          <Button block size="large" icon={<SafetyCertificateOutlined />} href="/auth/oidc/login">
+          <Button block size="large" icon={<SafetyCertificateOutlined aria-hidden />} href="/auth/oidc/login">
             {t("login.sso")}
           </Button>
         </Card>

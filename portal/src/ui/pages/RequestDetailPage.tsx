@@ -79,7 +79,7 @@ export default function RequestDetailPage() {
       <Row gutter={16}>
         <Col xs={24} xl={15}>
           <Card size="small" style={{ marginBottom: 16 }}>
-            <Descriptions size="small" column={{ xs: 1, md: 2 }} styles={{ label: { width: 140 } }}>
+            <Descriptions size="small" column={2} styles={{ label: { width: 140 } }}>
               <Descriptions.Item label={t("requests.system")}>
                 <Space wrap size={4}>
                   {r.systemName}

@@ -45,7 +45,7 @@ export default function UsersPage() {
         title={t("users.title")}
         intro={t("users.intro")}
         extra={
-          <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)}>
+          <Button type="primary" icon={<PlusOutlined aria-hidden />} onClick={() => setCreating(true)}>
             {t("users.create")}
           </Button>
         }

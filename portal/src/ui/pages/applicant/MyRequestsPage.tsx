@@ -11,7 +11,7 @@ export default function MyRequestsPage() {
       <PageHeader
         title={t("requests.title")}
         extra={
-          <LinkButton to="/requests/new" type="primary" icon={<PlusOutlined />}>
+          <LinkButton to="/requests/new" type="primary" icon={<PlusOutlined aria-hidden />}>
             {t("nav.newRequest")}
           </LinkButton>
         }

@@ -9,6 +9,7 @@ import { trpc } from "../../api/trpc.js";
 import { ErrorAlert } from "../../components/ErrorAlert.js";
 import { Loading } from "../../components/Loading.js";
 import { PageHeader } from "../../components/PageHeader.js";
+import type { RequestState } from "../../components/tags.js";
 import { applyFieldErrors } from "../../lib/forms.js";
 import { allowedStorage, egressBlockedBecause } from "../../lib/policy.js";
 import { amountOf, overruns, remaining, STORAGE_CLASSES } from "../../lib/resources.js";
@@ -20,6 +21,8 @@ import { ReviewStep } from "./wizard/ReviewStep.js";
 import { StorageStep } from "./wizard/StorageStep.js";
 import { TermStep } from "./wizard/TermStep.js";
 
+/** States in which a request still occupies its system (the server allows one at a time). */
+const OPEN_STATES: RequestState[] = ["draft", "submitted", "dept_approved", "ops_approved", "security_approved", "provisioning"];
 const INITIAL: WizardValues = { resources: {}, segmentPrefix: 0, egress: [] };
 const FORM_FIELDS = ["systemId", "resources", "segmentPrefix", "egress", "expiresAt", "justification"];
 
@@ -39,6 +42,8 @@ export default function NewRequestPage() {
   const watched = Form.useWatch([], form) as Partial<WizardValues> | undefined;
   const values: WizardValues = { ...INITIAL, ...watched, resources: { ...watched?.resources }, egress: watched?.egress ?? [] };
   const systemDetail = useQuery({ ...trpc.systems.get.queryOptions({ id: systemId ?? "" }), enabled: Boolean(systemId) });
+  const inProgress = useQuery({ ...trpc.requests.list.queryOptions({ systemId: systemId ?? "", states: OPEN_STATES, limit: 1 }), enabled: Boolean(systemId) });
+  const openRequest = systemId ? inProgress.data?.[0] : undefined;
 
   const usable = useMemo(() => (systems.data ?? []).filter((s) => !s.retired), [systems.data]);
   const system = usable.find((s) => s.id === systemId);
@@ -133,7 +138,7 @@ export default function NewRequestPage() {
             {create.error && <ErrorAlert error={create.error} />}
             <Form<WizardValues> form={form} layout="vertical" initialValues={INITIAL} name="new-request">
               <div hidden={stepName !== "compute"}>
-                <ComputeStep systems={usable} loading={systems.isPending} kind={kind} headroom={headroom} />
+                <ComputeStep systems={usable} loading={systems.isPending} kind={kind} headroom={headroom} openRequest={openRequest} />
               </div>
               <div hidden={stepName !== "storage"}>
                 <StorageStep level={system?.level ?? 1} headroom={headroom} />
@@ -150,7 +155,7 @@ export default function NewRequestPage() {
               <Flex gap={8} justify="flex-end" style={{ marginTop: 24 }}>
                 {step > 0 && <Button onClick={() => setStep(step - 1)}>{t("wizard.previous")}</Button>}
                 {stepName !== "review" ? (
-                  <Button type="primary" onClick={() => void next()}>
+                  <Button type="primary" disabled={Boolean(openRequest)} onClick={() => void next()}>
                     {t("wizard.next")}
                   </Button>
                 ) : (

@@ -23,7 +23,7 @@ export default function SystemsPage() {
         title={t("systems.title")}
         intro={t("systems.intro")}
         extra={
-          <Button type="primary" icon={<PlusOutlined />} onClick={() => setRegistering(true)}>
+          <Button type="primary" icon={<PlusOutlined aria-hidden />} onClick={() => setRegistering(true)}>
             {t("systems.register")}
           </Button>
         }

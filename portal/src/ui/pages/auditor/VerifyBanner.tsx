@@ -11,7 +11,7 @@ export function VerifyBanner() {
   const { t } = useTranslation();
   const verify = useQuery({ ...trpc.audit.verify.queryOptions(), staleTime: 0 });
   const again = (
-    <Button icon={<ReloadOutlined />} onClick={() => void verify.refetch()} loading={verify.isFetching}>
+    <Button icon={<ReloadOutlined aria-hidden />} onClick={() => void verify.refetch()} loading={verify.isFetching}>
       {t("audit.reverify")}
     </Button>
   );
@@ -23,7 +23,7 @@ export function VerifyBanner() {
     <Alert
       type="success"
       showIcon
-      icon={<SafetyCertificateFilled style={{ fontSize: 36 }} />}
+      icon={<SafetyCertificateFilled aria-hidden style={{ fontSize: 36 }} />}
       data-testid="audit-verify"
       data-ok="true"
       title={<span style={titleStyle}>{t("audit.verifyOk")}</span>}
@@ -36,7 +36,7 @@ export function VerifyBanner() {
       type="error"
       showIcon
       role="alert"
-      icon={<WarningFilled style={{ fontSize: 36 }} />}
+      icon={<WarningFilled aria-hidden style={{ fontSize: 36 }} />}
       data-testid="audit-verify"
       data-ok="false"
       title={<span style={titleStyle}>{t("audit.verifyBroken")}</span>}

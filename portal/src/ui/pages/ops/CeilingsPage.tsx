@@ -91,7 +91,7 @@ export default function CeilingsPage() {
             render: (_, row) => (
               <Button
                 size="small"
-                icon={<EditOutlined />}
+                icon={<EditOutlined aria-hidden />}
                 disabled={!row.overview}
                 onClick={() => row.overview && setEditing({ id: row.id, name: nameOf(row), ceiling: row.overview.ceiling, held: row.overview.held })}
                 aria-label={`${t("ops.editCeiling")} ${nameOf(row)}`}

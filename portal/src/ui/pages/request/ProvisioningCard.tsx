@@ -13,7 +13,7 @@ export function ProvisioningCard({ allocation }: { allocation: Allocation | null
   return (
     <Alert
       type="info"
-      icon={<SyncOutlined spin />}
+      icon={<SyncOutlined aria-hidden spin />}
       showIcon
       title={t("requests.provisioningTitle")}
       data-testid="provisioning"

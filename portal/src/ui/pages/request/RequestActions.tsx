@@ -58,13 +58,13 @@ export function RequestActions({ request }: { request: Detail }) {
       <Space wrap>
         {mayApprove && <ApprovalActions request={request} size="middle" />}
         {request.state === "draft" && isRequester && (
-          <Button type="primary" icon={<SendOutlined />} loading={submit.isPending} onClick={() => submit.mutate({ id: request.id })}>
+          <Button type="primary" icon={<SendOutlined aria-hidden />} loading={submit.isPending} onClick={() => submit.mutate({ id: request.id })}>
             {t("requests.submitDraft")}
           </Button>
         )}
         {mayWithdraw && (
           <Button
-            icon={<RollbackOutlined />}
+            icon={<RollbackOutlined aria-hidden />}
             onClick={() => {
               withdraw.reset();
               setWithdrawing(true);

@@ -40,7 +40,7 @@ export default function ExemptionsPage() {
         title={t("security.exemptionsTitle")}
         intro={t("security.exemptionsIntro")}
         extra={
-          <Button type="primary" icon={<PlusOutlined />} onClick={() => setGranting(true)}>
+          <Button type="primary" icon={<PlusOutlined aria-hidden />} onClick={() => setGranting(true)}>
             {t("security.grant")}
           </Button>
         }

@@ -2,7 +2,7 @@ import { Alert, Form, Select, Space } from "antd";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import type { RouterOutputs } from "../../../api/trpc.js";
-import { LevelTag, ZoneTag } from "../../../components/tags.js";
+import { LevelTag, type RequestState, ZoneTag } from "../../../components/tags.js";
 import { type Headroom, ResourceField } from "./ResourceField.js";
 
 type SystemRow = RouterOutputs["systems"]["list"][number];
@@ -12,9 +12,11 @@ interface ComputeStepProps {
   loading: boolean;
   kind: "new" | "change" | undefined;
   headroom: Headroom;
+  /** A request of the chosen system still in progress: the server allows one at a time. */
+  openRequest: { id: string; number: number; state: RequestState } | undefined;
 }
 
-export function ComputeStep({ systems, loading, kind, headroom }: ComputeStepProps) {
+export function ComputeStep({ systems, loading, kind, headroom, openRequest }: ComputeStepProps) {
   const { t } = useTranslation();
   return (
     <>
@@ -37,7 +39,17 @@ export function ComputeStep({ systems, loading, kind, headroom }: ComputeStepPro
           }))}
         />
       </Form.Item>
-      {kind && <Alert type="info" showIcon title={t(kind === "new" ? "wizard.kindNew" : "wizard.kindChange")} style={{ marginBottom: 16 }} />}
+      {openRequest ? (
+        <Alert
+          type="warning"
+          showIcon
+          title={t("wizard.openRequest", { number: openRequest.number, state: t(`state.${openRequest.state}`) })}
+          action={<Link to={`/requests/${openRequest.id}`}>{t("wizard.viewOpenRequest")}</Link>}
+          style={{ marginBottom: 16 }}
+        />
+      ) : (
+        kind && <Alert type="info" showIcon title={t(kind === "new" ? "wizard.kindNew" : "wizard.kindChange")} style={{ marginBottom: 16 }} />
+      )}
       <Space size={24} wrap>
         <ResourceField resource="vcpu" headroom={headroom} required max={4096} />
         <ResourceField resource="memory_gib" headroom={headroom} required max={65536} />

@@ -57,14 +57,14 @@ export function NetworkStep({ zone, level, headroom }: { zone: Zone; level: numb
                     <Button
                       type="text"
                       danger
-                      icon={<DeleteOutlined />}
+                      icon={<DeleteOutlined aria-hidden />}
                       aria-label={t("wizard.egressRemove")}
                       onClick={() => remove(field.name)}
                       style={{ marginTop: 30 }}
                     />
                   </Flex>
                 ))}
-                <Button type="dashed" icon={<PlusOutlined />} onClick={() => add({ host: "", port: 443 })} style={{ marginBottom: 16 }}>
+                <Button type="dashed" icon={<PlusOutlined aria-hidden />} onClick={() => add({ host: "", port: 443 })} style={{ marginBottom: 16 }}>
                   {t("wizard.egressAdd")}
                 </Button>
               </>
