@@ -5,8 +5,8 @@
 // through the chart's scope guard — cannot write in, or take over, a namespace Zhengyun does not manage.
 
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { type Manifest, render, scenarios } from "./helm.js";
-import { eventually, kubectl, type RunResult, uniqueId } from "./run.js";
+import { type ControllerIdentity, installControllerIdentity, ok } from "./identity.js";
+import { kubectl, type RunResult, uniqueId } from "./run.js";
 
 const kubeconfig = inject("kubeconfig");
 const id = uniqueId();
@@ -17,40 +17,34 @@ const managed = `zy-rbac-sys-${id}`;
 const unmanaged = `zy-rbac-plain-${id}`;
 /** A system's namespace made by the administrator, where the scope guard lets the controller write. */
 const prepared = `zy-rbac-sys2-${id}`;
-const serviceAccount = `system:serviceaccount:${installNamespace}:${release}-controller`;
 const policyName = `zy-rbac-${id}-probe`;
 const platformNamespace = `zy-rbac-platform-${id}`;
 
 /** kubectl as the administrator. */
 const admin = (args: string[], input?: string) => kubectl(kubeconfig, args, input);
+let controller: ControllerIdentity;
 /** kubectl as the controller's service account. */
-const asController = (args: string[], input?: string) => kubectl(kubeconfig, ["--as", serviceAccount, ...args], input);
+const asController = (args: string[], input?: string) => controller.kubectl(args, input);
 
 const json = (object: unknown) => JSON.stringify(object);
-
-function ok(result: RunResult, what: string): void {
-  expect(result.code, `${what}: ${result.stderr}`).toBe(0);
-}
 
 function forbidden(result: RunResult, what: string): void {
   expect(result.code, `${what} should be refused, got: ${result.stdout}`).not.toBe(0);
   expect(result.stderr, what).toMatch(/forbidden|Forbidden/);
 }
 
-let rendered: Manifest[] = [];
-
 beforeAll(async () => {
-  rendered = await render({
+  ok(await admin(["create", "namespace", unmanaged]), "unmanaged namespace");
+  ok(await admin(["create", "namespace", prepared]), "prepared system namespace");
+  ok(await admin(["label", "namespace", prepared, `zhengyun.gov.cn/system=${prepared}`]), "label the prepared namespace");
+  controller = await installControllerIdentity(kubeconfig, {
     release,
     namespace: installNamespace,
-    valuesFiles: [scenarios().find((s) => s.name === "minimal")!.file],
+    probeNamespace: unmanaged,
     // The real platform namespaces may exist on this shared cluster; add one that never does.
     set: { "controller.rbac.scopeGuard.platformNamespaces": `{zhengyun-system,zhengyun-egress,${platformNamespace}}` },
   });
-  const rbac = rendered.filter((o) =>
-    ["ServiceAccount", "ClusterRole", "ClusterRoleBinding", "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding"].includes(o.kind),
-  );
-  expect(rbac.map((o) => o.kind).sort()).toEqual([
+  expect(controller.objects.map((o) => o.kind).sort()).toEqual([
     "ClusterRole",
     "ClusterRoleBinding",
     "ServiceAccount",
@@ -58,37 +52,13 @@ beforeAll(async () => {
     "ValidatingAdmissionPolicy",
     "ValidatingAdmissionPolicyBinding",
   ]);
-  ok(await admin(["create", "namespace", installNamespace]), "install namespace");
-  ok(await admin(["create", "namespace", unmanaged]), "unmanaged namespace");
-  ok(await admin(["create", "namespace", prepared]), "prepared system namespace");
-  ok(await admin(["label", "namespace", prepared, `zhengyun.gov.cn/system=${prepared}`]), "label the prepared namespace");
-  const applied = await admin(
-    ["apply", "--server-side", "--field-manager=zhengyun-chart-test", "-f", "-"],
-    json({ apiVersion: "v1", kind: "List", items: rbac }),
-  );
-  ok(applied, "apply the chart's RBAC and scope guard");
-  // The authorizer and the admission plugin pick up new objects asynchronously.
-  await eventually("the controller's ClusterRole to take effect", async () => {
-    const r = await asController(["auth", "can-i", "create", "namespaces"]);
-    if (r.stdout.trim() === "yes") return true;
-    throw new Error(`can-i: ${r.stdout.trim()} ${r.stderr.trim()}`);
-  });
-  await eventually("the scope guard to take effect", async () => {
-    const r = await asController(["create", "configmap", "probe", "-n", unmanaged, "--dry-run=server"]);
-    if (r.stderr.includes("zhengyun controller scope")) return true;
-    throw new Error(`probe: ${r.code} ${r.stdout.trim()} ${r.stderr.trim()}`);
-  });
 }, 180_000);
 
 afterAll(async () => {
-  for (const o of rendered.filter(
-    (x) => !x.metadata.namespace && ["ClusterRole", "ClusterRoleBinding", "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding"].includes(x.kind),
-  )) {
-    await admin(["delete", o.kind, o.metadata.name, "--ignore-not-found", "--wait=false"]);
-  }
+  await controller?.remove();
   await admin(["delete", "validatingadmissionpolicybinding,validatingadmissionpolicy", policyName, "--ignore-not-found", "--wait=false"]);
   await admin(["delete", "storageclass", policyName, "--ignore-not-found", "--wait=false"]);
-  await admin(["delete", "namespace", installNamespace, unmanaged, managed, prepared, "--ignore-not-found", "--wait=false"]);
+  await admin(["delete", "namespace", unmanaged, managed, prepared, "--ignore-not-found", "--wait=false"]);
 });
 
 describe("the controller's service account", () => {
