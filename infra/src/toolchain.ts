@@ -25,14 +25,17 @@ export const binaries: Readonly<Record<ToolName, string>> = Object.freeze(
   Object.fromEntries(BINARIES.map((name) => [name, join(binDir, name)])) as Record<ToolName, string>,
 );
 
-/** Names of binaries not built yet. */
-export function missingTools(): ToolName[] {
-  return (BINARIES as readonly ToolName[]).filter((name) => !existsSync(toolPath(name)));
+/** Names of binaries (of `names`, by default all) not built yet. */
+export function missingTools(names: readonly ToolName[] = BINARIES as readonly ToolName[]): ToolName[] {
+  return names.filter((name) => !existsSync(toolPath(name)));
 }
 
-/** Throws with the command to run if any binary is missing. */
-export function assertToolchain(): void {
-  const missing = missingTools();
+/**
+ * Throws with the command to run if any of `names` (by default every binary) is missing. A
+ * deployed controller ships only the Pulumi pair, so it asks for just those.
+ */
+export function assertToolchain(names?: readonly ToolName[]): void {
+  const missing = missingTools(names);
   if (missing.length > 0) {
     throw new Error(`toolchain binaries missing in ${binDir}: ${missing.join(", ")}; build them with \`node infra/toolchain/ensure.mjs\``);
   }

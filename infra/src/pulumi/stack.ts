@@ -55,7 +55,7 @@ let command: Promise<PulumiCommand> | undefined;
 /** The toolchain's pulumi CLI (its version is checked against the SDK's minimum). */
 export function pulumiCommand(): Promise<PulumiCommand> {
   if (!command) {
-    assertToolchain();
+    assertToolchain(["pulumi", "pulumi-resource-kubernetes"]);
     command = PulumiCommand.get({ root: toolchainHome });
   }
   return command;
