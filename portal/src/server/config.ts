@@ -17,6 +17,10 @@ const env = z.object({
   OIDC_REDIRECT_URI: z.string().url().optional(),
   EXPIRY_SWEEP_SECONDS: z.coerce.number().int().min(10).default(300),
   UI_DIR: z.string().optional(),
+  /** First system administrator, created only while the database has none (production installs). */
+  ZHENGYUN_ADMIN_USERNAME: z.string().regex(/^[a-z0-9._-]{3,64}$/).optional(),
+  ZHENGYUN_ADMIN_PASSWORD: z.string().min(12).optional(),
+  ZHENGYUN_PLATFORM_DEPARTMENT: z.string().default("platform"),
 });
 
 export type PortalConfig = ReturnType<typeof loadConfig>;
@@ -31,6 +35,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env) {
   const oidcParts = [c.OIDC_ISSUER, c.OIDC_CLIENT_ID, c.OIDC_CLIENT_SECRET, c.OIDC_REDIRECT_URI];
   if (oidcParts.some(Boolean) && !oidcParts.every(Boolean))
     throw new Error("invalid portal configuration: OIDC needs OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET and OIDC_REDIRECT_URI together");
+  if (Boolean(c.ZHENGYUN_ADMIN_USERNAME) !== Boolean(c.ZHENGYUN_ADMIN_PASSWORD))
+    throw new Error("invalid portal configuration: ZHENGYUN_ADMIN_USERNAME and ZHENGYUN_ADMIN_PASSWORD go together");
   return {
     ...c,
     cookieSecret: c.COOKIE_SECRET ?? randomBytes(32).toString("hex"),

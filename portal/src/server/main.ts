@@ -4,6 +4,7 @@ import { OidcLogin } from "../auth/oidc.js";
 import { purgeStaleSessions } from "../auth/sessions.js";
 import { DEFAULT_AUTH_POLICY } from "../auth/policy.js";
 import { migrateDatabase, openDatabase } from "../db/client.js";
+import { ensureBootstrapAdmin } from "../db/bootstrap.js";
 import { isSeeded, seed } from "../db/seed/seed.js";
 import { reclaimExpired } from "../services/requests/platform.js";
 import { buildApp } from "./app.js";
@@ -15,6 +16,15 @@ const logger = pino({ level: config.LOG_LEVEL, base: { service: "zhengyun-portal
 const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.ZHENGYUN_DATA_DIR });
 await migrateDatabase(database);
 logger.info({ database: database.kind }, "database migrated");
+if (config.ZHENGYUN_ADMIN_USERNAME && config.ZHENGYUN_ADMIN_PASSWORD) {
+  const created = await ensureBootstrapAdmin(database.db, {
+    username: config.ZHENGYUN_ADMIN_USERNAME,
+    password: config.ZHENGYUN_ADMIN_PASSWORD,
+    departmentCode: config.ZHENGYUN_PLATFORM_DEPARTMENT,
+    departmentName: "平台运营单位",
+  });
+  if (created) logger.info({ username: config.ZHENGYUN_ADMIN_USERNAME }, "first system administrator created");
+}
 if (config.seed === "demo" && !(await isSeeded(database.db))) {
   await seed(database.db, "demo", (m) => logger.info(`seed: ${m}`));
 }
