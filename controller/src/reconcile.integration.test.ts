@@ -166,8 +166,11 @@ describe("reconciling approved allocations onto the cluster", async () => {
   });
 
   it("grows and shrinks the quota with change requests", async () => {
+    // Deleted by hand and not yet noticed: the next apply puts it back along with the change.
+    await kube.networking.deleteNamespacedNetworkPolicy({ namespace: system.namespace, name: "zhengyun-allow-dns" });
     const grow = await fileAndApprove(org, system.id, "change", { vcpu: 4, memory_gib: 8, storage_encrypted_gib: 20 });
     await untilActive(database, grow);
+    expect((await kube.networking.readNamespacedNetworkPolicy({ namespace: system.namespace, name: "zhengyun-allow-dns" })).metadata?.name).toBe("zhengyun-allow-dns");
     expect(await quota(system.namespace, "zhengyun-resource-limits")).toMatchObject({ "limits.cpu": "4", "limits.memory": "8Gi" });
     expect((await quota(system.namespace, "zhengyun-storage-class"))["encrypted.storageclass.storage.k8s.io/requests.storage"]).toBe("20Gi");
 

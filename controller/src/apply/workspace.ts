@@ -18,8 +18,30 @@ export function systemStackName(systemId: string): string {
   return `sys-${systemId}`;
 }
 
-/** Opens (creating if needed) a stack whose program is given per operation. */
-export async function openStack(host: PulumiHost, projectName: string, stackName: string, program: PulumiFn): Promise<Stack> {
+const opened = new Map<string, Promise<Stack>>();
+
+/**
+ * Opens (creating if needed) a stack whose program is given per operation. Workspaces are kept for
+ * the life of the process: selecting a stack costs a CLI run and a backend round trip, and the
+ * lease guarantees one operation per stack at a time.
+ */
+export function openStack(host: PulumiHost, projectName: string, stackName: string, program: PulumiFn): Promise<Stack> {
+  const key = `${host.backendUrl}\u0000${projectName}/${stackName}`;
+  let stack = opened.get(key);
+  if (!stack) {
+    stack = selectStack(host, projectName, stackName, program);
+    opened.set(key, stack);
+    stack.catch(() => opened.delete(key));
+  }
+  return stack;
+}
+
+/** Forgets an opened stack (after an error, or once the stack is removed). */
+export function forgetStack(host: PulumiHost, projectName: string, stackName: string): void {
+  opened.delete(`${host.backendUrl}\u0000${projectName}/${stackName}`);
+}
+
+function selectStack(host: PulumiHost, projectName: string, stackName: string, program: PulumiFn): Promise<Stack> {
   return createOrSelectStack({
     projectName,
     stackName,

@@ -17,6 +17,12 @@ import { progressWriter } from "./progress.js";
 
 type Apply = Extract<DesiredState, { action: "apply" }>;
 
+function mergeChanges(a: Record<string, number>, b: Record<string, number>): Record<string, number> {
+  const out = { ...a };
+  for (const [op, n] of Object.entries(b)) if (op !== "same") out[op] = (out[op] ?? 0) + n;
+  return out;
+}
+
 export interface ApplyResult {
   changes: Record<string, number>;
   /** Objects the engine left drifted and that were written back directly. */
@@ -54,19 +60,29 @@ export async function applyDesired(ctx: ReconcileContext, work: Work, desired: A
   });
 
   const progress = progressWriter(ctx.db, systemId, healing ? "healing" : "applying");
-  const result = await upStack(ctx.host, SYSTEMS_PROJECT, systemStackName(systemId), tenantProgram(desired.spec, ctx.config.kubeconfig), {
-    recover: claim.interrupted,
-    // Learn about objects deleted or changed by hand, so the update restores them.
-    refresh: true,
-    expected: desired.objects.length,
-    onProgress: progress.onProgress,
-    signal: work.signal,
-  });
+  const up = (refresh: boolean) =>
+    upStack(ctx.host, SYSTEMS_PROJECT, systemStackName(systemId), tenantProgram(desired.spec, ctx.config.kubeconfig), {
+      recover: claim.interrupted,
+      refresh,
+      expected: desired.objects.length,
+      onProgress: progress.onProgress,
+      signal: work.signal,
+    });
+  // Healing and repairing start from what the cluster holds. A plain apply trusts the state and
+  // checks the result instead, which is cheaper than refreshing every time.
+  let result = await up(healing || claim.interrupted);
+  let live = await readLive(ctx.kube.objects, desired.objects);
+  let residual = compareAll(desired.objects, live, objectKey);
+  if (residual.some((f) => f.change === "missing")) {
+    // Deleted by hand since the last check: the state still lists it, so refresh and apply again.
+    const again = await up(true);
+    result = { ...again, changes: mergeChanges(result.changes, again.changes) };
+    live = await readLive(ctx.kube.objects, desired.objects);
+    residual = compareAll(desired.objects, live, objectKey);
+  }
   await progress.flush();
 
   // What server-side apply could not restore (fields added under ours by another manager).
-  const live = await readLive(ctx.kube.objects, desired.objects);
-  const residual = compareAll(desired.objects, live, objectKey);
   const enforcedObjects: string[] = [];
   for (const finding of residual) {
     const object = desired.objects.find((o) => o.kind === finding.kind && o.metadata.name === finding.name);
