@@ -2,7 +2,7 @@
 // the controller, the Pulumi engine and provider, and the local control plane. Nothing is mocked.
 
 import * as k8s from "@kubernetes/client-node";
-import { allocationItems, auditLog, networkSegments } from "@zhengyun/portal/db/schema";
+import { allocationItems, allocations, auditLog, networkSegments, reconcileStates } from "@zhengyun/portal/db/schema";
 import { makeOrg, requestIn } from "@zhengyun/portal/test/harness";
 import { and, eq, isNull } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -19,6 +19,7 @@ import {
   isolatedDatabase,
   kubeClient,
   namespaceGone,
+  requestState,
   runs,
   startController,
   stateDir,
@@ -170,7 +171,9 @@ describe("reconciling approved allocations onto the cluster", async () => {
     await kube.networking.deleteNamespacedNetworkPolicy({ namespace: system.namespace, name: "zhengyun-allow-dns" });
     const grow = await fileAndApprove(org, system.id, "change", { vcpu: 4, memory_gib: 8, storage_encrypted_gib: 20 });
     await untilActive(database, grow);
-    expect((await kube.networking.readNamespacedNetworkPolicy({ namespace: system.namespace, name: "zhengyun-allow-dns" })).metadata?.name).toBe("zhengyun-allow-dns");
+    expect((await kube.networking.readNamespacedNetworkPolicy({ namespace: system.namespace, name: "zhengyun-allow-dns" })).metadata?.name).toBe(
+      "zhengyun-allow-dns",
+    );
     expect(await quota(system.namespace, "zhengyun-resource-limits")).toMatchObject({ "limits.cpu": "4", "limits.memory": "8Gi" });
     expect((await quota(system.namespace, "zhengyun-storage-class"))["encrypted.storageclass.storage.k8s.io/requests.storage"]).toBe("20Gi");
 
@@ -241,6 +244,52 @@ describe("reconciling approved allocations onto the cluster", async () => {
       const p = await kube.networking.readNamespacedNetworkPolicy({ namespace: system.namespace, name: "zhengyun-default-deny" });
       return JSON.stringify(p.spec?.podSelector) === "{}" ? true : undefined;
     });
+  });
+
+  it("applies a security officer's exemption and takes it back when it lapses", async () => {
+    const expiresAt = new Date(Date.now() + 20_000);
+    await org.as("security").exemptions.grant({ systemId: system.id, controlId: "psa", reason: "迁移期间临时豁免", expiresAt });
+    const labels = async () => (await kube.core.readNamespace({ name: system.namespace })).metadata?.labels ?? {};
+    const exempted = await eventually("the exemption label", async () => {
+      const l = await labels();
+      return l["exempt.zhengyun.gov.cn/psa"] ? l : undefined;
+    });
+    expect(exempted["exempt.zhengyun.gov.cn/psa"]).toBe(String(Math.floor(expiresAt.getTime() / 1000)));
+    expect(exempted["pod-security.kubernetes.io/enforce"]).toBe("privileged");
+    const requeueAt = await eventually("the run to end with a requeue at the expiry", async () => {
+      const [state] = await database.db.select().from(reconcileStates).where(eq(reconcileStates.systemId, system.id));
+      return state?.leaseOwner === null ? (state.requeueAt ?? null) : undefined;
+    });
+    expect(requeueAt?.getTime()).toBe(expiresAt.getTime());
+
+    // Nobody touches the system again: the controller comes back by itself at the expiry.
+    const lapsed = await eventually(
+      "the exemption to lapse",
+      async () => {
+        const l = await labels();
+        return l["exempt.zhengyun.gov.cn/psa"] ? undefined : l;
+      },
+      60_000,
+    );
+    expect(Date.now()).toBeGreaterThanOrEqual(expiresAt.getTime());
+    expect(lapsed["pod-security.kubernetes.io/enforce"]).toBe("restricted");
+  });
+
+  it("reclaims a grant whose time is up: the platform files the release and the namespace goes", async () => {
+    const other = await requestIn(org, "provisioning", { level: 3 });
+    await untilActive(database, other.request.id);
+    // Time passes: the grant's expiry is now behind us.
+    await database.db
+      .update(allocations)
+      .set({ expiresAt: new Date(Date.now() - 1_000) })
+      .where(eq(allocations.systemId, other.system.id));
+    await eventually("the namespace to be removed", () => namespaceGone(kube.core, other.system.namespace), 90_000);
+    const row = await eventually("the release to complete", async () => {
+      const a = await allocation(database, other.system.id);
+      return a?.phase === "released" ? a : undefined;
+    });
+    expect(row.conditions.find((c) => c.type === "Ready")?.reason).toBe("Released");
+    expect(await requestState(database, other.request.id)).toBe("expired");
   });
 
   it("removes the namespace when the system is released", async () => {
