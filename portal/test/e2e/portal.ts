@@ -13,7 +13,8 @@ export const UI_DIR = fileURLToPath(new URL("../../dist/ui/", import.meta.url));
 /** Uses portal/dist/ui as it is when present; otherwise builds it once with Vite. */
 export function ensureUiBuilt(): void {
   if (existsSync(`${UI_DIR}index.html`)) return;
-  execFileSync("npx", ["vite", "build"], { cwd: PORTAL_DIR, stdio: "inherit" });
+  // vitest runs with NODE_ENV=test, which would make Vite bundle React's development build.
+  execFileSync("npx", ["vite", "build"], { cwd: PORTAL_DIR, stdio: "inherit", env: { ...process.env, NODE_ENV: "production" } });
 }
 
 export interface RunningPortal {

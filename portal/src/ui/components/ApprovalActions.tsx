@@ -7,50 +7,97 @@ import { trpc } from "../api/trpc.js";
 import { applyFieldErrors } from "../lib/forms.js";
 import { FormModal } from "./FormModal.js";
 
-interface ApprovalActionsProps {
-  request: { id: string; number: number; systemName: string };
-  size?: "small" | "middle";
+interface Target {
+  id: string;
+  number: number;
+  systemName: string;
 }
 
-/** Approve (with an optional note) or reject (with a reason the applicant sees). */
-export function ApprovalActions({ request, size = "small" }: ApprovalActionsProps) {
+/** After a decision the queues, the request and the quota figures all change. */
+function useRefreshAfterDecision() {
+  const queryClient = useQueryClient();
+  return () =>
+    Promise.all([trpc.requests.pathKey(), trpc.departments.pathKey(), trpc.platform.pathKey()].map((queryKey) => queryClient.invalidateQueries({ queryKey })));
+}
+
+function ApproveDialog({ request, onClose }: { request: Target; onClose: () => void }) {
   const { t } = useTranslation();
   const { message } = App.useApp();
-  const queryClient = useQueryClient();
-  const [dialog, setDialog] = useState<"approve" | "reject" | null>(null);
-  const [approveForm] = Form.useForm<{ note?: string }>();
-  const [rejectForm] = Form.useForm<{ reason: string }>();
-
-  const refresh = async () => {
-    setDialog(null);
-    await Promise.all(
-      [trpc.requests.pathKey(), trpc.departments.pathKey(), trpc.platform.pathKey()].map((queryKey) => queryClient.invalidateQueries({ queryKey })),
-    );
-  };
+  const refresh = useRefreshAfterDecision();
+  const [form] = Form.useForm<{ note?: string }>();
   const approve = useMutation(
     trpc.requests.approve.mutationOptions({
       onSuccess: async () => {
         message.success(t("approval.approved", { number: request.number }));
+        onClose();
         await refresh();
       },
     }),
   );
+  return (
+    <FormModal<{ note?: string }>
+      name={`approve-${request.id}`}
+      title={t("approval.approveTitle", { number: request.number })}
+      open
+      form={form}
+      onCancel={onClose}
+      onFinish={(v) => approve.mutate({ id: request.id, note: v.note?.trim() ? v.note.trim() : null })}
+      okText={t("approval.approve")}
+      pending={approve.isPending}
+      error={approve.error}
+    >
+      <Form.Item name="note" label={`${t("approval.note")} ${t("common.optional")}`}>
+        <Input.TextArea rows={3} maxLength={1000} showCount autoFocus />
+      </Form.Item>
+    </FormModal>
+  );
+}
+
+function RejectDialog({ request, onClose }: { request: Target; onClose: () => void }) {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const refresh = useRefreshAfterDecision();
+  const [form] = Form.useForm<{ reason: string }>();
   const reject = useMutation(
     trpc.requests.reject.mutationOptions({
       onSuccess: async () => {
         message.success(t("approval.rejected", { number: request.number }));
+        onClose();
         await refresh();
       },
-      onError: (err) => applyFieldErrors(rejectForm, err, ["reason"]),
+      onError: (err) => applyFieldErrors(form, err, ["reason"]),
     }),
   );
-  const open = (which: "approve" | "reject") => {
-    approve.reset();
-    reject.reset();
-    setDialog(which);
-  };
-  const label = `#${request.number} ${request.systemName}`;
+  return (
+    <FormModal<{ reason: string }>
+      name={`reject-${request.id}`}
+      title={t("approval.rejectTitle", { number: request.number })}
+      open
+      form={form}
+      onCancel={onClose}
+      onFinish={(v) => reject.mutate({ id: request.id, reason: v.reason.trim() })}
+      okText={t("approval.reject")}
+      okDanger
+      pending={reject.isPending}
+      error={reject.error}
+    >
+      <Form.Item
+        name="reason"
+        label={t("approval.reason")}
+        rules={[{ required: true, whitespace: true, min: 2, max: 2000, message: t("approval.reasonRequired") }]}
+      >
+        <Input.TextArea rows={3} maxLength={2000} showCount autoFocus />
+      </Form.Item>
+    </FormModal>
+  );
+}
 
+/** Approve (with an optional note) or reject (with a reason the applicant sees). */
+export function ApprovalActions({ request, size = "small" }: { request: Target; size?: "small" | "middle" }) {
+  const { t } = useTranslation();
+  const [dialog, setDialog] = useState<"approve" | "reject" | null>(null);
+  const label = `#${request.number} ${request.systemName}`;
+  const close = () => setDialog(null);
   return (
     <>
       <Space size={4}>
@@ -58,50 +105,17 @@ export function ApprovalActions({ request, size = "small" }: ApprovalActionsProp
           type="primary"
           size={size}
           icon={<CheckOutlined aria-hidden />}
-          onClick={() => open("approve")}
+          onClick={() => setDialog("approve")}
           aria-label={`${t("approval.approve")} ${label}`}
         >
           {t("approval.approve")}
         </Button>
-        <Button danger size={size} icon={<CloseOutlined aria-hidden />} onClick={() => open("reject")} aria-label={`${t("approval.reject")} ${label}`}>
+        <Button danger size={size} icon={<CloseOutlined aria-hidden />} onClick={() => setDialog("reject")} aria-label={`${t("approval.reject")} ${label}`}>
           {t("approval.reject")}
         </Button>
       </Space>
-      <FormModal<{ note?: string }>
-        name={`approve-${request.id}`}
-        title={t("approval.approveTitle", { number: request.number })}
-        open={dialog === "approve"}
-        form={approveForm}
-        onCancel={() => setDialog(null)}
-        onFinish={(v) => approve.mutate({ id: request.id, note: v.note?.trim() ? v.note.trim() : null })}
-        okText={t("approval.approve")}
-        pending={approve.isPending}
-        error={approve.error}
-      >
-        <Form.Item name="note" label={`${t("approval.note")} ${t("common.optional")}`}>
-          <Input.TextArea rows={3} maxLength={1000} showCount autoFocus />
-        </Form.Item>
-      </FormModal>
-      <FormModal<{ reason: string }>
-        name={`reject-${request.id}`}
-        title={t("approval.rejectTitle", { number: request.number })}
-        open={dialog === "reject"}
-        form={rejectForm}
-        onCancel={() => setDialog(null)}
-        onFinish={(v) => reject.mutate({ id: request.id, reason: v.reason.trim() })}
-        okText={t("approval.reject")}
-        okDanger
-        pending={reject.isPending}
-        error={reject.error}
-      >
-        <Form.Item
-          name="reason"
-          label={t("approval.reason")}
-          rules={[{ required: true, whitespace: true, min: 2, max: 2000, message: t("approval.reasonRequired") }]}
-        >
-          <Input.TextArea rows={3} maxLength={2000} showCount autoFocus />
-        </Form.Item>
-      </FormModal>
+      {dialog === "approve" && <ApproveDialog request={request} onClose={close} />}
+      {dialog === "reject" && <RejectDialog request={request} onClose={close} />}
     </>
   );
 }

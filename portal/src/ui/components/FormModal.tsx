@@ -21,7 +21,8 @@ interface FormModalProps<T> {
 
 /**
  * A dialog whose whole body is one form: Enter submits, the OK button is the submit button, and
- * focus starts in the first field.
+ * focus starts in the first field. Mount it only while open (with a fresh `form`), so every
+ * opening starts from `initialValues`.
  */
 export function FormModal<T extends object>(props: FormModalProps<T>) {
   const { title, open, form, onCancel, onFinish, okText, okDanger, pending, error, initialValues, width, children, name } = props;
@@ -36,7 +37,7 @@ export function FormModal<T extends object>(props: FormModalProps<T>) {
       confirmLoading={pending ?? false}
       okButtonProps={{ htmlType: "submit", danger: okDanger ?? false }}
       modalRender={(dom) => (
-        <Form<T> form={form} name={name} layout="vertical" initialValues={initialValues} onFinish={onFinish} clearOnDestroy>
+        <Form<T> form={form} name={name} layout="vertical" initialValues={initialValues} onFinish={onFinish}>
           {dom}
         </Form>
       )}

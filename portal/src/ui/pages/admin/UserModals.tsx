@@ -9,7 +9,7 @@ import { RoleCheckboxes } from "./RoleCheckboxes.js";
 
 const refreshUsers = (queryClient: ReturnType<typeof useQueryClient>) => queryClient.invalidateQueries({ queryKey: trpc.users.pathKey() });
 
-export function EditRolesModal({ user, onClose }: { user: { id: string; displayName: string; roles: Role[] } | null; onClose: () => void }) {
+export function EditRolesModal({ user, onClose }: { user: { id: string; displayName: string; roles: Role[] }; onClose: () => void }) {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const queryClient = useQueryClient();
@@ -17,24 +17,20 @@ export function EditRolesModal({ user, onClose }: { user: { id: string; displayN
   const save = useMutation(
     trpc.users.setRoles.mutationOptions({
       onSuccess: async () => {
-        message.success(t("users.rolesSaved", { name: user?.displayName ?? "" }));
+        message.success(t("users.rolesSaved", { name: user.displayName }));
         await refreshUsers(queryClient);
         onClose();
       },
       onError: (err) => applyFieldErrors(form, err, ["roles"]),
     }),
   );
-  if (!user) return null;
   return (
     <FormModal<{ roles: Role[] }>
       name="edit-roles"
       title={t("users.editRolesTitle", { name: user.displayName })}
       open
       form={form}
-      onCancel={() => {
-        save.reset();
-        onClose();
-      }}
+      onCancel={onClose}
       onFinish={(v) => save.mutate({ id: user.id, roles: v.roles })}
       okText={t("common.save")}
       pending={save.isPending}
@@ -57,7 +53,7 @@ interface CreateForm {
   roles: Role[];
 }
 
-export function CreateUserModal({ open, onClose }: { open: boolean; onClose: () => void }) {
+export function CreateUserModal({ onClose }: { onClose: () => void }) {
   const { t, i18n } = useTranslation();
   const { message } = App.useApp();
   const queryClient = useQueryClient();
@@ -77,12 +73,9 @@ export function CreateUserModal({ open, onClose }: { open: boolean; onClose: () 
     <FormModal<CreateForm>
       name="create-user"
       title={t("users.createTitle")}
-      open={open}
+      open
       form={form}
-      onCancel={() => {
-        create.reset();
-        onClose();
-      }}
+      onCancel={onClose}
       onFinish={(v) =>
         create.mutate({
           username: v.username.trim(),

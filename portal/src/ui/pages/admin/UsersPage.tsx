@@ -130,8 +130,8 @@ export default function UsersPage() {
           },
         ]}
       />
-      <EditRolesModal user={editing} onClose={() => setEditing(null)} />
-      <CreateUserModal open={creating} onClose={() => setCreating(false)} />
+      {editing && <EditRolesModal key={editing.id} user={editing} onClose={() => setEditing(null)} />}
+      {creating && <CreateUserModal onClose={() => setCreating(false)} />}
     </>
   );
 }

@@ -15,7 +15,7 @@ interface SystemForm {
 
 const LEVELS = [1, 2, 3, 4] as const;
 
-export function RegisterSystemModal({ open, onClose }: { open: boolean; onClose: () => void }) {
+export function RegisterSystemModal({ onClose }: { onClose: () => void }) {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const [form] = Form.useForm<SystemForm>();
@@ -30,17 +30,13 @@ export function RegisterSystemModal({ open, onClose }: { open: boolean; onClose:
       onError: (err) => applyFieldErrors(form, err, ["name", "purpose", "level", "zone"]),
     }),
   );
-  const close = () => {
-    register.reset();
-    onClose();
-  };
   return (
     <FormModal<SystemForm>
       name="register-system"
       title={t("systems.register")}
-      open={open}
+      open
       form={form}
-      onCancel={close}
+      onCancel={onClose}
       onFinish={(values) => register.mutate(values)}
       okText={t("systems.register")}
       pending={register.isPending}

@@ -77,7 +77,7 @@ export default function SystemsPage() {
           },
         ]}
       />
-      <RegisterSystemModal open={registering} onClose={() => setRegistering(false)} />
+      {registering && <RegisterSystemModal onClose={() => setRegistering(false)} />}
     </>
   );
 }

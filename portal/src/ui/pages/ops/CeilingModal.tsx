@@ -17,7 +17,7 @@ export interface DepartmentQuota {
 type CeilingForm = Record<Resource, number>;
 
 /** Edits one department's ceilings; going below what is held is allowed but flagged. */
-export function CeilingModal({ department, onClose }: { department: DepartmentQuota | null; onClose: () => void }) {
+export function CeilingModal({ department, onClose }: { department: DepartmentQuota; onClose: () => void }) {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const queryClient = useQueryClient();
@@ -25,24 +25,20 @@ export function CeilingModal({ department, onClose }: { department: DepartmentQu
   const save = useMutation(
     trpc.departments.setCeiling.mutationOptions({
       onSuccess: async () => {
-        message.success(t("ops.ceilingSaved", { name: department?.name ?? "" }));
+        message.success(t("ops.ceilingSaved", { name: department.name }));
         await queryClient.invalidateQueries({ queryKey: trpc.departments.pathKey() });
         onClose();
       },
       onError: (err) => applyFieldErrors(form, err, ["ceiling"]),
     }),
   );
-  if (!department) return null;
   return (
     <FormModal<CeilingForm>
       name="ceiling"
       title={t("ops.editCeilingTitle", { name: department.name })}
       open
       form={form}
-      onCancel={() => {
-        save.reset();
-        onClose();
-      }}
+      onCancel={onClose}
       onFinish={(values) => save.mutate({ id: department.id, ceiling: values })}
       okText={t("common.save")}
       pending={save.isPending}

@@ -102,7 +102,7 @@ export default function CeilingsPage() {
           },
         ]}
       />
-      <CeilingModal department={editing} onClose={() => setEditing(null)} />
+      {editing && <CeilingModal key={editing.id} department={editing} onClose={() => setEditing(null)} />}
     </>
   );
 }

@@ -16,6 +16,40 @@ type Detail = RouterOutputs["requests"]["get"];
 const OPEN: RequestState[] = ["draft", "submitted", "dept_approved", "ops_approved"];
 const STAGE_ROLE: Partial<Record<RequestState, Role>> = { submitted: "dept_admin", dept_approved: "ops", ops_approved: "security" };
 
+function WithdrawDialog({ request, onClose }: { request: Detail; onClose: () => void }) {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const queryClient = useQueryClient();
+  const [form] = Form.useForm<{ reason?: string }>();
+  const withdraw = useMutation(
+    trpc.requests.withdraw.mutationOptions({
+      onSuccess: async () => {
+        message.success(t("requests.withdrawn"));
+        onClose();
+        await queryClient.invalidateQueries({ queryKey: trpc.requests.pathKey() });
+      },
+    }),
+  );
+  return (
+    <FormModal<{ reason?: string }>
+      name="withdraw"
+      title={t("requests.withdrawTitle", { number: request.number })}
+      open
+      form={form}
+      onCancel={onClose}
+      onFinish={(v) => withdraw.mutate({ id: request.id, reason: v.reason?.trim() ? v.reason.trim() : null })}
+      okText={t("requests.withdraw")}
+      okDanger
+      pending={withdraw.isPending}
+      error={withdraw.error}
+    >
+      <Form.Item name="reason" label={`${t("requests.withdrawReason")} ${t("common.optional")}`}>
+        <Input.TextArea rows={3} maxLength={1000} autoFocus />
+      </Form.Item>
+    </FormModal>
+  );
+}
+
 /** What the signed-in person may do with this request now: approve, submit a draft, withdraw. */
 export function RequestActions({ request }: { request: Detail }) {
   const { t } = useTranslation();
@@ -23,7 +57,6 @@ export function RequestActions({ request }: { request: Detail }) {
   const me = useCurrentUser();
   const queryClient = useQueryClient();
   const [withdrawing, setWithdrawing] = useState(false);
-  const [form] = Form.useForm<{ reason?: string }>();
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.requests.pathKey() });
 
   const submit = useMutation(
@@ -34,16 +67,6 @@ export function RequestActions({ request }: { request: Detail }) {
       },
     }),
   );
-  const withdraw = useMutation(
-    trpc.requests.withdraw.mutationOptions({
-      onSuccess: async () => {
-        message.success(t("requests.withdrawn"));
-        setWithdrawing(false);
-        await refresh();
-      },
-    }),
-  );
-
   const approverRole = STAGE_ROLE[request.state];
   const mayApprove = approverRole !== undefined && me.roles.includes(approverRole) && request.requesterId !== me.id;
   const isRequester = request.requesterId === me.id;
@@ -63,33 +86,12 @@ export function RequestActions({ request }: { request: Detail }) {
           </Button>
         )}
         {mayWithdraw && (
-          <Button
-            icon={<RollbackOutlined aria-hidden />}
-            onClick={() => {
-              withdraw.reset();
-              setWithdrawing(true);
-            }}
-          >
+          <Button icon={<RollbackOutlined aria-hidden />} onClick={() => setWithdrawing(true)}>
             {t("requests.withdraw")}
           </Button>
         )}
       </Space>
-      <FormModal<{ reason?: string }>
-        name="withdraw"
-        title={t("requests.withdrawTitle", { number: request.number })}
-        open={withdrawing}
-        form={form}
-        onCancel={() => setWithdrawing(false)}
-        onFinish={(v) => withdraw.mutate({ id: request.id, reason: v.reason?.trim() ? v.reason.trim() : null })}
-        okText={t("requests.withdraw")}
-        okDanger
-        pending={withdraw.isPending}
-        error={withdraw.error}
-      >
-        <Form.Item name="reason" label={`${t("requests.withdrawReason")} ${t("common.optional")}`}>
-          <Input.TextArea rows={3} maxLength={1000} autoFocus />
-        </Form.Item>
-      </FormModal>
+      {withdrawing && <WithdrawDialog request={request} onClose={() => setWithdrawing(false)} />}
     </>
   );
 }

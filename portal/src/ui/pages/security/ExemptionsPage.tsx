@@ -111,7 +111,7 @@ export default function ExemptionsPage() {
           },
         ]}
       />
-      <GrantExemptionModal open={granting} onClose={() => setGranting(false)} />
+      {granting && <GrantExemptionModal onClose={() => setGranting(false)} />}
     </>
   );
 }

@@ -18,7 +18,7 @@ interface GradeForm {
   filingNumber: string;
 }
 
-export function GradeModal({ system, onClose }: { system: GradeTarget | null; onClose: () => void }) {
+export function GradeModal({ system, onClose }: { system: GradeTarget; onClose: () => void }) {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const queryClient = useQueryClient();
@@ -26,24 +26,20 @@ export function GradeModal({ system, onClose }: { system: GradeTarget | null; on
   const grade = useMutation(
     trpc.systems.grade.mutationOptions({
       onSuccess: async (res) => {
-        message.success(t("security.graded", { name: system?.name ?? "", level: t(`level.${String(res.level) as "1" | "2" | "3" | "4"}`) }));
+        message.success(t("security.graded", { name: system.name, level: t(`level.${String(res.level) as "1" | "2" | "3" | "4"}`) }));
         await queryClient.invalidateQueries({ queryKey: trpc.systems.pathKey() });
         onClose();
       },
       onError: (err) => applyFieldErrors(form, err, ["level", "filingNumber"]),
     }),
   );
-  if (!system) return null;
   return (
     <FormModal<GradeForm>
       name="grade"
       title={t("security.gradeTitle", { name: system.name })}
       open
       form={form}
-      onCancel={() => {
-        grade.reset();
-        onClose();
-      }}
+      onCancel={onClose}
       onFinish={(v) => grade.mutate({ id: system.id, level: v.level, filingNumber: v.filingNumber.trim() })}
       okText={t("security.grade")}
       pending={grade.isPending}

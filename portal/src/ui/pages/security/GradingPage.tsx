@@ -94,7 +94,7 @@ export default function GradingPage() {
           },
         ]}
       />
-      <GradeModal system={grading} onClose={() => setGrading(null)} />
+      {grading && <GradeModal key={grading.id} system={grading} onClose={() => setGrading(null)} />}
     </>
   );
 }

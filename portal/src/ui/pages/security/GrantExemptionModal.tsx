@@ -14,12 +14,12 @@ interface GrantForm {
   expiresAt: dayjs.Dayjs;
 }
 
-export function GrantExemptionModal({ open, onClose }: { open: boolean; onClose: () => void }) {
+export function GrantExemptionModal({ onClose }: { onClose: () => void }) {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const queryClient = useQueryClient();
   const [form] = Form.useForm<GrantForm>();
-  const systems = useQuery({ ...trpc.systems.list.queryOptions({ limit: 1000 }), enabled: open });
+  const systems = useQuery(trpc.systems.list.queryOptions({ limit: 1000 }));
   const grant = useMutation(
     trpc.exemptions.grant.mutationOptions({
       onSuccess: async () => {
@@ -34,12 +34,9 @@ export function GrantExemptionModal({ open, onClose }: { open: boolean; onClose:
     <FormModal<GrantForm>
       name="grant-exemption"
       title={t("security.grantTitle")}
-      open={open}
+      open
       form={form}
-      onCancel={() => {
-        grant.reset();
-        onClose();
-      }}
+      onCancel={onClose}
       onFinish={(v) => grant.mutate({ systemId: v.systemId, controlId: v.controlId.trim(), reason: v.reason.trim(), expiresAt: v.expiresAt.toDate() })}
       okText={t("security.grant")}
       pending={grant.isPending}
