@@ -51,7 +51,7 @@ const CLAIM = `
         or r.run_started_at is not null
         or a.phase in ('pending', 'reconciling', 'releasing', 'stalled')
         or exists (select 1 from resource_requests q where q.id = a.request_id and q.state = 'provisioning')
-        or (a.phase <> 'released' and r.check_due_at <= now())
+        or (a.phase <> 'released' and coalesce(r.check_due_at, '-infinity'::timestamptz) <= now())
         or r.requeue_at <= now()
       )
     order by (a.observed_generation < a.generation) desc, coalesce(r.check_due_at, '-infinity'::timestamptz), r.system_id
