@@ -13,6 +13,7 @@ import {
   allocation,
   apiCode,
   apiMessage,
+  approveAll,
   events,
   eventually,
   fileAndApprove,
@@ -290,6 +291,39 @@ describe("reconciling approved allocations onto the cluster", async () => {
     });
     expect(row.conditions.find((c) => c.type === "Ready")?.reason).toBe("Released");
     expect(await requestState(database, other.request.id)).toBe("expired");
+  });
+
+  it("stalls a system whose input the catalog refuses, fails its request, and recovers once the input is fixed", async () => {
+    const other = await org.newSystem(3, "external");
+    // Network exceptions are granted as flows, never as exemptions: the catalog refuses this one.
+    const { id: exemptionId } = await org.as("security").exemptions.grant({
+      systemId: other.id,
+      controlId: "network-default-deny",
+      reason: "测试：不可豁免的控制项",
+      expiresAt: new Date(Date.now() + 3_600_000),
+    });
+    const req = await org.as("applicant").requests.create({
+      systemId: other.id,
+      kind: "new",
+      resources: { vcpu: 1, memory_gib: 2, storage_encrypted_gib: 5 },
+      justification: "测试所需资源",
+      submit: true,
+    });
+    await approveAll(org, req.id);
+    const failed = await eventually("the request to fail", async () => {
+      const r = await org.as("ops").requests.get({ id: req.id });
+      return r.state === "failed" ? r : undefined;
+    });
+    expect(failed.failureReason).toContain("PolicyRefused");
+    const stalledRow = await allocation(database, other.id);
+    expect(stalledRow?.phase).toBe("stalled");
+    expect(stalledRow?.conditions.find((c) => c.type === "Stalled")).toMatchObject({ status: "True", reason: "PolicyRefused" });
+    expect(stalledRow?.conditions.find((c) => c.type === "Ready")?.status).toBe("False");
+    expect(await namespaceGone(kube.core, other.namespace)).toBe(true);
+
+    await org.as("security").exemptions.revoke({ id: exemptionId });
+    await eventually("the system to become ready", async () => ((await allocation(database, other.id))?.phase === "ready" ? true : undefined));
+    expect((await kube.core.readNamespace({ name: other.namespace })).metadata?.name).toBe(other.namespace);
   });
 
   it("removes the namespace when the system is released", async () => {
