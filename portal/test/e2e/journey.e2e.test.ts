@@ -129,6 +129,10 @@ describe("the portal in the browser", () => {
     expect(await page.locator("html").getAttribute("lang")).toBe("en");
     await page.getByText("中文", { exact: true }).click();
     await page.getByRole("heading", { name: "登录" }).waitFor();
+
+    // This server has no SSO configured: the button says so instead of failing somewhere else.
+    await page.getByRole("link", { name: "使用政务统一身份认证登录" }).click();
+    await page.getByText("本平台尚未配置统一身份认证，请使用用户名和密码登录。").waitFor();
   });
 
   it("applicant registers a level 3 system and files a request through the wizard", async () => {
@@ -327,6 +331,7 @@ describe("the portal in the browser", () => {
     expect(await box("审计管理员").isChecked()).toBe(true);
     expect(await box("系统管理员").isDisabled()).toBe(true);
     expect(await box("安全管理员").isDisabled()).toBe(true);
+    await screenshot(page, "17-sysadmin-roles-dialog");
     await box("审计管理员").uncheck();
     expect(await box("安全管理员").isDisabled()).toBe(false);
     await dialog.getByRole("button", { name: "取消" }).click();

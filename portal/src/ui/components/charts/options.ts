@@ -104,7 +104,8 @@ export function scoresOption(bars: (Bar & { count: number })[], labels: { averag
     },
     grid: { left: 8, right: 32, top: 8, bottom: 8, containLabel: true },
     xAxis: { type: "value", min: 0, max: 5, interval: 1 },
-    yAxis: { type: "category", data: sorted.map((b) => b.label) },
+    // Lowest first, at the top.
+    yAxis: { type: "category", inverse: true, data: sorted.map((b) => b.label) },
     series: [
       {
         type: "bar",

@@ -12,19 +12,31 @@ import { formatDateTime } from "../../lib/format.js";
 
 type LowRating = RouterOutputs["ratings"]["summary"]["low"][number];
 
+const CHART_UNITS = 15;
+
 export default function RatingsPage() {
   const { t } = useTranslation();
   const summary = useQuery(trpc.ratings.summary.queryOptions());
   if (summary.isPending) return <Loading />;
   if (summary.error) return <ErrorAlert error={summary.error} onRetry={() => void summary.refetch()} />;
   const { perDepartment, low } = summary.data;
-  const bars = perDepartment.map((d) => ({ label: d.departmentName, value: d.average, count: d.count }));
+  // The server lists units lowest average first; the ones that need attention fit on screen.
+  const bars = perDepartment.slice(0, CHART_UNITS).map((d) => ({ label: d.departmentName, value: d.average, count: d.count }));
   return (
     <>
       <PageHeader title={t("ops.ratingsTitle")} intro={t("ops.ratingsIntro")} />
       <Row gutter={16}>
         <Col xs={24} xl={10}>
-          <Card size="small" title={t("rating.perDepartment")} style={{ marginBottom: 16 }}>
+          <Card
+            size="small"
+            title={t("rating.perDepartment")}
+            extra={
+              perDepartment.length > CHART_UNITS ? (
+                <span style={{ fontSize: 12, color: "#8c8c8c" }}>{t("rating.lowestUnits", { count: CHART_UNITS })}</span>
+              ) : null
+            }
+            style={{ marginBottom: 16 }}
+          >
             {bars.length === 0 ? (
               <Empty description={t("empty.ratings")} />
             ) : (

@@ -1,5 +1,5 @@
 import { useQuery } from "@tanstack/react-query";
-import { Button, Empty, Flex, Input, Segmented, Space, Table, Tag, Typography } from "antd";
+import { Alert, Button, Empty, Flex, Input, Segmented, Space, Table, Tag, Typography } from "antd";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { type RouterOutputs, trpc } from "../../api/trpc.js";
@@ -11,18 +11,23 @@ import { GradeModal, type GradeTarget } from "./GradeModal.js";
 
 type SystemRow = RouterOutputs["systems"]["list"][number];
 
+/** The most systems.list returns in one call. */
+const LIMIT = 1000;
+
 export default function GradingPage() {
   const { t } = useTranslation();
   const [view, setView] = useState<"ungraded" | "all">("ungraded");
   const [text, setText] = useState("");
   const [grading, setGrading] = useState<GradeTarget | null>(null);
-  const systems = useQuery(trpc.systems.list.queryOptions(view === "ungraded" ? { ungraded: true, limit: 1000 } : { limit: 1000 }));
+  const systems = useQuery(trpc.systems.list.queryOptions(view === "ungraded" ? { ungraded: true, limit: LIMIT } : { limit: LIMIT }));
+  const truncated = (systems.data?.length ?? 0) >= LIMIT;
   const q = text.trim().toLowerCase();
   const rows = (systems.data ?? []).filter((s) => !q || s.name.toLowerCase().includes(q) || s.departmentName.toLowerCase().includes(q));
   return (
     <>
       <PageHeader title={t("security.gradingTitle")} intro={t("security.gradingIntro")} />
       {systems.error && <ErrorAlert error={systems.error} onRetry={() => void systems.refetch()} />}
+      {truncated && <Alert type="info" showIcon title={t("common.truncated", { count: LIMIT })} style={{ marginBottom: 16 }} />}
       <Flex gap={12} wrap style={{ marginBottom: 16 }}>
         <Segmented<"ungraded" | "all">
           value={view}
