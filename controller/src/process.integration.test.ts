@@ -22,15 +22,18 @@ describe("controller processes", async () => {
   const isolated = await isolatedDatabase();
   const { database } = isolated;
   const started: ControllerProcess[] = [];
+  const all: ControllerProcess[] = [];
   const start = async (id: string) => {
     const proc = await spawnController(id, isolated.url);
     started.push(proc);
+    all.push(proc);
     await untilRunning(proc);
     return proc;
   };
 
   afterAll(async () => {
-    await Promise.all(started.map((p) => p.kill()));
+    await Promise.all(all.map((p) => p.kill()));
+    await Promise.all(all.map((p) => p.cleanUp()));
     await isolated.drop();
   }, 60_000);
 

@@ -2,7 +2,7 @@
 // one or run several against one database.
 
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtemp } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -22,6 +22,8 @@ export interface ControllerProcess {
   kill(): Promise<void>;
   /** SIGTERM, and wait for a clean exit. */
   stop(): Promise<number | null>;
+  /** Removes its state directory (after it exited). */
+  cleanUp(): Promise<void>;
 }
 
 export async function spawnController(id: string, databaseUrl: string, env: Record<string, string> = {}): Promise<ControllerProcess> {
@@ -71,6 +73,7 @@ export async function spawnController(id: string, databaseUrl: string, env: Reco
     lines,
     exited,
     kill,
+    cleanUp: () => rm(stateDir, { recursive: true, force: true }),
     async stop() {
       try {
         process.kill(pgid, "SIGTERM");
