@@ -130,6 +130,17 @@ describe("the portal in the browser", () => {
     await page.getByText("中文", { exact: true }).click();
     await page.getByRole("heading", { name: "登录" }).waitFor();
 
+    // A wrong password is refused in plain words, and the password field is emptied.
+    await page.getByLabel("用户名").fill(org.people.auditor.username);
+    await page.getByLabel("密码").fill("not-the-password");
+    await page.getByRole("button", { name: "登录", exact: true }).click();
+    await page
+      .getByRole("alert")
+      .filter({ hasText: "登录失败" })
+      .getByText(/用户名或密码错误/)
+      .waitFor();
+    expect(await page.getByLabel("密码").inputValue()).toBe("");
+
     // This server has no SSO configured: the button says so instead of failing somewhere else.
     await page.getByRole("link", { name: "使用政务统一身份认证登录" }).click();
     await page.getByText("本平台尚未配置统一身份认证，请使用用户名和密码登录。").waitFor();

@@ -4,7 +4,7 @@ import { describeError } from "../api/errors.js";
 import { useErrorText } from "./useErrorText.js";
 
 /** An error in plain words: what kind of failure (translated) and the server's own message. */
-export function ErrorAlert({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
+export function ErrorAlert({ error, onRetry, title: titleOverride }: { error: unknown; onRetry?: () => void; title?: string }) {
   const { t } = useTranslation();
   const text = useErrorText();
   const { title, detail } = text(error);
@@ -13,7 +13,7 @@ export function ErrorAlert({ error, onRetry }: { error: unknown; onRetry?: () =>
     <Alert
       type="error"
       showIcon
-      title={title}
+      title={titleOverride ?? title}
       description={detail}
       action={
         onRetry && (info.network || info.code === "INTERNAL_SERVER_ERROR") ? (

@@ -71,7 +71,7 @@ export default function LoginPage() {
           {params.get("expired") && <Alert type="warning" showIcon title={t("login.expired")} style={{ marginBottom: 16 }} />}
           {params.get("signedOut") && <Alert type="success" showIcon title={t("login.signedOut")} style={{ marginBottom: 16 }} />}
           {isSsoError(ssoError) && <Alert type="error" showIcon title={t(`login.error.${ssoError}`)} style={{ marginBottom: 16 }} />}
-          {login.error && <ErrorAlert error={login.error} />}
+          {login.error && <ErrorAlert error={login.error} title={t("login.failed")} />}
           <Form<Credentials> form={form} layout="vertical" requiredMark={false} onFinish={(values) => login.mutate(values)} disabled={login.isPending}>
             <Form.Item name="username" label={t("login.username")} rules={[{ required: true, whitespace: true, message: t("login.usernameRequired") }]}>
               <Input prefix={<UserOutlined aria-hidden />} autoComplete="username" autoFocus size="large" />
