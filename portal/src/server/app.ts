@@ -50,6 +50,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       return typeof given === "string" && given.length <= 64 ? given : randomUUID();
     },
     trustProxy: true,
+    // tRPC batches name every procedure in the path.
+    routerOptions: { maxParamLength: 5000 },
   } as never) as unknown as FastifyInstance;
   const metrics = createMetrics();
 
