@@ -4,10 +4,10 @@
 
 import type { Database } from "@zhengyun/portal/db/client";
 import { reclaimExpired } from "@zhengyun/portal/services/platform";
-import type pg from "pg";
+import type { SqlPool } from "@zhengyun/portal/db/client";
 import type { Logger } from "pino";
 import { type Claim, claimWork, queueDepth, releaseAllLeases, releaseLease, renewLease } from "./claims/claims.js";
-import { type Listener, listen } from "./claims/listen.js";
+import { CHANNEL, type Listener, listen } from "./claims/listen.js";
 import type { ControllerConfig } from "./config.js";
 import { type KubeClients, kubeClients } from "./kube.js";
 import { createMetrics, type Metrics } from "./metrics.js";
@@ -32,7 +32,7 @@ export interface ControllerOptions {
 export class Controller {
   readonly metrics: Metrics;
   private readonly ctx: ReconcileContext;
-  private readonly pool: pg.Pool;
+  private readonly pool: SqlPool;
   private readonly inFlight = new Map<string, Promise<void>>();
   private readonly aborts = new Map<string, AbortController>();
   private listener: Listener | undefined;
@@ -46,8 +46,7 @@ export class Controller {
 
   constructor(private readonly options: ControllerOptions) {
     const { database, config, log } = options;
-    if (!database.pool) throw new Error("the controller needs PostgreSQL (a server), not the embedded database");
-    this.pool = database.pool;
+    this.pool = database.sql;
     const kube: KubeClients = kubeClients(config.kubeconfig);
     this.metrics = createMetrics(() => queueDepth(this.pool), options.processMetrics);
     this.ctx = {
@@ -77,11 +76,18 @@ export class Controller {
   async start(): Promise<void> {
     const { config } = this.options;
     await this.baseline(true);
-    this.listener = listen(
-      config.databaseUrl,
-      () => this.wake(),
-      (err) => this.ctx.log.warn({ err: String(err) }, "notification connection lost; reconnecting"),
-    );
+    const { database } = this.options;
+    if (database.listen) {
+      // The embedded database announces in process.
+      const unlisten = await database.listen(CHANNEL, () => this.wake());
+      this.listener = { close: unlisten };
+    } else {
+      this.listener = listen(
+        config.databaseUrl,
+        () => this.wake(),
+        (err) => this.ctx.log.warn({ err: String(err) }, "notification connection lost; reconnecting"),
+      );
+    }
     this.resyncTimer = setInterval(() => void this.resync(), config.resyncIntervalMs);
     this.wake();
   }

@@ -3,7 +3,7 @@
 // owner until an expiry that the holder keeps renewing. A replica that dies stops renewing, and its
 // work is taken over once the lease expires.
 
-import type pg from "pg";
+import type { SqlPool } from "@zhengyun/portal/db/client";
 
 export interface Claim {
   systemId: string;
@@ -79,7 +79,7 @@ interface ClaimRow {
 }
 
 /** Claims up to `limit` systems for `owner`. */
-export async function claimWork(pool: pg.Pool, owner: string, limit: number, leaseTtlMs: number): Promise<Claim[]> {
+export async function claimWork(pool: SqlPool, owner: string, limit: number, leaseTtlMs: number): Promise<Claim[]> {
   if (limit <= 0) return [];
   await pool.query(ENSURE_ROWS);
   const { rows } = await pool.query<ClaimRow>(CLAIM, [owner, leaseTtlMs, limit]);
@@ -98,7 +98,7 @@ export async function claimWork(pool: pg.Pool, owner: string, limit: number, lea
 }
 
 /** Extends the lease; false when it is no longer ours (it expired and another replica took it). */
-export async function renewLease(pool: pg.Pool, systemId: string, owner: string, leaseTtlMs: number): Promise<boolean> {
+export async function renewLease(pool: SqlPool, systemId: string, owner: string, leaseTtlMs: number): Promise<boolean> {
   const { rowCount } = await pool.query(
     `update reconcile_states set lease_expires_at = now() + make_interval(secs => $3::double precision / 1000)
      where system_id = $1 and lease_owner = $2`,
@@ -108,7 +108,7 @@ export async function renewLease(pool: pg.Pool, systemId: string, owner: string,
 }
 
 /** Gives the lease back and schedules the next check. */
-export async function releaseLease(pool: pg.Pool, systemId: string, owner: string, next: { checkInMs: number; requeueAt?: Date | null }): Promise<void> {
+export async function releaseLease(pool: SqlPool, systemId: string, owner: string, next: { checkInMs: number; requeueAt?: Date | null }): Promise<void> {
   await pool.query(
     `update reconcile_states
      set lease_owner = null, lease_expires_at = null, updated_at = now(),
@@ -120,18 +120,18 @@ export async function releaseLease(pool: pg.Pool, systemId: string, owner: strin
 }
 
 /** Gives back every lease this owner holds (shutdown). */
-export async function releaseAllLeases(pool: pg.Pool, owner: string): Promise<void> {
+export async function releaseAllLeases(pool: SqlPool, owner: string): Promise<void> {
   await pool.query(`update reconcile_states set lease_owner = null, lease_expires_at = null where lease_owner = $1`, [owner]);
 }
 
 /** Asks for a drift and usage check of one system now (e.g. from an operator), waking the controllers. */
-export async function requestCheck(pool: pg.Pool, systemId: string): Promise<void> {
+export async function requestCheck(pool: SqlPool, systemId: string): Promise<void> {
   await pool.query(`update reconcile_states set check_due_at = now() where system_id = $1`, [systemId]);
   await pool.query(`select pg_notify('zhengyun_allocations', $1)`, [systemId]);
 }
 
 /** Systems with work waiting (the queue depth metric). */
-export async function queueDepth(pool: pg.Pool): Promise<number> {
+export async function queueDepth(pool: SqlPool): Promise<number> {
   const { rows } = await pool.query<{ n: string }>(
     `select count(*) as n from reconcile_states r join allocations a on a.system_id = r.system_id
      where a.observed_generation < a.generation or r.run_started_at is not null

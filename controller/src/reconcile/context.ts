@@ -1,5 +1,5 @@
 import type { Db } from "@zhengyun/portal/db/client";
-import type pg from "pg";
+import type { SqlPool } from "@zhengyun/portal/db/client";
 import type { Logger } from "pino";
 import type { PulumiHost } from "../apply/workspace.js";
 import type { Claim } from "../claims/claims.js";
@@ -10,7 +10,7 @@ import type { Metrics } from "../metrics.js";
 
 export interface ReconcileContext {
   db: Db;
-  pool: pg.Pool;
+  pool: SqlPool;
   config: ControllerConfig;
   host: PulumiHost;
   kube: KubeClients;

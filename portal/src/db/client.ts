@@ -19,11 +19,23 @@ export type Db = PgDatabase<PgQueryResultHKT, Schema>;
 export type Tx = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
 export type DbOrTx = Db | Tx;
 
+/** Raw SQL with $n parameters, the same on a server and on the embedded database. */
+export interface SqlPool {
+  // biome-ignore lint/suspicious/noExplicitAny: rows are typed by the caller, as with pg
+  query<R = any>(text: string, values?: unknown[]): Promise<{ rows: R[]; rowCount: number | null }>;
+  /** A session of its own (on PGlite the one connection there is). */
+  connect(): Promise<{ query: SqlPool["query"]; release(): void }>;
+}
+
 export interface Database {
   db: Db;
   kind: "postgres" | "pglite";
   /** A pg pool when on a server (for LISTEN/NOTIFY and raw access), absent on PGlite. */
   pool?: pg.Pool;
+  /** Raw SQL on either kind. */
+  sql: SqlPool;
+  /** NOTIFY subscription on the embedded database (a server's callers LISTEN on a connection of their own). */
+  listen?: (channel: string, onPayload: (payload: string) => void) => Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -43,13 +55,23 @@ export async function openDatabase(opts: OpenOptions = {}): Promise<Database> {
     // next query opens a fresh one; without a listener the event would crash the process.
     pool.on("error", () => {});
     const db = drizzlePg(pool, { schema }) as unknown as Db;
-    return { db, kind: "postgres", pool, close: () => pool.end() };
+    return { db, kind: "postgres", pool, sql: pool as unknown as SqlPool, close: () => pool.end() };
   }
   const dataDir = opts.dataDir ?? path.resolve(".data/pglite");
   if (!dataDir.startsWith("memory://")) mkdirSync(dataDir, { recursive: true });
   const client = await PGlite.create(dataDir, { extensions: { btree_gist } });
   const db = drizzlePglite(client, { schema }) as unknown as Db;
-  return { db, kind: "pglite", close: () => client.close() };
+  const query: SqlPool["query"] = async (text, values) => {
+    const r = await client.query(text, values as unknown[] | undefined);
+    return { rows: r.rows as never[], rowCount: r.affectedRows ?? r.rows.length };
+  };
+  return {
+    db,
+    kind: "pglite",
+    sql: { query, connect: async () => ({ query, release: () => {} }) },
+    listen: async (channel, onPayload) => client.listen(channel, onPayload),
+    close: () => client.close(),
+  };
 }
 
 /** Applies the committed SQL migrations; concurrent callers on one server wait for each other. */
