@@ -13,6 +13,8 @@ export default defineConfig({
         test: {
           name: "portal",
           include: ["portal/src/**/*.test.ts", "portal/test/**/*.test.ts"],
+          // The browser journey ends with the controller applying on the cluster: it runs there.
+          exclude: ["portal/test/e2e/**", "**/node_modules/**"],
           globalSetup: ["portal/test/global-setup.ts"],
           testTimeout: 60_000,
           hookTimeout: 120_000,
@@ -21,7 +23,7 @@ export default defineConfig({
       {
         test: {
           name: "cluster",
-          include: ["infra/src/**/*.test.ts", "policies/src/**/*.test.ts", "controller/src/**/*.test.ts"],
+          include: ["infra/src/**/*.test.ts", "policies/src/**/*.test.ts", "controller/src/**/*.test.ts", "portal/test/e2e/**/*.test.ts"],
           globalSetup: [clusterSetup],
           testTimeout: 300_000,
           hookTimeout: 300_000,

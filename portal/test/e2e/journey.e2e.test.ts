@@ -1,28 +1,39 @@
 /**
  * Every role's work in a real browser, in Chinese: an applicant registers a level 3 system and
  * files a request, the department admin, ops and the security officer approve it in turn, and
- * the request shows as provisioning; plus a rejection, a rating that surfaces to ops, the
+ * the request shows as provisioning until the real controller, run here against the local control
+ * plane, applies it and the page turns active; plus a rejection, a rating that surfaces to ops, the
  * auditor's chain check, separation of duties for the system admin, and session expiry.
  */
 import type { Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../src/db/client.js";
 import { completeProvisioning } from "../../src/services/requests/platform.js";
-import { type Org, testDatabase, unique } from "../harness.js";
+import { type IsolatedDatabase, isolatedDatabase, startController, stateDir, testConfig, untilActive } from "../../../controller/src/testing/fixtures.js";
+import { type Org, unique } from "../harness.js";
 import { type Browser, launchBrowser, screenshot } from "./browser.js";
 import { makeOrgWithPasswords, PASSWORD } from "./people.js";
 import { ensureUiBuilt, type RunningPortal, startPortal } from "./portal.js";
 
 type Person = keyof Org["people"];
 
+let isolated: IsolatedDatabase;
+
 /**
- * The step the controller takes: it claims the provisioning request, applies it on the cluster
- * and reports it active. The controller is built separately; until it is plugged in here this
- * returns false and the journey ends at "provisioning". When it returns true, the journey goes
- * on to check that the applicant's page turns "active".
+ * The step the controller takes: it claims the provisioning request, applies it on the local
+ * control plane with the Pulumi engine and reports it active. The journey then checks that the
+ * applicant's page turns "active" on its own.
  */
-async function runControllerUntilActive(_database: Database, _requestId: string): Promise<boolean> {
-  return false;
+async function runControllerUntilActive(db: Database, requestId: string): Promise<boolean> {
+  const state = await stateDir();
+  const controller = await startController(db, testConfig(isolated.url, state.dir));
+  try {
+    await untilActive(db, requestId);
+  } finally {
+    await controller.stop(10_000);
+    await state.remove();
+  }
+  return true;
 }
 
 let database: Database;
@@ -77,7 +88,9 @@ async function stateOnPage(): Promise<string | null> {
 
 beforeAll(async () => {
   ensureUiBuilt();
-  database = await testDatabase();
+  // A database of its own, so the controller reconciles only this journey's systems.
+  isolated = await isolatedDatabase("zy_e2e");
+  database = isolated.database;
   org = await makeOrgWithPasswords(database);
   portal = await startPortal(database);
   browser = await launchBrowser();
@@ -115,6 +128,7 @@ afterEach(async ({ task }) => {
 afterAll(async () => {
   await browser?.close();
   await portal?.app.close();
+  await isolated?.drop();
 });
 
 describe("the portal in the browser", () => {
@@ -265,7 +279,7 @@ describe("the portal in the browser", () => {
     await signOut();
   });
 
-  it("security officer approves the level 3 request, which then shows as provisioning", async () => {
+  it("security officer approves the level 3 request: provisioning, then active once the controller applies it", async () => {
     await signIn("security");
     await page.waitForURL((url) => url.pathname === "/security/approvals");
     const row = await rowFor(journey.systemName);
