@@ -163,7 +163,7 @@ try {
   await database.db.update(allocations).set({ phase: "pending" }).where(inArray(allocations.systemId, created));
   await database.db.execute(sql`select pg_notify('zhengyun_allocations', '')`);
   await untilAll(created, isReady, 3_600_000);
-  report(`no-op engine pass over ${created.length} systems (pulumi up --refresh, nothing to change): ${fmt(Date.now() - t0.getTime())}`);
+  report(`no-op engine pass over ${created.length} systems (pulumi up on every stack, nothing to change): ${fmt(Date.now() - t0.getTime())}`);
 
   // 4. The floor.
   const floorMs = await floor(created);
