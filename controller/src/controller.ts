@@ -2,9 +2,8 @@
 // next due item, and a periodic resync), runs up to `concurrency` systems at once, renews their
 // leases while they run, and gives them back.
 
-import type { Database } from "@zhengyun/portal/db/client";
+import type { Database, SqlPool } from "@zhengyun/portal/db/client";
 import { reclaimExpired } from "@zhengyun/portal/services/platform";
-import type { SqlPool } from "@zhengyun/portal/db/client";
 import type { Logger } from "pino";
 import { type Claim, claimWork, queueDepth, releaseAllLeases, releaseLease, renewLease } from "./claims/claims.js";
 import { CHANNEL, type Listener, listen } from "./claims/listen.js";

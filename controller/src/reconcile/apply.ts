@@ -60,9 +60,9 @@ export async function applyDesired(ctx: ReconcileContext, work: Work, desired: A
   });
 
   const progress = progressWriter(ctx.db, systemId, healing ? "healing" : "applying");
-  const up = (refresh: boolean) =>
+  const up = (refresh: boolean, recover: boolean) =>
     upStack(ctx.host, SYSTEMS_PROJECT, systemStackName(systemId), tenantProgram(desired.spec, ctx.config.kubeconfig), {
-      recover: claim.interrupted,
+      recover,
       refresh,
       expected: desired.objects.length,
       onProgress: progress.onProgress,
@@ -70,13 +70,13 @@ export async function applyDesired(ctx: ReconcileContext, work: Work, desired: A
     });
   // Healing and repairing start from what the cluster holds. A plain apply trusts the state and
   // checks the result instead, which is cheaper than refreshing every time.
-  let result = await up(healing || claim.interrupted);
+  let result = await up(healing || claim.interrupted, claim.interrupted);
   let live = await readLive(ctx.kube.objects, desired.objects);
   let residual = compareAll(desired.objects, live, objectKey);
   if (residual.some((f) => f.change === "missing")) {
     // Deleted by hand since the last check: the state still lists it, so refresh and apply again.
-    const again = await up(true);
-    result = { ...again, changes: mergeChanges(result.changes, again.changes) };
+    const again = await up(true, false);
+    result = { ...result, changes: mergeChanges(result.changes, again.changes) };
     live = await readLive(ctx.kube.objects, desired.objects);
     residual = compareAll(desired.objects, live, objectKey);
   }

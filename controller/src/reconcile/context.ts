@@ -1,5 +1,4 @@
-import type { Db } from "@zhengyun/portal/db/client";
-import type { SqlPool } from "@zhengyun/portal/db/client";
+import type { Db, SqlPool } from "@zhengyun/portal/db/client";
 import type { Logger } from "pino";
 import type { PulumiHost } from "../apply/workspace.js";
 import type { Claim } from "../claims/claims.js";
