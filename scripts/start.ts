@@ -41,7 +41,12 @@ const portal = await startPortal(database, portalConfig, logger.child({ componen
 let controller: Controller | undefined;
 if (process.env.ZHENGYUN_CONTROLLER !== "off") {
   const kubeconfig = await kubeconfigPath();
-  const env = { ...process.env, KUBECONFIG: kubeconfig, DATABASE_URL: portalConfig.DATABASE_URL ?? "embedded://pglite", ZHENGYUN_CONTROLLER_STATE_DIR: process.env.ZHENGYUN_CONTROLLER_STATE_DIR ?? path.join(root, ".data", "controller") };
+  const env = {
+    ...process.env,
+    KUBECONFIG: kubeconfig,
+    DATABASE_URL: portalConfig.DATABASE_URL ?? "embedded://pglite",
+    ZHENGYUN_CONTROLLER_STATE_DIR: process.env.ZHENGYUN_CONTROLLER_STATE_DIR ?? path.join(root, ".data", "controller"),
+  };
   const config = loadControllerConfig(env);
   controller = new Controller({ database, config, log: logger.child({ component: "controller" }), processMetrics: true });
   await controller.start();

@@ -11,13 +11,13 @@ import autocannon from "autocannon";
 import { and, eq } from "drizzle-orm";
 import pg from "pg";
 import { migrateDatabase, openDatabase } from "../src/db/client.js";
-import { resourceRequests, users, roleAssignments } from "../src/db/schema/index.js";
+import { resourceRequests, roleAssignments, users } from "../src/db/schema/index.js";
 import { DEMO_PASSWORD } from "../src/db/seed/data.js";
 import { seed } from "../src/db/seed/seed.js";
-import { createRequest } from "../src/services/requests/drafts.js";
-import { approveRequest } from "../src/services/requests/approvals.js";
-import { registerSystem } from "../src/services/systems-service.js";
 import type { Actor, ServiceContext } from "../src/services/context.js";
+import { approveRequest } from "../src/services/requests/approvals.js";
+import { createRequest } from "../src/services/requests/drafts.js";
+import { registerSystem } from "../src/services/systems-service.js";
 
 const serverUrl = process.env.DATABASE_URL ?? "postgres://zhengyun:zhengyun@127.0.0.1:5432/zhengyun";
 const benchUrl = (() => {
@@ -67,7 +67,16 @@ async function pendingForOps(db: Awaited<ReturnType<typeof openDatabase>>["db"],
     const applicant = await actor(db, `${code}.staff`);
     const admin = await actor(db, `${code}.admin`);
     const sys = await registerSystem(ctx(applicant, "applicant"), { name: `压测系统 ${i}`, purpose: "性能测试", level: 2, zone: "internal" });
-    const req = await createRequest(ctx(applicant, "applicant"), { systemId: sys.id, kind: "new", resources: { vcpu: 1, memory_gib: 1 }, segmentPrefix: null, egress: [], expiresAt: null, justification: "性能测试", submit: true });
+    const req = await createRequest(ctx(applicant, "applicant"), {
+      systemId: sys.id,
+      kind: "new",
+      resources: { vcpu: 1, memory_gib: 1 },
+      segmentPrefix: null,
+      egress: [],
+      expiresAt: null,
+      justification: "性能测试",
+      submit: true,
+    });
     await approveRequest(ctx(admin, "dept_admin"), req.id, null);
     ids.push(req.id);
   }
@@ -80,7 +89,9 @@ async function startPortal(port: number): Promise<ChildProcess> {
     stdio: ["ignore", "inherit", "inherit"],
   });
   for (let i = 0; i < 100; i++) {
-    const ok = await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok).catch(() => false);
+    const ok = await fetch(`http://127.0.0.1:${port}/readyz`)
+      .then((r) => r.ok)
+      .catch(() => false);
     if (ok) return child;
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -89,7 +100,11 @@ async function startPortal(port: number): Promise<ChildProcess> {
 }
 
 async function login(base: string, username: string): Promise<string> {
-  const res = await fetch(`${base}/trpc/auth.login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username, password: DEMO_PASSWORD }) });
+  const res = await fetch(`${base}/trpc/auth.login`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ username, password: DEMO_PASSWORD }),
+  });
   const cookie = res.headers.get("set-cookie");
   if (!res.ok || !cookie) throw new Error(`login ${username} failed: ${res.status}`);
   return cookie.split(";")[0]!;

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { migrateDatabase, openDatabase } from "../src/db/client.js";
-import { clusterCapacity, zonePools } from "../src/db/schema/index.js";
 import { RESOURCES } from "../src/db/schema/enums.js";
+import { clusterCapacity, zonePools } from "../src/db/schema/index.js";
 
 /** Migrates the test database once per run and makes sure platform rows the tests rely on exist. */
 export async function setup(): Promise<void> {
@@ -10,7 +10,13 @@ export async function setup(): Promise<void> {
   const database = await openDatabase({ url, poolSize: 2 });
   try {
     await migrateDatabase(database);
-    await database.db.insert(zonePools).values([{ zone: "internal", cidr: "10.128.0.0/12" }, { zone: "external", cidr: "10.64.0.0/12" }]).onConflictDoNothing();
+    await database.db
+      .insert(zonePools)
+      .values([
+        { zone: "internal", cidr: "10.128.0.0/12" },
+        { zone: "external", cidr: "10.64.0.0/12" },
+      ])
+      .onConflictDoNothing();
     // Capacity large enough that tests of department ceilings are not limited by the platform.
     await database.db
       .insert(clusterCapacity)

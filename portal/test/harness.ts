@@ -1,14 +1,14 @@
 /** Real-database fixtures for portal tests: each test creates its own rows. */
 import { randomUUID } from "node:crypto";
 import { afterAll } from "vitest";
+import { DEFAULT_AUTH_POLICY } from "../src/auth/policy.js";
 import { type Database, openDatabase } from "../src/db/client.js";
 import type { Role, Zone } from "../src/db/schema/enums.js";
 import { RESOURCES } from "../src/db/schema/enums.js";
 import { departmentCeilings, departments, roleAssignments, users } from "../src/db/schema/index.js";
 import type { Quantities } from "../src/domain/quantities.js";
-import { DEFAULT_AUTH_POLICY } from "../src/auth/policy.js";
-import { createCallerFactory, type CookieJar, type RequestContext } from "../src/server/trpc.js";
 import { appRouter } from "../src/server/router.js";
+import { type CookieJar, createCallerFactory, type RequestContext } from "../src/server/trpc.js";
 import type { Actor } from "../src/services/context.js";
 
 let shared: Database | undefined;
@@ -42,9 +42,23 @@ export function callerFor(db: Database, actor: Actor | null) {
 
 export const unique = (prefix: string) => `${prefix}${randomUUID().replace(/-/g, "").slice(0, 10)}`;
 
-export async function makeDepartment(db: Database, ceiling: Quantities = { vcpu: 1000, memory_gib: 4000, storage_standard_gib: 100000, storage_ssd_gib: 100000, storage_encrypted_gib: 100000, segments: 100, egress_mbps: 10000 }) {
+export async function makeDepartment(
+  db: Database,
+  ceiling: Quantities = {
+    vcpu: 1000,
+    memory_gib: 4000,
+    storage_standard_gib: 100000,
+    storage_ssd_gib: 100000,
+    storage_encrypted_gib: 100000,
+    segments: 100,
+    egress_mbps: 10000,
+  },
+) {
   const code = unique("t");
-  const [dept] = await db.db.insert(departments).values({ code, name: `测试单位 ${code}`, nameEn: `Test unit ${code}` }).returning({ id: departments.id });
+  const [dept] = await db.db
+    .insert(departments)
+    .values({ code, name: `测试单位 ${code}`, nameEn: `Test unit ${code}` })
+    .returning({ id: departments.id });
   await db.db.insert(departmentCeilings).values(RESOURCES.map((resource) => ({ departmentId: dept!.id, resource, amount: ceiling[resource] ?? 0 })));
   return { id: dept!.id, code };
 }

@@ -3,13 +3,13 @@
  * is allowed or FORBIDDEN exactly as this table says. The procedure list comes from the router:
  * a procedure without a row here fails the test.
  */
-import { TRPCError } from "@trpc/server";
+import type { TRPCError } from "@trpc/server";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../src/db/client.js";
-import { ROLES, type Role, type RequestState } from "../src/db/schema/enums.js";
+import { type RequestState, ROLES, type Role } from "../src/db/schema/enums.js";
 import { appRouter } from "../src/server/router.js";
-import { completeProvisioning } from "../src/services/requests/platform.js";
 import type { Actor } from "../src/services/context.js";
+import { completeProvisioning } from "../src/services/requests/platform.js";
 import { callerFor, makeOrg, makeUser, type Org, requestIn, testDatabase, unique } from "./harness.js";
 
 type Caller = ReturnType<typeof callerFor>;
@@ -43,20 +43,45 @@ const TABLE: Record<string, Row> = {
   "auth.login": { roles: "anyone", scoped: false, call: (w) => w.caller.auth.login({ username: "nobody", password: "wrong" }).catch((e) => e) },
   "auth.logout": { roles: "signed-in", scoped: false, call: (w) => w.caller.auth.logout() },
   "auth.me": { roles: "signed-in", scoped: false, call: (w) => w.caller.auth.me() },
-  "systems.register": { roles: ["applicant"], scoped: false, call: (w) => w.caller.systems.register({ name: unique("s"), purpose: "矩阵测试", level: 2, zone: "internal" }) },
-  "systems.update": { roles: ["applicant", "dept_admin"], scoped: true, call: async (w) => w.caller.systems.update({ id: (await w.org.newSystem()).id, purpose: "更新用途" }) },
-  "systems.grade": { roles: ["security"], scoped: false, call: async (w) => w.caller.systems.grade({ id: (await w.org.newSystem()).id, level: 3, filingNumber: "32100000000-30001" }) },
+  "systems.register": {
+    roles: ["applicant"],
+    scoped: false,
+    call: (w) => w.caller.systems.register({ name: unique("s"), purpose: "矩阵测试", level: 2, zone: "internal" }),
+  },
+  "systems.update": {
+    roles: ["applicant", "dept_admin"],
+    scoped: true,
+    call: async (w) => w.caller.systems.update({ id: (await w.org.newSystem()).id, purpose: "更新用途" }),
+  },
+  "systems.grade": {
+    roles: ["security"],
+    scoped: false,
+    call: async (w) => w.caller.systems.grade({ id: (await w.org.newSystem()).id, level: 3, filingNumber: "32100000000-30001" }),
+  },
   "systems.list": { roles: ALL_READERS, scoped: false, call: (w) => w.caller.systems.list() },
   "systems.get": { roles: ALL_READERS, scoped: true, call: async (w) => w.caller.systems.get({ id: (await w.org.newSystem()).id }) },
   "requests.create": {
     roles: ["applicant"],
     scoped: true,
-    call: async (w) => w.caller.requests.create({ systemId: (await w.org.newSystem()).id, kind: "new", resources: { vcpu: 1, memory_gib: 1 }, justification: "矩阵测试" }),
+    call: async (w) =>
+      w.caller.requests.create({ systemId: (await w.org.newSystem()).id, kind: "new", resources: { vcpu: 1, memory_gib: 1 }, justification: "矩阵测试" }),
   },
   "requests.submit": { roles: ["applicant"], scoped: true, call: async (w) => w.caller.requests.submit({ id: (await requestFor(w, "draft")).request.id }) },
-  "requests.withdraw": { roles: ["applicant", "dept_admin"], scoped: true, call: async (w) => w.caller.requests.withdraw({ id: (await requestFor(w, "submitted")).request.id }) },
-  "requests.approve": { roles: ["dept_admin", "ops", "security"], scoped: true, call: async (w) => w.caller.requests.approve({ id: (await requestFor(w, stateFor(w.role) as never)).request.id }) },
-  "requests.reject": { roles: ["dept_admin", "ops", "security"], scoped: true, call: async (w) => w.caller.requests.reject({ id: (await requestFor(w, stateFor(w.role) as never)).request.id, reason: "矩阵测试驳回" }) },
+  "requests.withdraw": {
+    roles: ["applicant", "dept_admin"],
+    scoped: true,
+    call: async (w) => w.caller.requests.withdraw({ id: (await requestFor(w, "submitted")).request.id }),
+  },
+  "requests.approve": {
+    roles: ["dept_admin", "ops", "security"],
+    scoped: true,
+    call: async (w) => w.caller.requests.approve({ id: (await requestFor(w, stateFor(w.role) as never)).request.id }),
+  },
+  "requests.reject": {
+    roles: ["dept_admin", "ops", "security"],
+    scoped: true,
+    call: async (w) => w.caller.requests.reject({ id: (await requestFor(w, stateFor(w.role) as never)).request.id, reason: "矩阵测试驳回" }),
+  },
   "requests.list": { roles: ALL_READERS, scoped: false, call: (w) => w.caller.requests.list() },
   "requests.queue": { roles: ["dept_admin", "ops", "security"], scoped: false, call: (w) => w.caller.requests.queue({ stage: stageOf(w.role) }) },
   "requests.get": { roles: ALL_READERS, scoped: true, call: async (w) => w.caller.requests.get({ id: (await requestFor(w, "submitted")).request.id }) },
@@ -77,19 +102,42 @@ const TABLE: Record<string, Row> = {
   "platform.reclaimExpired": { roles: ["ops"], scoped: false, call: (w) => w.caller.platform.reclaimExpired() },
   "ratings.summary": { roles: ["ops"], scoped: false, call: (w) => w.caller.ratings.summary() },
   "users.list": { roles: ["sysadmin"], scoped: false, call: (w) => w.caller.users.list() },
-  "users.create": { roles: ["sysadmin"], scoped: false, call: (w) => w.caller.users.create({ username: unique("n"), displayName: "新用户", departmentId: w.org.dept.id, roles: ["applicant"] }) },
-  "users.setRoles": { roles: ["sysadmin"], scoped: false, call: async (w) => w.caller.users.setRoles({ id: (await makeUser(db, w.org.dept.id, [])).id, roles: ["applicant"] }) },
-  "users.setStatus": { roles: ["sysadmin"], scoped: false, call: async (w) => w.caller.users.setStatus({ id: (await makeUser(db, w.org.dept.id, [])).id, unlock: true }) },
+  "users.create": {
+    roles: ["sysadmin"],
+    scoped: false,
+    call: (w) => w.caller.users.create({ username: unique("n"), displayName: "新用户", departmentId: w.org.dept.id, roles: ["applicant"] }),
+  },
+  "users.setRoles": {
+    roles: ["sysadmin"],
+    scoped: false,
+    call: async (w) => w.caller.users.setRoles({ id: (await makeUser(db, w.org.dept.id, [])).id, roles: ["applicant"] }),
+  },
+  "users.setStatus": {
+    roles: ["sysadmin"],
+    scoped: false,
+    call: async (w) => w.caller.users.setStatus({ id: (await makeUser(db, w.org.dept.id, [])).id, unlock: true }),
+  },
   "exemptions.grant": {
     roles: ["security"],
     scoped: false,
-    call: async (w) => w.caller.exemptions.grant({ systemId: (await w.org.newSystem()).id, controlId: "registry-allowlist", reason: "矩阵测试豁免", expiresAt: new Date(Date.now() + 86_400_000) }),
+    call: async (w) =>
+      w.caller.exemptions.grant({
+        systemId: (await w.org.newSystem()).id,
+        controlId: "registry-allowlist",
+        reason: "矩阵测试豁免",
+        expiresAt: new Date(Date.now() + 86_400_000),
+      }),
   },
   "exemptions.revoke": {
     roles: ["security"],
     scoped: false,
     call: async (w) => {
-      const { id } = await w.org.as("security").exemptions.grant({ systemId: (await w.org.newSystem()).id, controlId: "registry-allowlist", reason: "矩阵测试豁免", expiresAt: new Date(Date.now() + 86_400_000) });
+      const { id } = await w.org.as("security").exemptions.grant({
+        systemId: (await w.org.newSystem()).id,
+        controlId: "registry-allowlist",
+        reason: "矩阵测试豁免",
+        expiresAt: new Date(Date.now() + 86_400_000),
+      });
       return w.caller.exemptions.revoke({ id });
     },
   },

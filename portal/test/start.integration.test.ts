@@ -31,7 +31,13 @@ beforeAll(async () => {
   delete env.DATABASE_URL;
   child = spawn(process.execPath, ["--import", "tsx", "src/server/main.ts"], { cwd: portalDir, env, stdio: ["ignore", "ignore", "inherit"] });
   for (let i = 0; i < 300; i++) {
-    if (await fetch(`${base}/healthz`).then((r) => r.ok, () => false)) return;
+    if (
+      await fetch(`${base}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return;
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error("the portal did not start within 60 s");
@@ -52,14 +58,21 @@ describe("npm start with no DATABASE_URL", () => {
   });
 
   it("serves the seeded demo through tRPC to a signed-in user", async () => {
-    const login = await fetch(`${base}/trpc/auth.login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username: "ops1", password: DEMO_PASSWORD }) });
+    const login = await fetch(`${base}/trpc/auth.login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ username: "ops1", password: DEMO_PASSWORD }),
+    });
     expect(login.status).toBe(200);
     const cookie = login.headers.get("set-cookie")!;
     expect(cookie).toMatch(/zy_session=.*HttpOnly.*SameSite=Strict/i);
-    const list = await fetch(`${base}/trpc/requests.list?input=${encodeURIComponent(JSON.stringify({ limit: 100 }))}`, { headers: { cookie: cookie.split(";")[0]! } });
+    const list = await fetch(`${base}/trpc/requests.list?input=${encodeURIComponent(JSON.stringify({ limit: 100 }))}`, {
+      headers: { cookie: cookie.split(";")[0]! },
+    });
     const body = (await list.json()) as { result: { data: { state: string; departmentName: string }[] } };
     const states = new Set(body.result.data.map((r) => r.state));
-    for (const s of ["draft", "submitted", "dept_approved", "ops_approved", "provisioning", "active", "failed", "rejected", "withdrawn"]) expect(states).toContain(s);
+    for (const s of ["draft", "submitted", "dept_approved", "ops_approved", "provisioning", "active", "failed", "rejected", "withdrawn"])
+      expect(states).toContain(s);
     expect(body.result.data.some((r) => r.departmentName === "扬州市发展和改革委员会")).toBe(true);
   });
 

@@ -1,7 +1,7 @@
 import { desc, sql } from "drizzle-orm";
 import type { DbOrTx } from "../db/client.js";
 import { auditLog } from "../db/schema/index.js";
-import { GENESIS_HASH, entryHash } from "./chain.js";
+import { entryHash, GENESIS_HASH } from "./chain.js";
 
 export interface AuditInput {
   actorId: string | null;

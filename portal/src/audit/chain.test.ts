@@ -1,11 +1,23 @@
 import { describe, expect, it } from "vitest";
-import { type ChainEntry, GENESIS_HASH, canonicalJson, entryHash, verifyChain } from "./chain.js";
+import { type ChainEntry, canonicalJson, entryHash, GENESIS_HASH, verifyChain } from "./chain.js";
 
 function chain(n: number): ChainEntry[] {
   const out: ChainEntry[] = [];
   let prev = GENESIS_HASH;
   for (let seq = 1; seq <= n; seq++) {
-    const fields = { seq, at: new Date(1_700_000_000_000 + seq), actorId: null, actorName: "ops1", actorRole: "ops", action: "request.approve", targetType: "request", targetId: `r${seq}`, before: { state: "submitted" }, after: { b: 2, a: 1 }, correlationId: `c${seq}` };
+    const fields = {
+      seq,
+      at: new Date(1_700_000_000_000 + seq),
+      actorId: null,
+      actorName: "ops1",
+      actorRole: "ops",
+      action: "request.approve",
+      targetType: "request",
+      targetId: `r${seq}`,
+      before: { state: "submitted" },
+      after: { b: 2, a: 1 },
+      correlationId: `c${seq}`,
+    };
     const hash = entryHash(prev, fields);
     out.push({ ...fields, prevHash: prev, hash });
     prev = hash;

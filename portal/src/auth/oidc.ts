@@ -1,8 +1,8 @@
-import * as client from "openid-client";
 import { and, eq, isNull } from "drizzle-orm";
+import * as client from "openid-client";
+import { appendAudit } from "../audit/append.js";
 import type { Db } from "../db/client.js";
 import { users } from "../db/schema/index.js";
-import { appendAudit } from "../audit/append.js";
 import { AppError } from "../errors/app-error.js";
 
 export interface OidcSettings {
@@ -29,7 +29,13 @@ export class OidcLogin {
   ) {}
 
   static async discover(settings: OidcSettings): Promise<OidcLogin> {
-    const config = await client.discovery(new URL(settings.issuer), settings.clientId, settings.clientSecret, undefined, settings.allowInsecure ? { execute: [client.allowInsecureRequests] } : undefined);
+    const config = await client.discovery(
+      new URL(settings.issuer),
+      settings.clientId,
+      settings.clientSecret,
+      undefined,
+      settings.allowInsecure ? { execute: [client.allowInsecureRequests] } : undefined,
+    );
     return new OidcLogin(config, settings);
   }
 
@@ -74,9 +80,17 @@ export class OidcLogin {
  * Finds the local account for an SSO identity. Accounts are provisioned by the system admin; the
  * first SSO login links the account whose username equals the `preferred_username` claim.
  */
-export async function accountForIdentity(db: Db, issuer: string, claims: { sub: string; preferred_username?: unknown }, correlationId: string): Promise<string> {
+export async function accountForIdentity(
+  db: Db,
+  issuer: string,
+  claims: { sub: string; preferred_username?: unknown },
+  correlationId: string,
+): Promise<string> {
   return db.transaction(async (tx) => {
-    const [linked] = await tx.select({ id: users.id, disabled: users.disabled }).from(users).where(and(eq(users.oidcIssuer, issuer), eq(users.oidcSubject, claims.sub)));
+    const [linked] = await tx
+      .select({ id: users.id, disabled: users.disabled })
+      .from(users)
+      .where(and(eq(users.oidcIssuer, issuer), eq(users.oidcSubject, claims.sub)));
     let userId = linked?.id;
     if (linked?.disabled) throw new AppError("FORBIDDEN", "this account is disabled");
     if (!userId && typeof claims.preferred_username === "string") {
@@ -87,10 +101,30 @@ export async function accountForIdentity(db: Db, issuer: string, claims: { sub: 
         .returning({ id: users.id });
       userId = candidate?.id;
       if (userId)
-        await appendAudit(tx, { actorId: userId, actorName: claims.preferred_username, actorRole: null, action: "auth.sso_linked", targetType: "user", targetId: userId, after: { issuer, subject: claims.sub }, correlationId, at: new Date() });
+        await appendAudit(tx, {
+          actorId: userId,
+          actorName: claims.preferred_username,
+          actorRole: null,
+          action: "auth.sso_linked",
+          targetType: "user",
+          targetId: userId,
+          after: { issuer, subject: claims.sub },
+          correlationId,
+          at: new Date(),
+        });
     }
     if (!userId) throw new AppError("FORBIDDEN", "no portal account is provisioned for this SSO identity; ask your system administrator");
-    await appendAudit(tx, { actorId: userId, actorName: String(claims.preferred_username ?? claims.sub), actorRole: null, action: "auth.login", targetType: "user", targetId: userId, after: { method: "oidc", issuer }, correlationId, at: new Date() });
+    await appendAudit(tx, {
+      actorId: userId,
+      actorName: String(claims.preferred_username ?? claims.sub),
+      actorRole: null,
+      action: "auth.login",
+      targetType: "user",
+      targetId: userId,
+      after: { method: "oidc", issuer },
+      correlationId,
+      at: new Date(),
+    });
     return userId;
   });
 }

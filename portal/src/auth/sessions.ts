@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { and, eq, gt, lt, or, sql } from "drizzle-orm";
-import type { Role } from "../db/schema/enums.js";
 import type { Db, DbOrTx } from "../db/client.js";
+import type { Role } from "../db/schema/enums.js";
 import { roleAssignments, sessions, users } from "../db/schema/index.js";
 import type { Actor } from "../services/context.js";
 import type { AuthPolicy } from "./policy.js";

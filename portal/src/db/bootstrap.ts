@@ -24,7 +24,10 @@ export async function ensureBootstrapAdmin(db: Db, admin: BootstrapAdmin): Promi
     if (existing) return false;
     await tx.insert(departments).values({ code: admin.departmentCode, name: admin.departmentName, nameEn: admin.departmentCode }).onConflictDoNothing();
     const [dept] = await tx.select({ id: departments.id }).from(departments).where(eq(departments.code, admin.departmentCode));
-    const [user] = await tx.insert(users).values({ username: admin.username, displayName: admin.username, departmentId: dept!.id, passwordHash }).returning({ id: users.id });
+    const [user] = await tx
+      .insert(users)
+      .values({ username: admin.username, displayName: admin.username, departmentId: dept!.id, passwordHash })
+      .returning({ id: users.id });
     await tx.insert(roleAssignments).values({ userId: user!.id, role: "sysadmin" });
     await appendAudit(tx, {
       actorId: null,

@@ -26,6 +26,5 @@ export class AppError extends Error {
   }
 }
 
-export const forbidden = (message = "此操作不在您的权限范围内 / not permitted for your role or department") =>
-  new AppError("FORBIDDEN", message);
+export const forbidden = (message = "此操作不在您的权限范围内 / not permitted for your role or department") => new AppError("FORBIDDEN", message);
 export const notFound = (what: string) => new AppError("NOT_FOUND", `${what} not found`);

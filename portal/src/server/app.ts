@@ -7,7 +7,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import type { Logger } from "pino";
 import { appendAudit } from "../audit/append.js";
 import { accountForIdentity, type OidcLogin, type PendingLogin } from "../auth/oidc.js";
-import { DEFAULT_AUTH_POLICY, SESSION_COOKIE, type AuthPolicy } from "../auth/policy.js";
+import { type AuthPolicy, DEFAULT_AUTH_POLICY, SESSION_COOKIE } from "../auth/policy.js";
 import { createSession, resolveSession } from "../auth/sessions.js";
 import { type Db, ping } from "../db/client.js";
 import { AppError } from "../errors/app-error.js";
@@ -131,7 +131,17 @@ function registerOidcRoutes(app: FastifyInstance, oidc: OidcLogin, db: Db, polic
       // Refused sign-ins are part of the trail, as refused passwords are.
       await db
         .transaction((tx) =>
-          appendAudit(tx, { actorId: null, actorName: "sso", actorRole: null, action: "auth.sso_refused", targetType: "user", targetId: "unknown", after: { reason: (err as Error).message }, correlationId: String(req.id), at: new Date() }),
+          appendAudit(tx, {
+            actorId: null,
+            actorName: "sso",
+            actorRole: null,
+            action: "auth.sso_refused",
+            targetType: "user",
+            targetId: "unknown",
+            after: { reason: (err as Error).message },
+            correlationId: String(req.id),
+            at: new Date(),
+          }),
         )
         .catch((auditErr: unknown) => req.log.error({ err: auditErr }, "could not audit a refused SSO login"));
       const code = err instanceof AppError && err.code === "FORBIDDEN" ? "sso_no_account" : "sso_failed";

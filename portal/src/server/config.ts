@@ -18,7 +18,10 @@ const env = z.object({
   EXPIRY_SWEEP_SECONDS: z.coerce.number().int().min(10).default(300),
   UI_DIR: z.string().optional(),
   /** First system administrator, created only while the database has none (production installs). */
-  ZHENGYUN_ADMIN_USERNAME: z.string().regex(/^[a-z0-9._-]{3,64}$/).optional(),
+  ZHENGYUN_ADMIN_USERNAME: z
+    .string()
+    .regex(/^[a-z0-9._-]{3,64}$/)
+    .optional(),
   ZHENGYUN_ADMIN_PASSWORD: z.string().min(12).optional(),
   ZHENGYUN_PLATFORM_DEPARTMENT: z.string().default("platform"),
 });
@@ -43,7 +46,13 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env) {
     // The embedded database is for trying the product: it seeds the demo unless told not to.
     seed: c.ZHENGYUN_SEED ?? (c.DATABASE_URL ? "none" : "demo"),
     oidc: c.OIDC_ISSUER
-      ? { issuer: c.OIDC_ISSUER, clientId: c.OIDC_CLIENT_ID!, clientSecret: c.OIDC_CLIENT_SECRET!, redirectUri: c.OIDC_REDIRECT_URI!, allowInsecure: c.OIDC_ISSUER.startsWith("http://") }
+      ? {
+          issuer: c.OIDC_ISSUER,
+          clientId: c.OIDC_CLIENT_ID!,
+          clientSecret: c.OIDC_CLIENT_SECRET!,
+          redirectUri: c.OIDC_REDIRECT_URI!,
+          allowInsecure: c.OIDC_ISSUER.startsWith("http://"),
+        }
       : undefined,
   };
 }

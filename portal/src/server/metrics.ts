@@ -1,4 +1,4 @@
-import { Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import { collectDefaultMetrics, Histogram, Registry } from "prom-client";
 
 export function createMetrics() {
   const registry = new Registry();

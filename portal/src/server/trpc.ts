@@ -1,10 +1,10 @@
-import { TRPCError, initTRPC } from "@trpc/server";
+import { initTRPC, TRPCError } from "@trpc/server";
 import { ZodError } from "zod";
+import type { AuthPolicy } from "../auth/policy.js";
 import type { Db } from "../db/client.js";
 import type { Role } from "../db/schema/enums.js";
 import { AppError, type AppErrorCode } from "../errors/app-error.js";
 import { TRPC_CODE } from "../errors/trpc-mapping.js";
-import type { AuthPolicy } from "../auth/policy.js";
 import type { Actor, ServiceContext } from "../services/context.js";
 
 /** Who may call a procedure: named roles, any signed-in person, or anyone. */

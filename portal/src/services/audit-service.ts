@@ -1,10 +1,9 @@
 import { and, asc, desc, eq, gt, gte, ilike, lte, or, type SQL } from "drizzle-orm";
-import type { Db } from "../db/client.js";
-import { auditLog } from "../db/schema/index.js";
-import { type ChainEntry, type ChainVerdict, GENESIS_HASH, verifyChain } from "../audit/chain.js";
 import { appendAudit } from "../audit/append.js";
+import { type ChainEntry, type ChainVerdict, GENESIS_HASH, verifyChain } from "../audit/chain.js";
+import type { Db, DbOrTx } from "../db/client.js";
+import { auditLog } from "../db/schema/index.js";
 import type { ServiceContext } from "./context.js";
-import type { DbOrTx } from "../db/client.js";
 
 /** Records a mutation by the service context's actor; call inside the mutation's transaction. */
 export function audit(

@@ -1,7 +1,7 @@
 import { asc, eq, sql } from "drizzle-orm";
 import { RESOURCES, type Resource } from "../db/schema/enums.js";
 import { allocationItems, allocations, clusterCapacity, departmentCeilings, departments } from "../db/schema/index.js";
-import { type Quantities, fromRows } from "../domain/quantities.js";
+import { fromRows, type Quantities } from "../domain/quantities.js";
 import { notFound } from "../errors/app-error.js";
 import { audit } from "./audit-service.js";
 import type { ServiceContext } from "./context.js";
@@ -9,7 +9,10 @@ import { capacity, departmentCeiling, departmentHeld, platformHeld } from "./req
 import { assertDepartment } from "./scope.js";
 
 export async function listDepartments(ctx: ServiceContext) {
-  return ctx.db.select({ id: departments.id, code: departments.code, name: departments.name, nameEn: departments.nameEn }).from(departments).orderBy(asc(departments.code));
+  return ctx.db
+    .select({ id: departments.id, code: departments.code, name: departments.name, nameEn: departments.nameEn })
+    .from(departments)
+    .orderBy(asc(departments.code));
 }
 
 async function usedBy(ctx: ServiceContext, departmentId: string | null): Promise<Quantities> {
@@ -25,9 +28,17 @@ async function usedBy(ctx: ServiceContext, departmentId: string | null): Promise
 /** Ceiling vs granted (incl. reservations) vs used for one department. */
 export async function departmentOverview(ctx: ServiceContext, departmentId: string) {
   assertDepartment(ctx, departmentId);
-  const [dept] = await ctx.db.select({ id: departments.id, code: departments.code, name: departments.name, nameEn: departments.nameEn }).from(departments).where(eq(departments.id, departmentId));
+  const [dept] = await ctx.db
+    .select({ id: departments.id, code: departments.code, name: departments.name, nameEn: departments.nameEn })
+    .from(departments)
+    .where(eq(departments.id, departmentId));
   if (!dept) throw notFound("department");
-  return { ...dept, ceiling: await departmentCeiling(ctx.db, departmentId), held: await departmentHeld(ctx.db, departmentId), used: await usedBy(ctx, departmentId) };
+  return {
+    ...dept,
+    ceiling: await departmentCeiling(ctx.db, departmentId),
+    held: await departmentHeld(ctx.db, departmentId),
+    used: await usedBy(ctx, departmentId),
+  };
 }
 
 export async function setCeiling(ctx: ServiceContext, departmentId: string, ceiling: Partial<Record<Resource, number>>) {
@@ -38,7 +49,10 @@ export async function setCeiling(ctx: ServiceContext, departmentId: string, ceil
     for (const resource of RESOURCES) {
       const value = ceiling[resource];
       if (value === undefined) continue;
-      await tx.insert(departmentCeilings).values({ departmentId, resource, amount: value }).onConflictDoUpdate({ target: [departmentCeilings.departmentId, departmentCeilings.resource], set: { amount: value } });
+      await tx
+        .insert(departmentCeilings)
+        .values({ departmentId, resource, amount: value })
+        .onConflictDoUpdate({ target: [departmentCeilings.departmentId, departmentCeilings.resource], set: { amount: value } });
     }
     await audit(tx, ctx, "department.set_ceiling", { type: "department", id: departmentId }, { before, after: ceiling });
     return { departmentId, ceiling: await departmentCeiling(tx, departmentId) };

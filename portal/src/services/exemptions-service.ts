@@ -8,7 +8,10 @@ import { assertDepartment } from "./scope.js";
 
 /** Re-applies the system so the cluster's exclusions match the exemptions in force. */
 async function touchAllocation(tx: DbOrTx, systemId: string) {
-  await tx.update(allocations).set({ generation: sql`${allocations.generation} + 1` }).where(eq(allocations.systemId, systemId));
+  await tx
+    .update(allocations)
+    .set({ generation: sql`${allocations.generation} + 1` })
+    .where(eq(allocations.systemId, systemId));
 }
 
 export async function grantExemption(ctx: ServiceContext, input: { systemId: string; controlId: string; reason: string; expiresAt: Date }) {
@@ -16,7 +19,10 @@ export async function grantExemption(ctx: ServiceContext, input: { systemId: str
   return ctx.db.transaction(async (tx) => {
     const [system] = await tx.select({ id: informationSystems.id }).from(informationSystems).where(eq(informationSystems.id, input.systemId));
     if (!system) throw notFound("information system");
-    const [row] = await tx.insert(exemptions).values({ ...input, grantedBy: ctx.actor.id, grantedAt: ctx.now() }).returning({ id: exemptions.id });
+    const [row] = await tx
+      .insert(exemptions)
+      .values({ ...input, grantedBy: ctx.actor.id, grantedAt: ctx.now() })
+      .returning({ id: exemptions.id });
     await touchAllocation(tx, input.systemId);
     await audit(tx, ctx, "exemption.grant", { type: "system", id: input.systemId }, { after: input });
     return row!;
@@ -25,7 +31,11 @@ export async function grantExemption(ctx: ServiceContext, input: { systemId: str
 
 export async function revokeExemption(ctx: ServiceContext, id: string) {
   return ctx.db.transaction(async (tx) => {
-    const [row] = await tx.update(exemptions).set({ revokedAt: ctx.now() }).where(and(eq(exemptions.id, id), isNull(exemptions.revokedAt))).returning({ systemId: exemptions.systemId, controlId: exemptions.controlId });
+    const [row] = await tx
+      .update(exemptions)
+      .set({ revokedAt: ctx.now() })
+      .where(and(eq(exemptions.id, id), isNull(exemptions.revokedAt)))
+      .returning({ systemId: exemptions.systemId, controlId: exemptions.controlId });
     if (!row) throw notFound("active exemption");
     await touchAllocation(tx, row.systemId);
     await audit(tx, ctx, "exemption.revoke", { type: "system", id: row.systemId }, { after: { exemptionId: id, controlId: row.controlId } });
@@ -35,16 +45,34 @@ export async function revokeExemption(ctx: ServiceContext, id: string) {
 
 export async function listExemptions(ctx: ServiceContext, filter: { systemId?: string | undefined; activeOnly: boolean }) {
   if (filter.systemId) {
-    const [s] = await ctx.db.select({ departmentId: informationSystems.departmentId }).from(informationSystems).where(eq(informationSystems.id, filter.systemId));
+    const [s] = await ctx.db
+      .select({ departmentId: informationSystems.departmentId })
+      .from(informationSystems)
+      .where(eq(informationSystems.id, filter.systemId));
     if (!s) throw notFound("information system");
     assertDepartment(ctx, s.departmentId);
   }
   return ctx.db
-    .select({ id: exemptions.id, systemId: exemptions.systemId, systemName: informationSystems.name, controlId: exemptions.controlId, reason: exemptions.reason, grantedBy: users.displayName, grantedAt: exemptions.grantedAt, expiresAt: exemptions.expiresAt, revokedAt: exemptions.revokedAt })
+    .select({
+      id: exemptions.id,
+      systemId: exemptions.systemId,
+      systemName: informationSystems.name,
+      controlId: exemptions.controlId,
+      reason: exemptions.reason,
+      grantedBy: users.displayName,
+      grantedAt: exemptions.grantedAt,
+      expiresAt: exemptions.expiresAt,
+      revokedAt: exemptions.revokedAt,
+    })
     .from(exemptions)
     .innerJoin(informationSystems, eq(informationSystems.id, exemptions.systemId))
     .innerJoin(users, eq(users.id, exemptions.grantedBy))
-    .where(and(filter.systemId ? eq(exemptions.systemId, filter.systemId) : undefined, filter.activeOnly ? and(isNull(exemptions.revokedAt), gt(exemptions.expiresAt, ctx.now())) : undefined))
+    .where(
+      and(
+        filter.systemId ? eq(exemptions.systemId, filter.systemId) : undefined,
+        filter.activeOnly ? and(isNull(exemptions.revokedAt), gt(exemptions.expiresAt, ctx.now())) : undefined,
+      ),
+    )
     .orderBy(desc(exemptions.grantedAt))
     .limit(500);
 }

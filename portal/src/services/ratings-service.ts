@@ -9,7 +9,11 @@ export const LOW_SCORE = 2;
 
 export async function rateRequest(ctx: ServiceContext, requestId: string, input: { score: number; comment: string }) {
   return ctx.db.transaction(async (tx) => {
-    const [req] = await tx.select({ state: resourceRequests.state, requesterId: resourceRequests.requesterId, departmentId: resourceRequests.departmentId }).from(resourceRequests).where(eq(resourceRequests.id, requestId)).for("update");
+    const [req] = await tx
+      .select({ state: resourceRequests.state, requesterId: resourceRequests.requesterId, departmentId: resourceRequests.departmentId })
+      .from(resourceRequests)
+      .where(eq(resourceRequests.id, requestId))
+      .for("update");
     if (!req) throw notFound("request");
     if (req.requesterId !== ctx.actor.id) throw forbidden("only the requester rates a request");
     if (!["active", "failed", "rejected"].includes(req.state)) throw new AppError("INVALID_STATE", "a request can be rated once it is completed");

@@ -1,6 +1,6 @@
 import { and, asc, eq, sql } from "drizzle-orm";
-import { allocationItems, allocations, departments, informationSystems, users } from "../db/schema/index.js";
 import type { Zone } from "../db/schema/enums.js";
+import { allocationItems, allocations, departments, informationSystems, users } from "../db/schema/index.js";
 import { fromRows } from "../domain/quantities.js";
 import { AppError, notFound } from "../errors/app-error.js";
 import { audit } from "./audit-service.js";
@@ -28,7 +28,12 @@ const columns = {
 
 /** A DNS-label namespace name derived from the department code and a short unique suffix. */
 export function namespaceFor(departmentCode: string, systemId: string): string {
-  const code = departmentCode.toLowerCase().replace(/[^a-z0-9-]/g, "-").replace(/^-+|-+$/g, "").slice(0, 40) || "dept";
+  const code =
+    departmentCode
+      .toLowerCase()
+      .replace(/[^a-z0-9-]/g, "-")
+      .replace(/^-+|-+$/g, "")
+      .slice(0, 40) || "dept";
   return `zy-${code}-${systemId.replace(/-/g, "").slice(0, 10)}`;
 }
 
@@ -46,7 +51,15 @@ export async function registerSystem(ctx: ServiceContext, input: RegisterSystemI
     const id = crypto.randomUUID();
     const [row] = await tx
       .insert(informationSystems)
-      .values({ id, departmentId: ctx.actor.departmentId, ...input, ownerId: ctx.actor.id, namespace: namespaceFor(dept.code, id), createdAt: ctx.now(), updatedAt: ctx.now() })
+      .values({
+        id,
+        departmentId: ctx.actor.departmentId,
+        ...input,
+        ownerId: ctx.actor.id,
+        namespace: namespaceFor(dept.code, id),
+        createdAt: ctx.now(),
+        updatedAt: ctx.now(),
+      })
       .onConflictDoNothing()
       .returning({ id: informationSystems.id, namespace: informationSystems.namespace });
     if (!row) throw new AppError("CONFLICT", `name: your department already has a system named “${input.name}”`, { field: "name" });
@@ -55,7 +68,11 @@ export async function registerSystem(ctx: ServiceContext, input: RegisterSystemI
   });
 }
 
-export async function updateSystem(ctx: ServiceContext, id: string, patch: { name?: string | undefined; purpose?: string | undefined; driftReportOnly?: boolean | undefined }) {
+export async function updateSystem(
+  ctx: ServiceContext,
+  id: string,
+  patch: { name?: string | undefined; purpose?: string | undefined; driftReportOnly?: boolean | undefined },
+) {
   return ctx.db.transaction(async (tx) => {
     const [before] = await tx.select().from(informationSystems).where(eq(informationSystems.id, id)).for("update");
     if (!before) throw notFound("information system");
@@ -71,7 +88,13 @@ export async function updateSystem(ctx: ServiceContext, id: string, patch: { nam
           throw new AppError("CONFLICT", "name: another system of the department has this name", { field: "name" });
         throw e;
       });
-    await audit(tx, ctx, "system.update", { type: "system", id }, { before: { name: before.name, purpose: before.purpose, driftReportOnly: before.driftReportOnly }, after: clean });
+    await audit(
+      tx,
+      ctx,
+      "system.update",
+      { type: "system", id },
+      { before: { name: before.name, purpose: before.purpose, driftReportOnly: before.driftReportOnly }, after: clean },
+    );
     return updated[0]!;
   });
 }
@@ -87,7 +110,10 @@ export async function gradeSystem(ctx: ServiceContext, id: string, input: { leve
       .where(eq(informationSystems.id, id));
     // A level change changes the controls: the controller re-applies the system.
     if (before.level !== input.level)
-      await tx.update(allocations).set({ generation: sql`${allocations.generation} + 1` }).where(eq(allocations.systemId, id));
+      await tx
+        .update(allocations)
+        .set({ generation: sql`${allocations.generation} + 1` })
+        .where(eq(allocations.systemId, id));
     await audit(tx, ctx, "system.grade", { type: "system", id }, { before: { level: before.level, filingNumber: before.filingNumber }, after: input });
     return { id, level: input.level, graded: true };
   });
@@ -116,6 +142,9 @@ export async function getSystem(ctx: ServiceContext, id: string) {
     .where(eq(informationSystems.id, id));
   if (!row) throw notFound("information system");
   assertDepartment(ctx, row.departmentId);
-  const used = await ctx.db.select({ resource: allocationItems.resource, amount: allocationItems.used }).from(allocationItems).where(eq(allocationItems.systemId, id));
+  const used = await ctx.db
+    .select({ resource: allocationItems.resource, amount: allocationItems.used })
+    .from(allocationItems)
+    .where(eq(allocationItems.systemId, id));
   return { ...row, granted: await systemGrant(ctx.db, id), used: fromRows(used) };
 }

@@ -1,8 +1,8 @@
-import { TRPCError } from "@trpc/server";
+import type { TRPCError } from "@trpc/server";
 import { beforeAll, describe, expect, it } from "vitest";
+import { callerFor, makeOrg, makeUser, testDatabase } from "../../test/harness.js";
 import type { Database } from "../db/client.js";
 import { roleAssignments } from "../db/schema/index.js";
-import { callerFor, makeOrg, makeUser, testDatabase } from "../../test/harness.js";
 
 let db: Database;
 beforeAll(async () => {
@@ -21,7 +21,9 @@ describe("accounts and separation of duties (三员分立)", () => {
     const admin = callerFor(db, org.people.sysadmin);
     const target = await makeUser(db, org.dept.id, ["applicant"]);
     expect(await codeOf(admin.users.setRoles({ id: target.id, roles: ["security", "auditor"] }))).toBe("SEPARATION_OF_DUTIES");
-    expect(await codeOf(admin.users.create({ username: "dual.role", displayName: "两职", departmentId: org.dept.id, roles: ["sysadmin", "auditor"] }))).toBe("SEPARATION_OF_DUTIES");
+    expect(await codeOf(admin.users.create({ username: "dual.role", displayName: "两职", departmentId: org.dept.id, roles: ["sysadmin", "auditor"] }))).toBe(
+      "SEPARATION_OF_DUTIES",
+    );
     // Compatible roles are fine, and the change is visible.
     await admin.users.setRoles({ id: target.id, roles: ["applicant", "dept_admin", "security"] });
     const listed = (await admin.users.list()).find((u) => u.id === target.id);
@@ -41,6 +43,8 @@ describe("accounts and separation of duties (三员分立)", () => {
     await admin.users.create({ username, displayName: "新同事", departmentId: org.dept.id, password: "a-long-enough-passphrase", roles: ["applicant"] });
     const anonymous = callerFor(db, null);
     await expect(anonymous.auth.login({ username, password: "a-long-enough-passphrase" })).resolves.toEqual({ ok: true });
-    expect(await codeOf(admin.users.create({ username: "short.pw", displayName: "x", departmentId: org.dept.id, password: "short", roles: [] }))).toBe("BAD_REQUEST");
+    expect(await codeOf(admin.users.create({ username: "short.pw", displayName: "x", departmentId: org.dept.id, password: "short", roles: [] }))).toBe(
+      "BAD_REQUEST",
+    );
   });
 });

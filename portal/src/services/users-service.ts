@@ -1,8 +1,8 @@
 import { asc, eq, inArray } from "drizzle-orm";
+import { hashPassword } from "../auth/passwords.js";
 import type { Role } from "../db/schema/enums.js";
 import { departments, roleAssignments, sessions, users } from "../db/schema/index.js";
 import { AppError, notFound } from "../errors/app-error.js";
-import { hashPassword } from "../auth/passwords.js";
 import { audit } from "./audit-service.js";
 import type { ServiceContext } from "./context.js";
 
@@ -12,20 +12,44 @@ export const EXCLUSIVE_ROLES: readonly Role[] = ["sysadmin", "security", "audito
 export function checkSeparationOfDuties(roles: readonly Role[]): void {
   const held = roles.filter((r) => EXCLUSIVE_ROLES.includes(r));
   if (held.length > 1)
-    throw new AppError("SEPARATION_OF_DUTIES", `三员分立: system admin, security officer and auditor are mutually exclusive (asked: ${held.join(", ")})`, { field: "roles" });
+    throw new AppError("SEPARATION_OF_DUTIES", `三员分立: system admin, security officer and auditor are mutually exclusive (asked: ${held.join(", ")})`, {
+      field: "roles",
+    });
 }
 
 export async function listUsers(ctx: ServiceContext) {
   const rows = await ctx.db
-    .select({ id: users.id, username: users.username, displayName: users.displayName, departmentId: users.departmentId, departmentName: departments.name, disabled: users.disabled, lockedUntil: users.lockedUntil, sso: users.oidcSubject })
+    .select({
+      id: users.id,
+      username: users.username,
+      displayName: users.displayName,
+      departmentId: users.departmentId,
+      departmentName: departments.name,
+      disabled: users.disabled,
+      lockedUntil: users.lockedUntil,
+      sso: users.oidcSubject,
+    })
     .from(users)
     .innerJoin(departments, eq(departments.id, users.departmentId))
     .orderBy(asc(users.username));
-  const roles = rows.length ? await ctx.db.select().from(roleAssignments).where(inArray(roleAssignments.userId, rows.map((r) => r.id))) : [];
+  const roles = rows.length
+    ? await ctx.db
+        .select()
+        .from(roleAssignments)
+        .where(
+          inArray(
+            roleAssignments.userId,
+            rows.map((r) => r.id),
+          ),
+        )
+    : [];
   return rows.map((r) => ({ ...r, sso: r.sso !== null, roles: roles.filter((x) => x.userId === r.id).map((x) => x.role) }));
 }
 
-export async function createUser(ctx: ServiceContext, input: { username: string; displayName: string; departmentId: string; password: string | null; roles: Role[] }) {
+export async function createUser(
+  ctx: ServiceContext,
+  input: { username: string; displayName: string; departmentId: string; password: string | null; roles: Role[] },
+) {
   checkSeparationOfDuties(input.roles);
   const passwordHash = input.password ? await hashPassword(input.password) : null;
   return ctx.db.transaction(async (tx) => {
@@ -36,14 +60,21 @@ export async function createUser(ctx: ServiceContext, input: { username: string;
       .returning({ id: users.id });
     if (!row) throw new AppError("CONFLICT", "username: already taken", { field: "username" });
     if (input.roles.length) await tx.insert(roleAssignments).values(input.roles.map((role) => ({ userId: row.id, role })));
-    await audit(tx, ctx, "user.create", { type: "user", id: row.id }, { after: { username: input.username, departmentId: input.departmentId, roles: input.roles } });
+    await audit(
+      tx,
+      ctx,
+      "user.create",
+      { type: "user", id: row.id },
+      { after: { username: input.username, departmentId: input.departmentId, roles: input.roles } },
+    );
     return row;
   });
 }
 
 export async function setRoles(ctx: ServiceContext, userId: string, roles: Role[]) {
   checkSeparationOfDuties(roles);
-  if (userId === ctx.actor.id && !roles.includes("sysadmin")) throw new AppError("INVALID_INPUT", "roles: you cannot remove your own system admin role", { field: "roles" });
+  if (userId === ctx.actor.id && !roles.includes("sysadmin"))
+    throw new AppError("INVALID_INPUT", "roles: you cannot remove your own system admin role", { field: "roles" });
   return ctx.db.transaction(async (tx) => {
     const [user] = await tx.select({ id: users.id }).from(users).where(eq(users.id, userId)).for("update");
     if (!user) throw notFound("user");

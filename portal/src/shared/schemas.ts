@@ -1,6 +1,6 @@
 /** zod schemas shared by the server's procedures and the UI's forms. */
 import { z } from "zod";
-import { RESOURCES, REQUEST_STATES, ROLES, ZONES } from "../db/schema/enums.js";
+import { REQUEST_STATES, RESOURCES, ROLES, ZONES } from "../db/schema/enums.js";
 
 export const id = z.uuid({ message: "must be a valid id" });
 export const level = z.number().int().min(1, "protection level is 1–4").max(4, "protection level is 1–4");
@@ -57,4 +57,9 @@ export const requestInput = z.object({
 });
 
 export const password = z.string().min(12, "at least 12 characters").max(256);
-export const username = z.string().trim().min(3).max(64).regex(/^[a-z0-9._-]+$/, "lower-case letters, digits, . _ -");
+export const username = z
+  .string()
+  .trim()
+  .min(3)
+  .max(64)
+  .regex(/^[a-z0-9._-]+$/, "lower-case letters, digits, . _ -");

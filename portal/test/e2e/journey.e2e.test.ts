@@ -7,9 +7,9 @@
  */
 import type { Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { type IsolatedDatabase, isolatedDatabase, startController, stateDir, testConfig, untilActive } from "../../../controller/src/testing/fixtures.js";
 import type { Database } from "../../src/db/client.js";
 import { completeProvisioning } from "../../src/services/requests/platform.js";
-import { type IsolatedDatabase, isolatedDatabase, startController, stateDir, testConfig, untilActive } from "../../../controller/src/testing/fixtures.js";
 import { type Org, unique } from "../harness.js";
 import { type Browser, launchBrowser, screenshot } from "./browser.js";
 import { makeOrgWithPasswords, PASSWORD } from "./people.js";

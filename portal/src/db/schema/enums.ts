@@ -10,15 +10,7 @@ export type Zone = (typeof ZONES)[number];
 export const zoneEnum = pgEnum("zone", ZONES);
 
 /** Quantities a department ceiling, a request and an allocation are measured in. */
-export const RESOURCES = [
-  "vcpu",
-  "memory_gib",
-  "storage_standard_gib",
-  "storage_ssd_gib",
-  "storage_encrypted_gib",
-  "segments",
-  "egress_mbps",
-] as const;
+export const RESOURCES = ["vcpu", "memory_gib", "storage_standard_gib", "storage_ssd_gib", "storage_encrypted_gib", "segments", "egress_mbps"] as const;
 export type Resource = (typeof RESOURCES)[number];
 export const resourceEnum = pgEnum("resource", RESOURCES);
 

@@ -1,17 +1,5 @@
 import { sql } from "drizzle-orm";
-import {
-  boolean,
-  check,
-  index,
-  integer,
-  pgTable,
-  primaryKey,
-  text,
-  timestamp,
-  uniqueIndex,
-  uuid,
-  bigint,
-} from "drizzle-orm/pg-core";
+import { bigint, boolean, check, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { resourceEnum, roleEnum } from "./enums.js";
 
 export const departments = pgTable("departments", {
@@ -71,9 +59,7 @@ export const roleAssignments = pgTable(
   (t) => [
     primaryKey({ columns: [t.userId, t.role] }),
     // 三员分立: one person holds at most one of system admin, security officer, auditor.
-    uniqueIndex("role_assignments_separation_of_duties")
-      .on(t.userId)
-      .where(sql`${t.role} in ('sysadmin', 'security', 'auditor')`),
+    uniqueIndex("role_assignments_separation_of_duties").on(t.userId).where(sql`${t.role} in ('sysadmin', 'security', 'auditor')`),
   ],
 );
 

@@ -1,19 +1,5 @@
 import { sql } from "drizzle-orm";
-import {
-  bigint,
-  bigserial,
-  check,
-  index,
-  integer,
-  jsonb,
-  pgTable,
-  primaryKey,
-  smallint,
-  text,
-  timestamp,
-  uniqueIndex,
-  uuid,
-} from "drizzle-orm/pg-core";
+import { bigint, bigserial, check, index, integer, jsonb, pgTable, primaryKey, smallint, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { requestKindEnum, requestStateEnum, resourceEnum, roleEnum } from "./enums.js";
 import { departments, users } from "./org.js";
 import { informationSystems } from "./systems.js";
@@ -99,10 +85,7 @@ export const requestEgressDestinations = pgTable(
     host: text("host").notNull(),
     port: integer("port").notNull(),
   },
-  (t) => [
-    primaryKey({ columns: [t.requestId, t.host, t.port] }),
-    check("egress_port_range", sql`${t.port} between 1 and 65535`),
-  ],
+  (t) => [primaryKey({ columns: [t.requestId, t.host, t.port] }), check("egress_port_range", sql`${t.port} between 1 and 65535`)],
 );
 
 export const requestTransitions = pgTable(

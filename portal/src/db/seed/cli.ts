@@ -1,5 +1,5 @@
-import { openDatabase, migrateDatabase } from "../client.js";
-import { isSeeded, seed, type SeedSize } from "./seed.js";
+import { migrateDatabase, openDatabase } from "../client.js";
+import { isSeeded, type SeedSize, seed } from "./seed.js";
 
 /** `npm run seed -w portal [-- demo|bench]`: seeds an empty database (DATABASE_URL, or the embedded one). */
 const size = (process.argv[2] ?? "demo") as SeedSize;

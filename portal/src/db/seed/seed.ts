@@ -1,18 +1,17 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
-import type { Db } from "../client.js";
-import type { Role, Zone } from "../schema/enums.js";
-import { clusterCapacity, departmentCeilings, departments, roleAssignments, users, zonePools } from "../schema/index.js";
 import { hashPassword } from "../../auth/passwords.js";
 import type { Actor, ServiceContext } from "../../services/context.js";
-import { registerSystem, gradeSystem } from "../../services/systems-service.js";
-import { createRequest } from "../../services/requests/drafts.js";
-import { approveRequest, rejectRequest } from "../../services/requests/approvals.js";
-import { withdrawRequest } from "../../services/requests/drafts.js";
-import { completeProvisioning } from "../../services/requests/platform.js";
 import { rateRequest } from "../../services/ratings-service.js";
-import { CLUSTER_CAPACITY, DEFAULT_CEILING, DEMO_DEPARTMENTS, DEMO_PASSWORD, SYSTEM_NAMES, ZONE_POOLS } from "./data.js";
+import { approveRequest, rejectRequest } from "../../services/requests/approvals.js";
+import { createRequest, withdrawRequest } from "../../services/requests/drafts.js";
+import { completeProvisioning } from "../../services/requests/platform.js";
+import { gradeSystem, registerSystem } from "../../services/systems-service.js";
+import type { Db } from "../client.js";
+import type { Role, Zone } from "../schema/enums.js";
 import { RESOURCES } from "../schema/enums.js";
+import { clusterCapacity, departmentCeilings, departments, roleAssignments, users, zonePools } from "../schema/index.js";
+import { CLUSTER_CAPACITY, DEFAULT_CEILING, DEMO_DEPARTMENTS, DEMO_PASSWORD, SYSTEM_NAMES, ZONE_POOLS } from "./data.js";
 
 export type SeedSize = "demo" | "bench";
 
@@ -29,14 +28,18 @@ function contextFor(db: Db, actor: SeedUser, role: Role): ServiceContext {
 }
 
 async function addUser(db: Db, passwordHash: string, u: { username: string; displayName: string; departmentId: string; roles: Role[] }): Promise<SeedUser> {
-  const [row] = await db.insert(users).values({ username: u.username, displayName: u.displayName, departmentId: u.departmentId, passwordHash }).returning({ id: users.id });
+  const [row] = await db
+    .insert(users)
+    .values({ username: u.username, displayName: u.displayName, departmentId: u.departmentId, passwordHash })
+    .returning({ id: users.id });
   await db.insert(roleAssignments).values(u.roles.map((role) => ({ userId: row!.id, role })));
   return { id: row!.id, username: u.username, displayName: u.displayName, departmentId: u.departmentId, roles: u.roles };
 }
 
 function benchDepartments(n: number) {
   const out: { code: string; name: string; nameEn: string }[] = [...DEMO_DEPARTMENTS];
-  for (let i = out.length; i < n; i++) out.push({ code: `u${String(i + 1).padStart(3, "0")}`, name: `扬州市第${i + 1}使用单位`, nameEn: `Using unit ${i + 1}` });
+  for (let i = out.length; i < n; i++)
+    out.push({ code: `u${String(i + 1).padStart(3, "0")}`, name: `扬州市第${i + 1}使用单位`, nameEn: `Using unit ${i + 1}` });
   return out.slice(0, n);
 }
 
@@ -53,26 +56,56 @@ export async function seed(db: Db, size: SeedSize = "demo", log: (msg: string) =
   await db.insert(zonePools).values(Object.entries(ZONE_POOLS).map(([zone, cidr]) => ({ zone: zone as Zone, cidr })));
   await db.insert(clusterCapacity).values(RESOURCES.map((resource) => ({ resource, amount: (CLUSTER_CAPACITY[resource] ?? 0) * (size === "bench" ? 4 : 1) })));
   const depts = await db.insert(departments).values(deptList).returning({ id: departments.id, code: departments.code });
-  await db.insert(departmentCeilings).values(depts.flatMap((d) => RESOURCES.map((resource) => ({ departmentId: d.id, resource, amount: DEFAULT_CEILING[resource] ?? 0 }))));
+  await db
+    .insert(departmentCeilings)
+    .values(depts.flatMap((d) => RESOURCES.map((resource) => ({ departmentId: d.id, resource, amount: DEFAULT_CEILING[resource] ?? 0 }))));
   log(`${depts.length} departments`);
 
   const platformDept = depts[0]!.id;
-  const ops = [await addUser(db, passwordHash, { username: "ops1", displayName: "运维 王工", departmentId: platformDept, roles: ["ops"] }), await addUser(db, passwordHash, { username: "ops2", displayName: "运维 李工", departmentId: platformDept, roles: ["ops"] })];
-  const sec = [await addUser(db, passwordHash, { username: "sec1", displayName: "安全管理员 赵工", departmentId: platformDept, roles: ["security"] }), await addUser(db, passwordHash, { username: "sec2", displayName: "安全管理员 钱工", departmentId: platformDept, roles: ["security"] })];
+  const ops = [
+    await addUser(db, passwordHash, { username: "ops1", displayName: "运维 王工", departmentId: platformDept, roles: ["ops"] }),
+    await addUser(db, passwordHash, { username: "ops2", displayName: "运维 李工", departmentId: platformDept, roles: ["ops"] }),
+  ];
+  const sec = [
+    await addUser(db, passwordHash, { username: "sec1", displayName: "安全管理员 赵工", departmentId: platformDept, roles: ["security"] }),
+    await addUser(db, passwordHash, { username: "sec2", displayName: "安全管理员 钱工", departmentId: platformDept, roles: ["security"] }),
+  ];
   await addUser(db, passwordHash, { username: "auditor1", displayName: "审计管理员 孙工", departmentId: platformDept, roles: ["auditor"] });
   await addUser(db, passwordHash, { username: "admin", displayName: "系统管理员 周工", departmentId: platformDept, roles: ["sysadmin"] });
 
   const staff = new Map<string, { applicant: SeedUser; deptAdmin: SeedUser }>();
   for (const d of depts) {
     staff.set(d.id, {
-      applicant: await addUser(db, passwordHash, { username: `${d.code}.staff`, displayName: `${d.code.toUpperCase()} 经办人`, departmentId: d.id, roles: ["applicant"] }),
-      deptAdmin: await addUser(db, passwordHash, { username: `${d.code}.admin`, displayName: `${d.code.toUpperCase()} 部门管理员`, departmentId: d.id, roles: ["dept_admin"] }),
+      applicant: await addUser(db, passwordHash, {
+        username: `${d.code}.staff`,
+        displayName: `${d.code.toUpperCase()} 经办人`,
+        departmentId: d.id,
+        roles: ["applicant"],
+      }),
+      deptAdmin: await addUser(db, passwordHash, {
+        username: `${d.code}.admin`,
+        displayName: `${d.code.toUpperCase()} 部门管理员`,
+        departmentId: d.id,
+        roles: ["dept_admin"],
+      }),
     });
   }
   log(`${staff.size * 2 + 6} users`);
 
   // The journey each system's request is taken through, cycling so every state appears.
-  const journeys = ["active", "active", "provisioning", "ops_approved", "dept_approved", "submitted", "draft", "rejected", "withdrawn", "failed", "active"] as const;
+  const journeys = [
+    "active",
+    "active",
+    "provisioning",
+    "ops_approved",
+    "dept_approved",
+    "submitted",
+    "draft",
+    "rejected",
+    "withdrawn",
+    "failed",
+    "active",
+  ] as const;
   for (let i = 0; i < systemsTotal; i++) {
     const dept = depts[i % depts.length]!;
     const { applicant, deptAdmin } = staff.get(dept.id)!;
@@ -117,7 +150,11 @@ export async function seed(db: Db, size: SeedSize = "demo", log: (msg: string) =
     if (afterOps.state === "ops_approved") await approveRequest(contextFor(db, sec[1]!, "security"), req.id, null);
     if (target === "provisioning" || target === "ops_approved") continue;
     await completeProvisioning(db, req.id, target === "failed" ? { ok: false, reason: "seed: simulated quota apply failure" } : { ok: true });
-    if (i % 3 === 0) await rateRequest(asApplicant, req.id, { score: target === "failed" ? 1 : 3 + (i % 3), comment: target === "failed" ? "开通失败, 等待太久" : "开通及时" });
+    if (i % 3 === 0)
+      await rateRequest(asApplicant, req.id, {
+        score: target === "failed" ? 1 : 3 + (i % 3),
+        comment: target === "failed" ? "开通失败, 等待太久" : "开通及时",
+      });
     if (size === "bench" && (i + 1) % 50 === 0) log(`${i + 1}/${systemsTotal} systems`);
   }
   log(`${systemsTotal} systems`);

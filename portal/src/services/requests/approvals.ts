@@ -1,9 +1,9 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../db/client.js";
 import { departments, networkSegments, zonePools } from "../../db/schema/index.js";
-import { type Quantities, delta, shortfalls } from "../../domain/quantities.js";
+import { delta, type Quantities, shortfalls } from "../../domain/quantities.js";
 import { firstFreeBlock, formatBlock, parseCidr } from "../../domain/segments.js";
-import { type ApprovalStage, STAGE, pendingStage, stateAfterApproval } from "../../domain/workflow.js";
+import { type ApprovalStage, pendingStage, STAGE, stateAfterApproval } from "../../domain/workflow.js";
 import { AppError } from "../../errors/app-error.js";
 import type { ServiceContext } from "../context.js";
 import { actingAs, assertDepartment } from "../scope.js";
@@ -47,7 +47,11 @@ async function allocateSegment(tx: DbOrTx, locked: Locked, now: Date): Promise<s
     .select({ cidr: networkSegments.cidr })
     .from(networkSegments)
     .where(and(eq(networkSegments.zone, system.zone), isNull(networkSegments.releasedAt)));
-  const block = firstFreeBlock(parseCidr(pool.cidr), taken.map((t) => parseCidr(t.cidr)), request.segmentPrefix ?? 0);
+  const block = firstFreeBlock(
+    parseCidr(pool.cidr),
+    taken.map((t) => parseCidr(t.cidr)),
+    request.segmentPrefix ?? 0,
+  );
   if (!block) throw new AppError("POOL_EXHAUSTED", `the ${system.zone} zone pool ${pool.cidr} has no free /${request.segmentPrefix}`);
   const cidr = formatBlock(block);
   await tx.insert(networkSegments).values({ zone: system.zone, cidr, systemId: system.id, requestId: request.id, allocatedAt: now });
@@ -77,7 +81,8 @@ export async function approveRequest(caller: ServiceContext, id: string, note: s
     if (next === "provisioning") {
       await applyGrant(tx, { systemId: system.id, departmentId: request.departmentId, requestId: id, target, expiresAt: request.expiresAt, now });
     }
-    const approver = stage === "dept" ? { deptApproverId: ctx.actor.id } : stage === "ops" ? { opsApproverId: ctx.actor.id } : { securityApproverId: ctx.actor.id };
+    const approver =
+      stage === "dept" ? { deptApproverId: ctx.actor.id } : stage === "ops" ? { opsApproverId: ctx.actor.id } : { securityApproverId: ctx.actor.id };
     await moveRequest(tx, { ctx }, request, next, note, {
       ...approver,
       reservedDelta: next === "ops_approved" ? reservedDelta : null,

@@ -7,8 +7,8 @@ import { AppError, forbidden, notFound } from "../../errors/app-error.js";
 import { audit } from "../audit-service.js";
 import type { ServiceContext } from "../context.js";
 import { assertDepartment } from "../scope.js";
-import { liveSegments, lockRequest, systemGrant } from "./load.js";
 import { releaseRequestSegments } from "./grant.js";
+import { liveSegments, lockRequest, systemGrant } from "./load.js";
 import { moveRequest } from "./transition.js";
 
 export interface NewRequestInput {
@@ -43,14 +43,14 @@ export async function createRequest(ctx: ServiceContext, input: NewRequestInput)
     if (input.egress.length > 0 && system.zone !== "external")
       throw invalid("egress", "internal-zone systems have no internet egress (政务内网与互联网物理隔离)");
     if (input.egress.length > 0 && system.level >= 4) throw invalid("egress", "level 4 systems have no internet egress");
-    if ((input.resources.egress_mbps ?? 0) > 0 && system.zone !== "external") throw invalid("resources.egress_mbps", "only external-zone systems use the unified egress");
+    if ((input.resources.egress_mbps ?? 0) > 0 && system.zone !== "external")
+      throw invalid("resources.egress_mbps", "only external-zone systems use the unified egress");
     if (system.level >= 3 && ((input.resources.storage_standard_gib ?? 0) > 0 || (input.resources.storage_ssd_gib ?? 0) > 0))
       throw invalid("resources", "level 3 and 4 systems may only use the encrypted storage class");
     if (input.expiresAt && input.expiresAt <= ctx.now()) throw invalid("expiresAt", "must be in the future");
 
     const segmentsNow = (await liveSegments(tx, [system.id])).length;
-    const target: Quantities =
-      input.kind === "release" ? {} : { ...input.resources, segments: segmentsNow + (input.segmentPrefix ? 1 : 0) };
+    const target: Quantities = input.kind === "release" ? {} : { ...input.resources, segments: segmentsNow + (input.segmentPrefix ? 1 : 0) };
     if (input.kind !== "release" && amount(target, "vcpu") === 0 && amount(target, "memory_gib") === 0)
       throw invalid("resources", "compute (vCPU and memory) is required");
 
@@ -76,7 +76,9 @@ export async function createRequest(ctx: ServiceContext, input: NewRequestInput)
     if (items.length > 0) await tx.insert(requestItems).values(items);
     if (input.kind !== "release" && input.egress.length > 0)
       await tx.insert(requestEgressDestinations).values(input.egress.map((e) => ({ requestId: request.id, ...e })));
-    await tx.insert(requestTransitions).values({ requestId: request.id, fromState: null, toState: request.state, actorId: ctx.actor.id, actorRole: ctx.role, at: ctx.now() });
+    await tx
+      .insert(requestTransitions)
+      .values({ requestId: request.id, fromState: null, toState: request.state, actorId: ctx.actor.id, actorRole: ctx.role, at: ctx.now() });
     await audit(tx, ctx, "request.create", { type: "request", id: request.id }, { after: { ...input, target } });
     return request;
   });
@@ -103,4 +105,3 @@ export async function withdrawRequest(ctx: ServiceContext, id: string, reason: s
     return { id, state: "withdrawn" as const };
   });
 }
-

@@ -2,7 +2,7 @@ import { and, eq, isNull, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../db/client.js";
 import { RESOURCES } from "../../db/schema/enums.js";
 import { allocationItems, allocations, networkSegments } from "../../db/schema/index.js";
-import { type Quantities, amount } from "../../domain/quantities.js";
+import { amount, type Quantities } from "../../domain/quantities.js";
 
 /**
  * Writes a fully approved target into the system's allocation and bumps its generation, which
@@ -14,7 +14,15 @@ export async function applyGrant(
 ): Promise<void> {
   await tx
     .insert(allocations)
-    .values({ systemId: args.systemId, departmentId: args.departmentId, requestId: args.requestId, generation: 1, phase: "pending", expiresAt: args.expiresAt, updatedAt: args.now })
+    .values({
+      systemId: args.systemId,
+      departmentId: args.departmentId,
+      requestId: args.requestId,
+      generation: 1,
+      phase: "pending",
+      expiresAt: args.expiresAt,
+      updatedAt: args.now,
+    })
     .onConflictDoUpdate({
       target: allocations.systemId,
       set: { requestId: args.requestId, generation: sql`${allocations.generation} + 1`, phase: "pending", expiresAt: args.expiresAt, updatedAt: args.now },

@@ -1,5 +1,6 @@
 import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../db/client.js";
+import type { Resource } from "../../db/schema/enums.js";
 import {
   allocationItems,
   allocations,
@@ -10,8 +11,7 @@ import {
   requestItems,
   resourceRequests,
 } from "../../db/schema/index.js";
-import type { Resource } from "../../db/schema/enums.js";
-import { type Quantities, add, fromRows } from "../../domain/quantities.js";
+import { add, fromRows, type Quantities } from "../../domain/quantities.js";
 import { notFound } from "../../errors/app-error.js";
 
 /** Loads a request with the system it is for, locking the request row for the transaction. */
@@ -27,7 +27,10 @@ export async function lockRequest(tx: DbOrTx, id: string) {
 }
 
 export async function requestTarget(tx: DbOrTx, requestId: string): Promise<Quantities> {
-  const rows = await tx.select({ resource: requestItems.resource, amount: requestItems.amount }).from(requestItems).where(eq(requestItems.requestId, requestId));
+  const rows = await tx
+    .select({ resource: requestItems.resource, amount: requestItems.amount })
+    .from(requestItems)
+    .where(eq(requestItems.requestId, requestId));
   return fromRows(rows);
 }
 
@@ -48,9 +51,16 @@ export async function departmentsHeadroom(tx: DbOrTx, departmentIds: string[]): 
   if (departmentIds.length === 0) return out;
   for (const id of departmentIds) out.set(id, { ceiling: {}, held: {} });
   const [ceilings, granted, reserved] = await Promise.all([
-    tx.select({ departmentId: departmentCeilings.departmentId, resource: departmentCeilings.resource, amount: departmentCeilings.amount }).from(departmentCeilings).where(inArray(departmentCeilings.departmentId, departmentIds)),
     tx
-      .select({ departmentId: allocations.departmentId, resource: allocationItems.resource, amount: sql<number>`sum(${allocationItems.granted})::bigint`.mapWith(Number) })
+      .select({ departmentId: departmentCeilings.departmentId, resource: departmentCeilings.resource, amount: departmentCeilings.amount })
+      .from(departmentCeilings)
+      .where(inArray(departmentCeilings.departmentId, departmentIds)),
+    tx
+      .select({
+        departmentId: allocations.departmentId,
+        resource: allocationItems.resource,
+        amount: sql<number>`sum(${allocationItems.granted})::bigint`.mapWith(Number),
+      })
       .from(allocationItems)
       .innerJoin(allocations, eq(allocations.systemId, allocationItems.systemId))
       .where(inArray(allocations.departmentId, departmentIds))
@@ -63,7 +73,10 @@ export async function departmentsHeadroom(tx: DbOrTx, departmentIds: string[]): 
   for (const id of departmentIds) {
     const entry = out.get(id)!;
     entry.ceiling = fromRows(ceilings.filter((c) => c.departmentId === id));
-    entry.held = add(fromRows(granted.filter((g) => g.departmentId === id)), ...reserved.filter((r) => r.departmentId === id).map((r) => (r.reserved ?? {}) as Quantities));
+    entry.held = add(
+      fromRows(granted.filter((g) => g.departmentId === id)),
+      ...reserved.filter((r) => r.departmentId === id).map((r) => (r.reserved ?? {}) as Quantities),
+    );
   }
   return out;
 }
@@ -112,7 +125,13 @@ export async function capacity(tx: DbOrTx): Promise<Quantities> {
 export async function liveSegments(tx: DbOrTx, systemIds: string[]) {
   if (systemIds.length === 0) return [];
   return tx
-    .select({ id: networkSegments.id, systemId: networkSegments.systemId, zone: networkSegments.zone, cidr: networkSegments.cidr, requestId: networkSegments.requestId })
+    .select({
+      id: networkSegments.id,
+      systemId: networkSegments.systemId,
+      zone: networkSegments.zone,
+      cidr: networkSegments.cidr,
+      requestId: networkSegments.requestId,
+    })
     .from(networkSegments)
     .where(and(inArray(networkSegments.systemId, systemIds), isNull(networkSegments.releasedAt)));
 }

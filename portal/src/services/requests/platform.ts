@@ -46,7 +46,12 @@ export async function reclaimExpired(db: Db, now = new Date()): Promise<string[]
       const [inFlight] = await tx
         .select({ id: resourceRequests.id })
         .from(resourceRequests)
-        .where(and(eq(resourceRequests.systemId, systemId), sql`${resourceRequests.state} in ('draft','submitted','dept_approved','ops_approved','security_approved','provisioning')`));
+        .where(
+          and(
+            eq(resourceRequests.systemId, systemId),
+            sql`${resourceRequests.state} in ('draft','submitted','dept_approved','ops_approved','security_approved','provisioning')`,
+          ),
+        );
       const platform = { platform: { correlationId: randomUUID(), now } };
       if (inFlight) {
         const { request } = await lockRequest(tx, inFlight.id);
@@ -56,7 +61,18 @@ export async function reclaimExpired(db: Db, now = new Date()): Promise<string[]
       const { request: granting } = await lockRequest(tx, alloc.requestId);
       const [release] = await tx
         .insert(resourceRequests)
-        .values({ systemId, departmentId: alloc.departmentId, kind: "release", state: "provisioning", requesterId: granting.requesterId, justification: "到期回收 / expired grant reclaimed", submittedAt: now, decidedAt: now, createdAt: now, updatedAt: now })
+        .values({
+          systemId,
+          departmentId: alloc.departmentId,
+          kind: "release",
+          state: "provisioning",
+          requesterId: granting.requesterId,
+          justification: "到期回收 / expired grant reclaimed",
+          submittedAt: now,
+          decidedAt: now,
+          createdAt: now,
+          updatedAt: now,
+        })
         .returning({ id: resourceRequests.id });
       await tx.insert(requestTransitions).values({ requestId: release!.id, fromState: null, toState: "provisioning", note: "grant expired", at: now });
       if (granting.state === "active") await moveRequest(tx, platform, granting, "expired", "grant expired");

@@ -14,7 +14,7 @@ import {
   users,
 } from "../../db/schema/index.js";
 import { fromRows } from "../../domain/quantities.js";
-import { STAGE, type ApprovalStage } from "../../domain/workflow.js";
+import { type ApprovalStage, STAGE } from "../../domain/workflow.js";
 import { notFound } from "../../errors/app-error.js";
 import type { ServiceContext } from "../context.js";
 import { actingAs, assertDepartment, departmentFilter } from "../scope.js";
@@ -77,7 +77,10 @@ export async function approvalQueue(caller: ServiceContext, stage: ApprovalStage
   );
   const ids = rows.map((r) => r.id);
   const items = ids.length
-    ? await ctx.db.select({ requestId: requestItems.requestId, resource: requestItems.resource, amount: requestItems.amount }).from(requestItems).where(inArray(requestItems.requestId, ids))
+    ? await ctx.db
+        .select({ requestId: requestItems.requestId, resource: requestItems.resource, amount: requestItems.amount })
+        .from(requestItems)
+        .where(inArray(requestItems.requestId, ids))
     : [];
   const headroom = await departmentsHeadroom(ctx.db, [...new Set(rows.map((r) => r.departmentId))]);
   return rows.map((r) => ({
@@ -106,17 +109,37 @@ export async function getRequest(ctx: ServiceContext, id: string) {
   const actor = alias(users, "actor");
   const [target, egress, transitions, segments, rating, allocation, current] = await Promise.all([
     ctx.db.select({ resource: requestItems.resource, amount: requestItems.amount }).from(requestItems).where(eq(requestItems.requestId, id)).then(fromRows),
-    ctx.db.select({ host: requestEgressDestinations.host, port: requestEgressDestinations.port }).from(requestEgressDestinations).where(eq(requestEgressDestinations.requestId, id)),
     ctx.db
-      .select({ from: requestTransitions.fromState, to: requestTransitions.toState, actorName: actor.displayName, actorRole: requestTransitions.actorRole, note: requestTransitions.note, at: requestTransitions.at })
+      .select({ host: requestEgressDestinations.host, port: requestEgressDestinations.port })
+      .from(requestEgressDestinations)
+      .where(eq(requestEgressDestinations.requestId, id)),
+    ctx.db
+      .select({
+        from: requestTransitions.fromState,
+        to: requestTransitions.toState,
+        actorName: actor.displayName,
+        actorRole: requestTransitions.actorRole,
+        note: requestTransitions.note,
+        at: requestTransitions.at,
+      })
       .from(requestTransitions)
       .leftJoin(actor, eq(actor.id, requestTransitions.actorId))
       .where(eq(requestTransitions.requestId, id))
       .orderBy(asc(requestTransitions.id)),
-    ctx.db.select({ cidr: networkSegments.cidr, zone: networkSegments.zone, releasedAt: networkSegments.releasedAt }).from(networkSegments).where(eq(networkSegments.requestId, id)),
+    ctx.db
+      .select({ cidr: networkSegments.cidr, zone: networkSegments.zone, releasedAt: networkSegments.releasedAt })
+      .from(networkSegments)
+      .where(eq(networkSegments.requestId, id)),
     ctx.db.select({ score: ratings.score, comment: ratings.comment, createdAt: ratings.createdAt }).from(ratings).where(eq(ratings.requestId, id)),
     ctx.db
-      .select({ phase: allocations.phase, conditions: allocations.conditions, outputs: allocations.outputs, generation: allocations.generation, observedGeneration: allocations.observedGeneration, requestId: allocations.requestId })
+      .select({
+        phase: allocations.phase,
+        conditions: allocations.conditions,
+        outputs: allocations.outputs,
+        generation: allocations.generation,
+        observedGeneration: allocations.observedGeneration,
+        requestId: allocations.requestId,
+      })
       .from(allocations)
       .where(eq(allocations.systemId, row.systemId)),
     systemGrant(ctx.db, row.systemId),

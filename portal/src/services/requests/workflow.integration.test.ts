@@ -1,10 +1,10 @@
-import { TRPCError } from "@trpc/server";
+import type { TRPCError } from "@trpc/server";
 import { eq, sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
-import { networkSegments, requestTransitions, resourceRequests } from "../../db/schema/index.js";
 import { callerFor, makeOrg, makeUser, requestIn, testDatabase } from "../../../test/harness.js";
-import { completeProvisioning } from "./platform.js";
 import type { Database } from "../../db/client.js";
+import { networkSegments, requestTransitions, resourceRequests } from "../../db/schema/index.js";
+import { completeProvisioning } from "./platform.js";
 
 let db: Database;
 beforeAll(async () => {
@@ -49,7 +49,13 @@ describe("request workflow", () => {
     const org = await makeOrg(db);
     const selfish = await makeUser(db, org.dept.id, ["applicant", "dept_admin"]);
     const system = await callerFor(db, selfish).systems.register({ name: "自批系统", purpose: "测试", level: 1, zone: "internal" });
-    const req = await callerFor(db, selfish).requests.create({ systemId: system.id, kind: "new", resources: { vcpu: 1, memory_gib: 1 }, justification: "测试自批", submit: true });
+    const req = await callerFor(db, selfish).requests.create({
+      systemId: system.id,
+      kind: "new",
+      resources: { vcpu: 1, memory_gib: 1 },
+      justification: "测试自批",
+      submit: true,
+    });
     expect(await appCode(callerFor(db, selfish).requests.approve({ id: req.id }))).toBe("SEPARATION_OF_DUTIES");
     const [row] = await db.db.select({ state: resourceRequests.state }).from(resourceRequests).where(eq(resourceRequests.id, req.id));
     expect(row!.state).toBe("submitted");
@@ -68,11 +74,20 @@ describe("request workflow", () => {
   it("refuses bad input with a message naming the field, and writes nothing", async () => {
     const org = await makeOrg(db);
     const system = await org.newSystem(2, "internal");
-    const count = async () => (await db.db.select({ n: sql<number>`count(*)::int` }).from(resourceRequests).where(eq(resourceRequests.systemId, system.id)))[0]!.n;
-    const bad = org.as("applicant").requests.create({ systemId: system.id, kind: "new", resources: { vcpu: -1, memory_gib: 2 }, segmentPrefix: 22, justification: "x" } as never);
+    const count = async () =>
+      (await db.db.select({ n: sql<number>`count(*)::int` }).from(resourceRequests).where(eq(resourceRequests.systemId, system.id)))[0]!.n;
+    const bad = org
+      .as("applicant")
+      .requests.create({ systemId: system.id, kind: "new", resources: { vcpu: -1, memory_gib: 2 }, segmentPrefix: 22, justification: "x" } as never);
     await expect(bad).rejects.toThrow(/resources\.vcpu: must not be negative.*segmentPrefix: segments are \/24 to \/28/s);
     // Internal-zone systems never get internet egress: refused by the service, nothing written.
-    const egress = org.as("applicant").requests.create({ systemId: system.id, kind: "new", resources: { vcpu: 1, memory_gib: 2 }, egress: [{ host: "example.gov.cn", port: 443 }], justification: "需要访问外网" });
+    const egress = org.as("applicant").requests.create({
+      systemId: system.id,
+      kind: "new",
+      resources: { vcpu: 1, memory_gib: 2 },
+      egress: [{ host: "example.gov.cn", port: 443 }],
+      justification: "需要访问外网",
+    });
     await expect(egress).rejects.toThrow(/egress: internal-zone systems have no internet egress/);
     expect(await count()).toBe(0);
   });
@@ -101,7 +116,9 @@ describe("request workflow", () => {
     const org = await makeOrg(db);
     const { system, request } = await requestIn(org, "provisioning", { level: 2, segmentPrefix: 26 });
     await completeProvisioning(db.db, request.id, { ok: true });
-    const change = await org.as("applicant").requests.create({ systemId: system.id, kind: "change", resources: { vcpu: 8, memory_gib: 16 }, justification: "业务量增长", submit: true });
+    const change = await org
+      .as("applicant")
+      .requests.create({ systemId: system.id, kind: "change", resources: { vcpu: 8, memory_gib: 16 }, justification: "业务量增长", submit: true });
     await org.as("deptAdmin").requests.approve({ id: change.id });
     await org.as("ops").requests.approve({ id: change.id });
     await completeProvisioning(db.db, change.id, { ok: true });
@@ -127,7 +144,9 @@ describe("request workflow", () => {
     const org = await makeOrg(db);
     const system = await org.newSystem(1, "internal");
     const expiresAt = new Date(Date.now() + 60_000);
-    const req = await org.as("applicant").requests.create({ systemId: system.id, kind: "new", resources: { vcpu: 1, memory_gib: 1 }, expiresAt, justification: "临时活动", submit: true });
+    const req = await org
+      .as("applicant")
+      .requests.create({ systemId: system.id, kind: "new", resources: { vcpu: 1, memory_gib: 1 }, expiresAt, justification: "临时活动", submit: true });
     await org.as("deptAdmin").requests.approve({ id: req.id });
     await org.as("ops").requests.approve({ id: req.id });
     await completeProvisioning(db.db, req.id, { ok: true });

@@ -7,7 +7,13 @@ export const verify = rolesProcedure("auditor")
   .output(
     z.discriminatedUnion("ok", [
       z.object({ ok: z.literal(true), checked: z.number(), total: z.number(), lastHash: z.string() }),
-      z.object({ ok: z.literal(false), checked: z.number(), total: z.number(), firstBrokenSeq: z.number(), reason: z.enum(["hash-mismatch", "link-broken", "gap"]) }),
+      z.object({
+        ok: z.literal(false),
+        checked: z.number(),
+        total: z.number(),
+        firstBrokenSeq: z.number(),
+        reason: z.enum(["hash-mismatch", "link-broken", "gap"]),
+      }),
     ]),
   )
   .query(({ ctx }) => verifyAuditChain(ctx.db));

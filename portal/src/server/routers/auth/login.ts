@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { loginWithPassword } from "../../../auth/login.js";
-import { createSession } from "../../../auth/sessions.js";
 import { SESSION_COOKIE } from "../../../auth/policy.js";
+import { createSession } from "../../../auth/sessions.js";
 import { publicProcedure } from "../../trpc.js";
 
 export const input = z.object({ username: z.string().trim().min(1, "required").max(64), password: z.string().min(1, "required").max(256) });
@@ -12,7 +12,10 @@ export const login = publicProcedure
   .output(output)
   .mutation(async ({ ctx, input }) => {
     const { userId } = await loginWithPassword(ctx.db, ctx.policy, input, { correlationId: ctx.correlationId, now: ctx.now() });
-    const token = await createSession(ctx.db, userId, ctx.policy, { ...(ctx.ip ? { ip: ctx.ip } : {}), ...(ctx.userAgent ? { userAgent: ctx.userAgent } : {}) });
+    const token = await createSession(ctx.db, userId, ctx.policy, {
+      ...(ctx.ip ? { ip: ctx.ip } : {}),
+      ...(ctx.userAgent ? { userAgent: ctx.userAgent } : {}),
+    });
     ctx.cookies.set(SESSION_COOKIE, token, Math.floor(ctx.policy.absoluteTimeoutMs / 1000));
     return { ok: true as const };
   });

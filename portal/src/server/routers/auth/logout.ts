@@ -10,7 +10,16 @@ export const logout = signedInProcedure
   .mutation(async ({ ctx }) => {
     await ctx.db.transaction(async (tx) => {
       await destroySession(tx, ctx.cookies.get(SESSION_COOKIE));
-      await appendAudit(tx, { actorId: ctx.service.actor.id, actorName: ctx.service.actor.username, actorRole: null, action: "auth.logout", targetType: "user", targetId: ctx.service.actor.id, correlationId: ctx.correlationId, at: ctx.now() });
+      await appendAudit(tx, {
+        actorId: ctx.service.actor.id,
+        actorName: ctx.service.actor.username,
+        actorRole: null,
+        action: "auth.logout",
+        targetType: "user",
+        targetId: ctx.service.actor.id,
+        correlationId: ctx.correlationId,
+        at: ctx.now(),
+      });
     });
     ctx.cookies.clear(SESSION_COOKIE);
     return { ok: true as const };

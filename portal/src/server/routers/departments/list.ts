@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { id } from "../../../shared/schemas.js";
 import { listDepartments } from "../../../services/departments-service.js";
+import { id } from "../../../shared/schemas.js";
 import { signedInProcedure } from "../../trpc.js";
 
 export const list = signedInProcedure

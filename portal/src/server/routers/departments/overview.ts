@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { id, quantities } from "../../../shared/schemas.js";
 import { departmentOverview } from "../../../services/departments-service.js";
+import { id, quantities } from "../../../shared/schemas.js";
 import { rolesProcedure } from "../../trpc.js";
 
 export const overview = rolesProcedure("applicant", "dept_admin", "ops", "security", "auditor")

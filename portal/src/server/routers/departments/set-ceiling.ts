@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { id, quantities, quantityLimits } from "../../../shared/schemas.js";
 import { setCeiling as setCeilingService } from "../../../services/departments-service.js";
+import { id, quantities, quantityLimits } from "../../../shared/schemas.js";
 import { rolesProcedure } from "../../trpc.js";
 
 export const setCeiling = rolesProcedure("ops")

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { quantities } from "../../../shared/schemas.js";
 import { capacityOverview } from "../../../services/departments-service.js";
+import { quantities } from "../../../shared/schemas.js";
 import { rolesProcedure } from "../../trpc.js";
 
 export const capacity = rolesProcedure("ops", "security", "sysadmin")

@@ -1,5 +1,5 @@
-import { quantities, quantityLimits } from "../../../shared/schemas.js";
 import { setCapacity as setCapacityService } from "../../../services/departments-service.js";
+import { quantities, quantityLimits } from "../../../shared/schemas.js";
 import { rolesProcedure } from "../../trpc.js";
 
 export const setCapacity = rolesProcedure("ops")

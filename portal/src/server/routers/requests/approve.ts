@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { id, requestState } from "../../../shared/schemas.js";
 import { approveRequest } from "../../../services/requests/approvals.js";
+import { id, requestState } from "../../../shared/schemas.js";
 import { rolesProcedure } from "../../trpc.js";
 
 /** One procedure for every stage: the request's state says which stage, and so which role, acts. */

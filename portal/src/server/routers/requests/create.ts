@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { id, requestInput, requestState } from "../../../shared/schemas.js";
 import { createRequest } from "../../../services/requests/drafts.js";
+import { id, requestInput, requestState } from "../../../shared/schemas.js";
 import { rolesProcedure } from "../../trpc.js";
 
 export const create = rolesProcedure("applicant")

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { id, requestState, role, zone } from "../../../shared/schemas.js";
 import { getRequest } from "../../../services/requests/queries.js";
+import { id, requestState, role, zone } from "../../../shared/schemas.js";
 import { rolesProcedure } from "../../trpc.js";
 import { quantities, requestSummary } from "../outputs.js";
 
@@ -17,11 +17,27 @@ export const output = requestSummary.extend({
   target: quantities,
   currentGrant: quantities,
   egress: z.array(z.object({ host: z.string(), port: z.number() })),
-  transitions: z.array(z.object({ from: requestState.nullable(), to: requestState, actorName: z.string().nullable(), actorRole: role.nullable(), note: z.string().nullable(), at: z.date() })),
+  transitions: z.array(
+    z.object({
+      from: requestState.nullable(),
+      to: requestState,
+      actorName: z.string().nullable(),
+      actorRole: role.nullable(),
+      note: z.string().nullable(),
+      at: z.date(),
+    }),
+  ),
   segments: z.array(z.object({ cidr: z.string(), zone, releasedAt: z.date().nullable() })),
   rating: z.object({ score: z.number(), comment: z.string(), createdAt: z.date() }).nullable(),
   allocation: z
-    .object({ phase: z.string(), conditions: z.array(condition), outputs: z.record(z.string(), z.unknown()), generation: z.number(), observedGeneration: z.number(), requestId: id.nullable() })
+    .object({
+      phase: z.string(),
+      conditions: z.array(condition),
+      outputs: z.record(z.string(), z.unknown()),
+      generation: z.number(),
+      observedGeneration: z.number(),
+      requestId: id.nullable(),
+    })
     .nullable(),
 });
 

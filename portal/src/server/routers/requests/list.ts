@@ -1,13 +1,18 @@
 import { z } from "zod";
-import { id, requestState } from "../../../shared/schemas.js";
 import { listRequests } from "../../../services/requests/queries.js";
+import { id, requestState } from "../../../shared/schemas.js";
 import { rolesProcedure } from "../../trpc.js";
 import { requestSummary } from "../outputs.js";
 
 export const list = rolesProcedure("applicant", "dept_admin", "ops", "security", "auditor")
   .input(
     z
-      .object({ states: z.array(requestState).optional(), systemId: id.optional(), mine: z.boolean().optional(), limit: z.number().int().min(1).max(500).default(100) })
+      .object({
+        states: z.array(requestState).optional(),
+        systemId: id.optional(),
+        mine: z.boolean().optional(),
+        limit: z.number().int().min(1).max(500).default(100),
+      })
       .default({ limit: 100 }),
   )
   .output(z.array(requestSummary))

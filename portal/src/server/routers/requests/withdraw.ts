@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { id } from "../../../shared/schemas.js";
 import { withdrawRequest } from "../../../services/requests/drafts.js";
+import { id } from "../../../shared/schemas.js";
 import { rolesProcedure } from "../../trpc.js";
 import { stateChange } from "../outputs.js";
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { id } from "../../../shared/schemas.js";
 import { getSystem } from "../../../services/systems-service.js";
+import { id } from "../../../shared/schemas.js";
 import { rolesProcedure } from "../../trpc.js";
 import { systemDetail } from "./schemas.js";
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { id, level } from "../../../shared/schemas.js";
 import { gradeSystem } from "../../../services/systems-service.js";
+import { id, level } from "../../../shared/schemas.js";
 import { rolesProcedure } from "../../trpc.js";
 
 export const input = z.object({

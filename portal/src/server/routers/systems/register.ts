@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { systemInput } from "../../../shared/schemas.js";
 import { registerSystem } from "../../../services/systems-service.js";
+import { systemInput } from "../../../shared/schemas.js";
 import { rolesProcedure } from "../../trpc.js";
 
 export const register = rolesProcedure("applicant")

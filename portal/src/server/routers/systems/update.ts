@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { id, systemInput } from "../../../shared/schemas.js";
 import { updateSystem } from "../../../services/systems-service.js";
+import { id, systemInput } from "../../../shared/schemas.js";
 import { rolesProcedure } from "../../trpc.js";
 
 export const input = z.object({

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { id, role } from "../../../shared/schemas.js";
 import { setRoles as setRolesService } from "../../../services/users-service.js";
+import { id, role } from "../../../shared/schemas.js";
 import { rolesProcedure } from "../../trpc.js";
 
 export const setRoles = rolesProcedure("sysadmin")

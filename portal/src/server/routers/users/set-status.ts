@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { id } from "../../../shared/schemas.js";
 import { setUserStatus } from "../../../services/users-service.js";
+import { id } from "../../../shared/schemas.js";
 import { rolesProcedure } from "../../trpc.js";
 
 export const setStatus = rolesProcedure("sysadmin")
