@@ -1,6 +1,6 @@
 // Controller settings, from the environment. Every duration is in milliseconds.
 
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join, resolve } from "node:path";
@@ -75,15 +75,22 @@ export function pulumiPassphrase(env: Env, backendUrl: string, stateDir: string)
   return readFileSync(file, "utf8").trim();
 }
 
+/** A stable name for the cluster a kubeconfig points at, when none is configured (it names the baseline's stack). */
+export function clusterName(kubeconfig: string | undefined): string {
+  if (kubeconfig === undefined) return "in-cluster";
+  return `cluster-${createHash("sha256").update(kubeconfig).digest("hex").slice(0, 12)}`;
+}
+
 export function loadConfig(env: Env = process.env, overrides: Partial<ControllerConfig> = {}): ControllerConfig {
   const databaseUrl = overrides.databaseUrl ?? env.DATABASE_URL;
   if (!databaseUrl) throw new Error("DATABASE_URL is required: the controller works from the portal's PostgreSQL database");
   const stateDir = resolve(overrides.stateDir ?? env.ZHENGYUN_CONTROLLER_STATE_DIR ?? ".data/controller");
   const backend = overrides.pulumiBackendUrl ?? pulumiBackendUrl(env, databaseUrl, stateDir);
   const kubeconfigPath = env.KUBECONFIG;
+  const kubeconfig = kubeconfigPath ? readFileSync(kubeconfigPath, "utf8") : undefined;
   const config: ControllerConfig = {
     databaseUrl,
-    kubeconfig: kubeconfigPath ? readFileSync(kubeconfigPath, "utf8") : undefined,
+    kubeconfig,
     stateDir,
     pulumiBackendUrl: backend,
     pulumiPassphrase: overrides.pulumiPassphrase ?? pulumiPassphrase(env, backend, stateDir),
@@ -96,7 +103,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Controller
     backoffCapMs: ms(env, "ZHENGYUN_BACKOFF_CAP_MS", 10 * 60_000),
     failRequestAfter: Math.max(1, Number(env.ZHENGYUN_FAIL_REQUEST_AFTER ?? 5)),
     port: Number(env.ZHENGYUN_CONTROLLER_PORT ?? 9464),
-    cluster: env.ZHENGYUN_CLUSTER_NAME ?? "default",
+    cluster: env.ZHENGYUN_CLUSTER_NAME ?? clusterName(kubeconfig),
     storageProvisioner: env.ZHENGYUN_STORAGE_PROVISIONER ?? "kubernetes.io/no-provisioner",
     serviceAccount: {
       namespace: env.ZHENGYUN_CONTROLLER_NAMESPACE ?? "zhengyun-system",

@@ -7,14 +7,12 @@ import { migrateDatabase, openDatabase, ping } from "@zhengyun/portal/db/client"
 import { pino } from "pino";
 import { loadConfig } from "./config.js";
 import { Controller } from "./controller.js";
-import { clusterName } from "./reconcile/baseline.js";
 import { startHttp } from "./server.js";
 
 const log = pino({ name: "zhengyun-controller", level: process.env.LOG_LEVEL ?? "info" });
 
 async function main(): Promise<void> {
-  const base = loadConfig();
-  const config = { ...base, cluster: process.env.ZHENGYUN_CLUSTER_NAME ?? clusterName(base.kubeconfig) };
+  const config = loadConfig();
   const database = await openDatabase({ url: config.databaseUrl, poolSize: config.concurrency * 2 + 6 });
   // The portal owns the schema; applying pending migrations here lets either start first.
   await migrateDatabase(database);

@@ -1,7 +1,6 @@
 // The cluster-wide baseline (admission policies, egress namespace, storage classes, the controller's
 // RBAC): applied before any system, re-applied when the catalog changes or the cluster drifted.
 
-import { createHash } from "node:crypto";
 import { platformBaselines } from "@zhengyun/portal/db/schema";
 import { eq } from "drizzle-orm";
 import { objectKey } from "../../../infra/src/components/objects.js";
@@ -17,12 +16,6 @@ import type { ReconcileContext } from "./context.js";
 
 /** Serialises baseline updates across replicas. */
 const BASELINE_LOCK = 715101;
-
-/** A stable name for the cluster a kubeconfig points at (its server and CA), when none is configured. */
-export function clusterName(kubeconfig: string | undefined): string {
-  if (kubeconfig === undefined) return "in-cluster";
-  return `cluster-${createHash("sha256").update(kubeconfig).digest("hex").slice(0, 12)}`;
-}
 
 function desiredBaseline(ctx: ReconcileContext) {
   const args = {

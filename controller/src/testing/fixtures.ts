@@ -15,7 +15,6 @@ import pg from "pg";
 import { pino } from "pino";
 import { type ControllerConfig, loadConfig } from "../config.js";
 import { Controller } from "../controller.js";
-import { clusterName } from "../reconcile/baseline.js";
 
 export const TEST_PASSPHRASE = "zhengyun-controller-tests";
 
@@ -100,7 +99,7 @@ export function testConfig(databaseUrl: string, dir: string, overrides: Partial<
     PULUMI_CONFIG_PASSPHRASE: TEST_PASSPHRASE,
     ZHENGYUN_CONTROLLER_STATE_DIR: dir,
   };
-  const base = loadConfig(env, {
+  return loadConfig(env, {
     concurrency: 2,
     leaseTtlMs: 15_000,
     resyncIntervalMs: 1_000,
@@ -112,7 +111,6 @@ export function testConfig(databaseUrl: string, dir: string, overrides: Partial<
     port: 0,
     ...overrides,
   });
-  return { ...base, cluster: overrides.cluster ?? clusterName(base.kubeconfig) };
 }
 
 export function testLogger() {
