@@ -33,8 +33,12 @@ export interface ControllerConfig {
   cluster: string;
   /** Provisioner behind the standard, ssd and encrypted storage classes. */
   storageProvisioner: string;
-  /** Service account the controller runs as in the cluster (bound to its ClusterRole by the baseline). */
-  serviceAccount: { namespace: string; name: string };
+  /**
+   * Service account the controller runs as, bound to its ClusterRole by the baseline; undefined
+   * when the deployment owns the controller's RBAC (ZHENGYUN_MANAGE_CONTROLLER_RBAC=false, as the
+   * Helm chart sets: the controller may not grant itself permissions).
+   */
+  serviceAccount: { namespace: string; name: string } | undefined;
 }
 
 type Env = Record<string, string | undefined>;
@@ -105,10 +109,13 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Controller
     port: Number(env.ZHENGYUN_CONTROLLER_PORT ?? 9464),
     cluster: env.ZHENGYUN_CLUSTER_NAME ?? clusterName(kubeconfig),
     storageProvisioner: env.ZHENGYUN_STORAGE_PROVISIONER ?? "kubernetes.io/no-provisioner",
-    serviceAccount: {
-      namespace: env.ZHENGYUN_CONTROLLER_NAMESPACE ?? "zhengyun-system",
-      name: env.ZHENGYUN_CONTROLLER_SERVICE_ACCOUNT ?? "zhengyun-controller",
-    },
+    serviceAccount:
+      env.ZHENGYUN_MANAGE_CONTROLLER_RBAC === "false"
+        ? undefined
+        : {
+            namespace: env.ZHENGYUN_CONTROLLER_NAMESPACE ?? "zhengyun-system",
+            name: env.ZHENGYUN_CONTROLLER_SERVICE_ACCOUNT ?? "zhengyun-controller",
+          },
   };
   return { ...config, ...overrides };
 }

@@ -23,8 +23,11 @@ export interface PlatformBaselineArgs {
     provisioner: pulumi.Input<string>;
     parameters?: Partial<Record<StorageClassName, pulumi.Input<Record<string, string>>>>;
   };
-  /** The controller's service account, bound to the controller's ClusterRole. */
-  controllerServiceAccount: { namespace: string; name: string };
+  /**
+   * The controller's service account, bound to the controller's ClusterRole; absent when whoever
+   * deploys the controller owns its RBAC (the Helm chart does).
+   */
+  controllerServiceAccount?: { namespace: string; name: string } | undefined;
 }
 
 /** Creation order: namespaces and roles, then what lives in them, then what binds to them. */
@@ -38,14 +41,14 @@ function tier(kind: string): 0 | 1 | 2 {
 export function baselineObjects(args: {
   policyObjects: readonly KubeObject[];
   provisioner: string;
-  controllerServiceAccount: { namespace: string; name: string };
+  controllerServiceAccount?: { namespace: string; name: string } | undefined;
 }): KubeObject[] {
   const objects = [...args.policyObjects];
   if (!objects.some((o) => o.kind === "Namespace" && o.metadata.name === EGRESS_NAMESPACE)) {
     objects.push({ apiVersion: "v1", kind: "Namespace", metadata: { name: EGRESS_NAMESPACE, labels: { [MANAGED_BY_LABEL]: PLATFORM_MANAGER } } });
   }
   objects.push(...STORAGE_CLASS_NAMES.map((name) => storageClassObject(name, { provisioner: args.provisioner })));
-  objects.push(controllerClusterRole(), controllerClusterRoleBinding(args.controllerServiceAccount));
+  if (args.controllerServiceAccount) objects.push(controllerClusterRole(), controllerClusterRoleBinding(args.controllerServiceAccount));
   const seen = new Set<string>();
   for (const object of objects) {
     const key = objectKey(object);

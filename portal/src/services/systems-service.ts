@@ -26,14 +26,14 @@ const columns = {
   updatedAt: informationSystems.updatedAt,
 };
 
-/** A DNS-label namespace name derived from the department code and a short unique suffix. */
+/** A namespace name from the department code and a unique suffix: at most 50 characters, as the policy catalog accepts. */
 export function namespaceFor(departmentCode: string, systemId: string): string {
   const code =
     departmentCode
       .toLowerCase()
       .replace(/[^a-z0-9-]/g, "-")
       .replace(/^-+|-+$/g, "")
-      .slice(0, 40) || "dept";
+      .slice(0, 36) || "dept";
   return `zy-${code}-${systemId.replace(/-/g, "").slice(0, 10)}`;
 }
 
