@@ -1,19 +1,8 @@
 // Plain Kubernetes objects as the components receive and create them. The policy catalog
 // (policies/) compiles to this shape; the components turn each object into one Pulumi resource.
 
-export interface ObjectMeta {
-  name: string;
-  namespace?: string;
-  labels?: Record<string, string>;
-  annotations?: Record<string, string>;
-}
-
-export interface KubeObject {
-  apiVersion: string;
-  kind: string;
-  metadata: ObjectMeta;
-  [field: string]: unknown;
-}
+export type { KubeObject } from "@zhengyun/policies";
+import type { KubeObject } from "@zhengyun/policies";
 
 /** Label marking objects the platform (not the policy catalog) creates. */
 export const MANAGED_BY_LABEL = "app.kubernetes.io/managed-by";
