@@ -2,6 +2,7 @@
 // (policies/) compiles to this shape; the components turn each object into one Pulumi resource.
 
 export type { KubeObject } from "@zhengyun/policies";
+
 import type { KubeObject } from "@zhengyun/policies";
 
 /** Label marking objects the platform (not the policy catalog) creates. */
