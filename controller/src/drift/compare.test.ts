@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { KubeObject } from "../../../infra/src/components/objects.js";
-import { compareObject, describeFindings, quantityValue } from "./compare.js";
+import { parseQuantity } from "../quantity.js";
+import { compareObject, describeFindings } from "./compare.js";
 import { enforced } from "./enforce.js";
 
 const quota: KubeObject = {
@@ -65,9 +66,9 @@ describe("drift comparison", () => {
     expect(compareObject(denyAll, fixed)).toBeUndefined();
   });
 
-  it("reads integer quantities", () => {
-    expect(quantityValue("4Gi")).toBe(4 * 2 ** 30);
-    expect(quantityValue("500m")).toBe(0.5);
-    expect(quantityValue("two")).toBeUndefined();
+  it("reads quantities", () => {
+    expect(parseQuantity("4Gi")).toBe(4 * 2 ** 30);
+    expect(parseQuantity("500m")).toBe(0.5);
+    expect(parseQuantity("two")).toBeUndefined();
   });
 });

@@ -7,6 +7,7 @@
 // Top-level fields the desired object does not set (status, a Namespace's spec) are the server's.
 
 import type { KubeObject } from "../../../infra/src/components/objects.js";
+import { parseQuantity } from "../quantity.js";
 
 export interface DriftFinding {
   apiVersion: string;
@@ -18,36 +19,11 @@ export interface DriftFinding {
   fields: string[];
 }
 
-const QUANTITY = /^(\d+)(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/;
-const FACTORS: Record<string, number> = {
-  "": 1,
-  m: 1e-3,
-  k: 1e3,
-  M: 1e6,
-  G: 1e9,
-  T: 1e12,
-  P: 1e15,
-  E: 1e18,
-  Ki: 2 ** 10,
-  Mi: 2 ** 20,
-  Gi: 2 ** 30,
-  Ti: 2 ** 40,
-  Pi: 2 ** 50,
-  Ei: 2 ** 60,
-};
-
-/** The value of an integer Kubernetes quantity ("500m", "4Gi"), or undefined for anything else. */
-export function quantityValue(value: string): number | undefined {
-  const match = QUANTITY.exec(value);
-  if (!match) return undefined;
-  return Number(match[1]) * (FACTORS[match[2] ?? ""] ?? 1);
-}
-
 function sameScalar(desired: unknown, live: unknown): boolean {
   if (desired === live) return true;
   if (typeof desired === "string" && typeof live === "string") {
-    const a = quantityValue(desired);
-    const b = quantityValue(live);
+    const a = parseQuantity(desired);
+    const b = parseQuantity(live);
     return a !== undefined && a === b;
   }
   return false;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { parseQuantity, usageFromQuotas } from "./usage.js";
+import { parseQuantity } from "../quantity.js";
+import { usageFromQuotas } from "./usage.js";
 
 describe("usage from quota status", () => {
   it("parses the quantities the API server reports", () => {
