@@ -1,7 +1,5 @@
 // Applying a system's desired state: a new generation, a repaired interrupted run, or healing drift.
 
-import { reconcileStates } from "@zhengyun/portal/db/schema";
-import { eq } from "drizzle-orm";
 import { objectKey } from "../../../infra/src/components/objects.js";
 import { upStack } from "../apply/operations.js";
 import { tenantProgram } from "../apply/programs.js";
@@ -11,7 +9,7 @@ import { compareAll, describeFindings } from "../drift/compare.js";
 import { enforce } from "../drift/enforce.js";
 import { readLive } from "../drift/live.js";
 import { progressing, REASONS, type Reason, ready } from "../status/conditions.js";
-import { addEvent, closeInterruptedRuns, currentStatus, fenced, finishRun, reportRequest, startRun, writeStatus } from "../status/record.js";
+import { addEvent, closeInterruptedRuns, currentStatus, fenced, finishRun, markApplied, reportRequest, startRun, writeStatus } from "../status/record.js";
 import type { ReconcileContext, RunRef, Work } from "./context.js";
 import { progressWriter } from "./progress.js";
 
@@ -116,20 +114,7 @@ export async function applyDesired(ctx: ReconcileContext, work: Work, desired: A
       ...(current.outputs.usage ? { usage: current.outputs.usage } : {}),
     };
     await writeStatus(tx, systemId, status, outputs, snapshot.generation);
-    await tx
-      .update(reconcileStates)
-      .set({
-        appliedGeneration: snapshot.generation,
-        appliedHash: desired.hash,
-        appliedAt: finished,
-        attempts: 0,
-        notBefore: null,
-        failedGeneration: null,
-        lastError: null,
-        runStartedAt: null,
-        updatedAt: finished,
-      })
-      .where(eq(reconcileStates.systemId, systemId));
+    await markApplied(tx, systemId, snapshot.generation, desired.hash, finished);
     await finishRun(tx, runRef.id!, "succeeded", finished, { changes: result.changes });
     const dropped = result.recovery?.droppedPendingOperations ?? [];
     if (result.recovery) {

@@ -1,14 +1,12 @@
 // Releasing a system: destroy its stack (the namespace, and with it everything inside), make sure
 // the namespace is gone, report the release request.
 
-import { reconcileStates } from "@zhengyun/portal/db/schema";
-import { eq } from "drizzle-orm";
 import { destroyStack } from "../apply/operations.js";
 import { SYSTEMS_PROJECT, systemStackName } from "../apply/workspace.js";
 import type { DesiredState } from "../desired/build.js";
 import { ensureNamespaceGone } from "../kube.js";
 import { progressing, REASONS, released } from "../status/conditions.js";
-import { addEvent, closeInterruptedRuns, currentStatus, fenced, finishRun, reportRequest, startRun, writeStatus } from "../status/record.js";
+import { addEvent, closeInterruptedRuns, currentStatus, fenced, finishRun, markApplied, reportRequest, startRun, writeStatus } from "../status/record.js";
 import type { ReconcileContext, RunRef, Work } from "./context.js";
 import { progressWriter } from "./progress.js";
 
@@ -59,20 +57,7 @@ export async function releaseSystem(ctx: ReconcileContext, work: Work, desired: 
       progress: { step: "done", done: 1, total: 1, at: finished.toISOString() },
     };
     await writeStatus(tx, systemId, released(current.conditions, finished), outputs, snapshot.generation);
-    await tx
-      .update(reconcileStates)
-      .set({
-        appliedGeneration: snapshot.generation,
-        appliedHash: desired.hash,
-        appliedAt: finished,
-        attempts: 0,
-        notBefore: null,
-        failedGeneration: null,
-        lastError: null,
-        runStartedAt: null,
-        updatedAt: finished,
-      })
-      .where(eq(reconcileStates.systemId, systemId));
+    await markApplied(tx, systemId, snapshot.generation, desired.hash, finished);
     await finishRun(tx, runRef.id!, "succeeded", finished, { changes: result.changes });
     await addEvent(
       tx,

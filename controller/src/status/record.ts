@@ -115,3 +115,21 @@ export async function reportRequest(db: Db, requestId: string | null, result: { 
 }
 
 export const correlationId = () => randomUUID();
+
+/** Records a successful run: the generation and desired-state hash now live, backoff cleared. */
+export async function markApplied(tx: Db | Tx, systemId: string, generation: number, hash: string, at: Date): Promise<void> {
+  await tx
+    .update(reconcileStates)
+    .set({
+      appliedGeneration: generation,
+      appliedHash: hash,
+      appliedAt: at,
+      attempts: 0,
+      notBefore: null,
+      failedGeneration: null,
+      lastError: null,
+      runStartedAt: null,
+      updatedAt: at,
+    })
+    .where(eq(reconcileStates.systemId, systemId));
+}

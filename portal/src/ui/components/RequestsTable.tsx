@@ -3,6 +3,7 @@ import { Empty, Flex, Input, Select, Space, Table, Typography } from "antd";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
+import { REQUEST_STATES } from "../../shared/vocabulary.js";
 import { type RouterOutputs, trpc } from "../api/trpc.js";
 import { matchesFilter } from "../lib/filter.js";
 import { formatDateTime, toTime } from "../lib/format.js";
@@ -11,19 +12,7 @@ import { LevelTag, type RequestState, StateTag, ZoneTag } from "./tags.js";
 
 type RequestRow = RouterOutputs["requests"]["list"][number];
 
-export const ALL_STATES: RequestState[] = [
-  "draft",
-  "submitted",
-  "dept_approved",
-  "ops_approved",
-  "security_approved",
-  "provisioning",
-  "active",
-  "failed",
-  "rejected",
-  "withdrawn",
-  "expired",
-];
+export const ALL_STATES: readonly RequestState[] = REQUEST_STATES;
 
 /** Requests visible to the caller (own department, or own requests with `mine`), filterable. */
 export function RequestsTable({ mine }: { mine: boolean }) {
