@@ -10,6 +10,8 @@ export interface Metrics {
   driftFound: Counter<"kind" | "change">;
   failures: Counter<"reason">;
   leasesLost: Counter;
+  evidenceFailures: Counter;
+  controlsNotInForce: Gauge<"system">;
 }
 
 export function createMetrics(queueDepth: () => Promise<number>, defaults = false): Metrics {
@@ -46,5 +48,16 @@ export function createMetrics(queueDepth: () => Promise<number>, defaults = fals
       registers: [registry],
     }),
     leasesLost: new Counter({ name: "zhengyun_leases_lost_total", help: "Work abandoned because its lease was taken over", registers: [registry] }),
+    evidenceFailures: new Counter({
+      name: "zhengyun_evidence_failures_total",
+      help: "Compliance evidence reports that could not be read from the cluster or stored",
+      registers: [registry],
+    }),
+    controlsNotInForce: new Gauge({
+      name: "zhengyun_controls_not_in_force",
+      help: "Controls of a system's level whose enforcing objects are missing or modified, per system, as of its latest evidence",
+      labelNames: ["system"],
+      registers: [registry],
+    }),
   };
 }

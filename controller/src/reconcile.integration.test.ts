@@ -2,9 +2,10 @@
 // the controller, the Pulumi engine and provider, and the local control plane. Nothing is mocked.
 
 import * as k8s from "@kubernetes/client-node";
-import { allocationItems, allocations, auditLog, networkSegments, reconcileStates } from "@zhengyun/portal/db/schema";
+import { CONTROLS, type EvidenceReport } from "@zhengyun/policies";
+import { allocationItems, allocations, auditLog, evidenceReports, networkSegments, reconcileStates } from "@zhengyun/portal/db/schema";
 import { makeOrg, requestIn } from "@zhengyun/portal/test/harness";
-import { and, eq, isNull } from "drizzle-orm";
+import { and, desc, eq, isNull } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compliantPodSpec } from "../../policies/src/fixtures/pod.js";
 import { requestCheck } from "./claims/claims.js";
@@ -51,6 +52,14 @@ async function refusal(namespace: string, body: k8s.V1Pod): Promise<{ code: numb
 async function quota(namespace: string, name: string): Promise<Record<string, string>> {
   const q = await kube.core.readNamespacedResourceQuota({ namespace, name });
   return q.spec?.hard ?? {};
+}
+
+async function evidenceRows(database: { db: import("@zhengyun/portal/db/client").Db }, systemId: string) {
+  return database.db.select().from(evidenceReports).where(eq(evidenceReports.systemId, systemId)).orderBy(desc(evidenceReports.id));
+}
+
+function controlStatus(report: EvidenceReport, id: string): string | undefined {
+  return report.controls.find((c) => c.id === id)?.status;
 }
 
 describe("reconciling approved allocations onto the cluster", async () => {
@@ -131,6 +140,15 @@ describe("reconciling approved allocations onto the cluster", async () => {
     const reasons = (await events(database, system.id)).map((e) => e.reason);
     expect(reasons).toEqual(expect.arrayContaining(["ApplyStarted", "Applied"]));
     expect((await runs(database, system.id)).map((r) => [r.action, r.result])).toEqual([["apply", "succeeded"]]);
+
+    // The compliance evidence was read back from the cluster before the request was reported active.
+    const [evidence] = await evidenceRows(database, system.id);
+    const atLevel3 = CONTROLS.filter((c) => c.appliesAt(3)).map((c) => c.id);
+    expect(evidence).toMatchObject({ level: 3, total: atLevel3.length, enforced: atLevel3.length, exempted: 0, drifted: 0 });
+    const report = evidence!.report;
+    expect(report.controls.map((c) => c.id)).toEqual(atLevel3);
+    expect(report.system).toMatchObject({ namespace: system.namespace, level: 3, zone: "external" });
+    expect(report.controls.flatMap((c) => c.objects).every((o) => o.status === "present")).toBe(true);
   });
 
   it("refuses a pod over the quota and a privileged pod", async () => {
@@ -237,6 +255,12 @@ describe("reconciling approved allocations onto the cluster", async () => {
     const deny = await kube.networking.readNamespacedNetworkPolicy({ namespace: system.namespace, name: "zhengyun-default-deny" });
     expect(deny.spec?.podSelector).toEqual({ matchLabels: { app: "only-this" } });
     expect((await events(database, system.id)).slice(before).map((e) => e.reason)).not.toContain("HealStarted");
+    // The evidence says so too: the default-deny policy is modified, its control not in force.
+    const [drifted] = await evidenceRows(database, system.id);
+    expect(drifted?.drifted).toBe(1);
+    expect(controlStatus(drifted!.report, "network-default-deny")).toBe("drifted");
+    const deniedObject = drifted!.report.controls.flatMap((c) => c.objects).find((o) => o.kind === "NetworkPolicy" && o.name === "zhengyun-default-deny");
+    expect(deniedObject?.status).toBe("modified");
 
     // Back to healing: the narrowed selector (a field server-side apply cannot take back) is restored.
     await org.as("applicant").systems.update({ id: system.id, driftReportOnly: false });
@@ -245,6 +269,13 @@ describe("reconciling approved allocations onto the cluster", async () => {
       const p = await kube.networking.readNamespacedNetworkPolicy({ namespace: system.namespace, name: "zhengyun-default-deny" });
       return JSON.stringify(p.spec?.podSelector) === "{}" ? true : undefined;
     });
+    const restored = await eventually("evidence of the restored control", async () => {
+      const [latest] = await evidenceRows(database, system.id);
+      return latest?.drifted === 0 ? latest : undefined;
+    });
+    expect(controlStatus(restored.report, "network-default-deny")).toBe("enforced");
+    // The drifted report stays in the history.
+    expect((await evidenceRows(database, system.id)).some((r) => r.drifted > 0)).toBe(true);
   });
 
   it("applies a security officer's exemption and takes it back when it lapses", async () => {
@@ -262,6 +293,9 @@ describe("reconciling approved allocations onto the cluster", async () => {
       return state?.leaseOwner === null ? (state.requeueAt ?? null) : undefined;
     });
     expect(requeueAt?.getTime()).toBe(expiresAt.getTime());
+    const [withExemption] = await evidenceRows(database, system.id);
+    expect(withExemption?.exempted).toBe(1);
+    expect(controlStatus(withExemption!.report, "psa")).toBe("exempted");
 
     // Nobody touches the system again: the controller comes back by itself at the expiry.
     const lapsed = await eventually(

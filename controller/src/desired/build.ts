@@ -4,7 +4,7 @@
 import { createHash } from "node:crypto";
 import type { KubeObject } from "../../../infra/src/components/objects.js";
 import { type TenantSpec, tenantObjects } from "../../../infra/src/components/tenant-objects.js";
-import { CONTROL_IDS, type ControlId, compileTenant, PolicyInputError } from "./catalog.js";
+import { CONTROL_IDS, type ControlId, compileTenant, PolicyInputError, type TenantInput } from "./catalog.js";
 import { nothingGranted, objectCounts, tenantQuota } from "./quota.js";
 import type { SystemSnapshot } from "./snapshot.js";
 
@@ -16,6 +16,8 @@ export type DesiredState =
   | {
       action: "apply";
       namespace: string;
+      /** What the policy catalog compiled (and what its evidence report is built from). */
+      input: TenantInput;
       /** What the TenantSystem component is given. */
       spec: TenantSpec;
       /** Every object the component creates, Namespace first. */
@@ -89,7 +91,7 @@ export function desiredState(snapshot: SystemSnapshot): DesiredState {
   const namespace = snapshot.namespace;
   if (nothingGranted(snapshot.granted)) return { action: "release", namespace, hash: hashOf({ release: namespace }) };
   try {
-    const compiled = compileTenant({
+    const input: TenantInput = {
       system: namespace,
       namespace,
       department: departmentLabel(snapshot.departmentCode),
@@ -99,7 +101,8 @@ export function desiredState(snapshot: SystemSnapshot): DesiredState {
       exemptions: activeExemptions(snapshot),
       egressAllowList: snapshot.zone === "external" ? [...new Set(snapshot.egress.map((e) => `${e.host}:${e.port}`))].sort() : [],
       now: snapshot.takenAt,
-    });
+    };
+    const compiled = compileTenant(input);
     const spec: TenantSpec = {
       namespace,
       policyObjects: compiled.objects,
@@ -108,7 +111,7 @@ export function desiredState(snapshot: SystemSnapshot): DesiredState {
       annotations: annotations(snapshot),
     };
     const objects = tenantObjects(spec);
-    return { action: "apply", namespace, spec, objects, hash: hashOf(objects), requeueAt: compiled.requeueAt };
+    return { action: "apply", namespace, input, spec, objects, hash: hashOf(objects), requeueAt: compiled.requeueAt };
   } catch (err) {
     if (err instanceof PolicyInputError) return { action: "invalid", namespace, reason: "PolicyRefused", message: `${err.code}: ${err.message}` };
     if (err instanceof Error && err.name === "ZodError") return { action: "invalid", namespace, reason: "InvalidSystem", message: err.message };

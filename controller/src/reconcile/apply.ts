@@ -8,6 +8,7 @@ import type { DesiredState } from "../desired/build.js";
 import { compareAll, describeFindings } from "../drift/compare.js";
 import { enforce } from "../drift/enforce.js";
 import { readLive } from "../drift/live.js";
+import { recordEvidenceQuietly } from "../evidence/record.js";
 import { progressing, REASONS, type Reason, ready } from "../status/conditions.js";
 import { addEvent, closeInterruptedRuns, currentStatus, fenced, finishRun, markApplied, reportRequest, startRun, writeStatus } from "../status/record.js";
 import type { ReconcileContext, RunRef, Work } from "./context.js";
@@ -134,6 +135,7 @@ export async function applyDesired(ctx: ReconcileContext, work: Work, desired: A
         .join(", ") || "no changes";
     await addEvent(tx, systemId, "Normal", healing ? "Healed" : "Applied", `generation ${snapshot.generation}: ${summary}`, finished);
   });
+  await recordEvidenceQuietly(ctx, systemId, desired.input, work.log);
   if (snapshot.requestId) await reportRequest(ctx.db, snapshot.requestId, { ok: true });
   return { changes: result.changes, enforced: enforcedObjects, runId: runRef.id! };
 }

@@ -8,6 +8,7 @@ import { LeaseLost } from "../claims/claims.js";
 import { loadSnapshot } from "../db/snapshot.js";
 import { type DesiredState, desiredState } from "../desired/build.js";
 import { describeFindings } from "../drift/compare.js";
+import { recordEvidenceQuietly } from "../evidence/record.js";
 import { REASONS, type Reason, stalled } from "../status/conditions.js";
 import { addEvent, currentStatus, fenced, finishRun, reportRequest, writeStatus } from "../status/record.js";
 import { applyDesired } from "./apply.js";
@@ -34,6 +35,8 @@ async function check(ctx: ReconcileContext, work: Work, desired: Apply, runRef: 
   const { claim, snapshot } = work;
   const findings = await detectDrift(ctx, desired);
   await syncUsage(ctx, claim.systemId, desired.namespace).catch((err) => work.log.warn({ err }, "usage sync failed"));
+  // What an assessor would have found now, drift included; healing records it again once restored.
+  await recordEvidenceQuietly(ctx, claim.systemId, desired.input, work.log);
   if (findings.length === 0) {
     await clearDrift(ctx, claim.systemId);
     return { action: "check", result: "succeeded", requeueAt: desired.requeueAt };
