@@ -16,7 +16,7 @@ export { quotaName } from "./compile/quota.js";
 export { type CompiledTenant, compileTenant, EXEMPTIONS_ANNOTATION } from "./compile/tenant.js";
 export { bindingName, paramsName, policyName, refusalTag } from "./compile/vap.js";
 export { crossesBoundary } from "./controls/zone-egress/flows.js";
-export { escapeHtml, renderEvidenceHtml } from "./evidence/html.js";
+export { type EvidenceContext, escapeHtml, renderEvidenceHtml } from "./evidence/html.js";
 export { readLiveObjects } from "./evidence/read-live.js";
 export type { ControlEvidence, ControlStatus, EvidenceObject, EvidenceReport, ObjectStatus } from "./evidence/report.js";
 export { evidenceJson, evidenceObjects, evidenceReport } from "./evidence/report.js";

@@ -7,6 +7,7 @@ import type { TRPCError } from "@trpc/server";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../src/db/client.js";
 import { type RequestState, ROLES, type Role } from "../src/db/schema/enums.js";
+import { reconcileStates } from "../src/db/schema/index.js";
 import { appRouter } from "../src/server/router.js";
 import type { Actor } from "../src/services/context.js";
 import { completeProvisioning } from "../src/services/requests/platform.js";
@@ -142,6 +143,19 @@ const TABLE: Record<string, Row> = {
     },
   },
   "exemptions.list": { roles: ALL_READERS, scoped: true, call: async (w) => w.caller.exemptions.list({ systemId: (await w.org.newSystem()).id }) },
+  "evidence.list": { roles: ALL_READERS, scoped: false, call: (w) => w.caller.evidence.list() },
+  "evidence.get": { roles: ALL_READERS, scoped: true, call: async (w) => w.caller.evidence.get({ systemId: (await w.org.newSystem()).id }) },
+  "evidence.refresh": {
+    roles: ["security"],
+    scoped: false,
+    call: async (w) => {
+      const { system, request } = await requestIn(w.org, "provisioning");
+      await completeProvisioning(db.db, request.id, { ok: true });
+      // The row the controller keeps for every system it manages.
+      await db.db.insert(reconcileStates).values({ systemId: system.id });
+      return w.caller.evidence.refresh({ systemId: system.id });
+    },
+  },
   "audit.search": { roles: ["auditor"], scoped: false, call: (w) => w.caller.audit.search({ limit: 5 }) },
   "audit.verify": { roles: ["auditor"], scoped: false, call: (w) => w.caller.audit.verify() },
 };

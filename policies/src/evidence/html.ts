@@ -55,8 +55,28 @@ section.drifted .badge{background:#fde2e2}section.exempted .badge{background:#ff
 dl{display:grid;grid-template-columns:10em 1fr;gap:.2em 1em}dt{font-weight:600}
 @media print{section{break-inside:avoid}body{margin:0}}`;
 
+/** What the platform knows of the system beyond the cluster: names people recognise, the filing. */
+export interface EvidenceContext {
+  systemName?: string;
+  departmentName?: string;
+  /** 备案编号 of the graded system. */
+  filingNumber?: string | null;
+  /** The latest check that found the cluster as this report describes it. */
+  confirmedAt?: string;
+}
+
+function contextRows(about: EvidenceContext): string {
+  const rows: string[] = [];
+  if (about.systemName) rows.push(`<dt>系统名称 / System name</dt><dd>${escapeHtml(about.systemName)}</dd>`);
+  if (about.departmentName) rows.push(`<dt>单位名称 / Department name</dt><dd>${escapeHtml(about.departmentName)}</dd>`);
+  if (about.filingNumber !== undefined) {
+    rows.push(`<dt>备案编号 / Filing number</dt><dd>${about.filingNumber ? escapeHtml(about.filingNumber) : '未备案 <span class="en">not filed</span>'}</dd>`);
+  }
+  return rows.join("\n");
+}
+
 /** A printable, self-contained HTML page of the report: Chinese first, English alongside. */
-export function renderEvidenceHtml(report: EvidenceReport): string {
+export function renderEvidenceHtml(report: EvidenceReport, about: EvidenceContext = {}): string {
   const s = report.system;
   const { total, enforced, exempted, drifted } = report.summary;
   return `<!doctype html>
@@ -65,12 +85,14 @@ export function renderEvidenceHtml(report: EvidenceReport): string {
 <h1>等级保护合规证据报告 <span class="en">MLPS 2.0 compliance evidence report</span></h1>
 <h2>信息系统 <span class="en">Information system</span></h2>
 <dl>
+${contextRows(about)}
 <dt>系统 / System</dt><dd><code>${escapeHtml(s.system)}</code></dd>
 <dt>单位 / Department</dt><dd><code>${escapeHtml(s.department)}</code></dd>
 <dt>安全保护等级 / Level</dt><dd>${LEVEL_NAMES[s.level] ?? ""} <span class="en">level ${s.level}</span></dd>
 <dt>网络区域 / Zone</dt><dd>${both(ZONE_TITLES[s.zone])}</dd>
 <dt>命名空间 / Namespace</dt><dd><code>${escapeHtml(s.namespace)}</code></dd>
 <dt>生成时间 / Generated</dt><dd><time>${escapeHtml(report.generatedAt)}</time></dd>
+${about.confirmedAt && about.confirmedAt !== report.generatedAt ? `<dt>最近确认 / Last confirmed</dt><dd><time>${escapeHtml(about.confirmedAt)}</time></dd>` : ""}
 </dl>
 <h2>结论 <span class="en">Summary</span></h2>
 <p>共 ${total} 项控制：已落实 ${enforced}，豁免 ${exempted}，偏离 ${drifted}。<br><span class="en">${total} controls: ${enforced} enforced, ${exempted} exempted, ${drifted} drifted.</span></p>

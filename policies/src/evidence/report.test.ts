@@ -110,6 +110,23 @@ describe("evidenceReport", () => {
     expect(html).toContain("@media print");
   });
 
+  it("names the system, department and filing as people know them, escaped", () => {
+    const report = evidenceReport(system, asLive(compiled()));
+    const html = renderEvidenceHtml(report, {
+      systemName: "税务<门户>",
+      departmentName: "市税务局",
+      filingNumber: "32100099001-00001",
+      confirmedAt: "2025-06-02T08:00:00.000Z",
+    });
+    expect(html).toContain("税务&lt;门户&gt;");
+    expect(html).toContain("市税务局");
+    expect(html).toContain("32100099001-00001");
+    expect(html).toContain("2025-06-02T08:00:00.000Z");
+    expect(renderEvidenceHtml(report, { filingNumber: null })).toContain("未备案");
+    // Without context the page still renders, with no empty rows.
+    expect(renderEvidenceHtml(report)).not.toContain("系统名称");
+  });
+
   it("escapes every HTML metacharacter", () => {
     expect(escapeHtml(`<a href="x">'&'</a>`)).toBe("&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
   });

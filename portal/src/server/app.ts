@@ -11,6 +11,7 @@ import { type AuthPolicy, DEFAULT_AUTH_POLICY, SESSION_COOKIE } from "../auth/po
 import { createSession, resolveSession } from "../auth/sessions.js";
 import { type Db, ping } from "../db/client.js";
 import { AppError } from "../errors/app-error.js";
+import { registerEvidenceRoutes } from "./evidence-routes.js";
 import { createMetrics } from "./metrics.js";
 import { type AppRouter, appRouter } from "./router.js";
 import type { CookieJar, RequestContext } from "./trpc.js";
@@ -73,26 +74,30 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   });
   app.get("/metrics", async (_req, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
 
+  /** The caller as every procedure sees them: the session cookie resolved to a person. */
+  const contextFor = async (req: FastifyRequest, reply: FastifyReply): Promise<RequestContext> => ({
+    db: opts.db,
+    actor: await resolveSession(opts.db, req.cookies[SESSION_COOKIE], policy),
+    correlationId: String(req.id),
+    policy,
+    cookies: cookieJar(req, reply, secure),
+    ip: req.ip,
+    ...(req.headers["user-agent"] ? { userAgent: req.headers["user-agent"] } : {}),
+    now: () => new Date(),
+  });
+
   await app.register(fastifyTRPCPlugin, {
     prefix: "/trpc",
     trpcOptions: {
       router: appRouter,
-      createContext: async ({ req, res }): Promise<RequestContext> => ({
-        db: opts.db,
-        actor: await resolveSession(opts.db, req.cookies[SESSION_COOKIE], policy),
-        correlationId: String(req.id),
-        policy,
-        cookies: cookieJar(req, res, secure),
-        ip: req.ip,
-        ...(req.headers["user-agent"] ? { userAgent: req.headers["user-agent"] } : {}),
-        now: () => new Date(),
-      }),
+      createContext: ({ req, res }) => contextFor(req, res),
       onError({ error, path }) {
         if (error.code === "INTERNAL_SERVER_ERROR") app.log.error({ err: error, path }, "procedure failed");
       },
     } satisfies FastifyTRPCPluginOptions<AppRouter>["trpcOptions"],
   });
 
+  registerEvidenceRoutes(app, contextFor);
   if (opts.oidc) registerOidcRoutes(app, opts.oidc, opts.db, policy, secure);
 
   if (opts.uiDir && existsSync(opts.uiDir)) {

@@ -1,6 +1,7 @@
 import { auditRouter } from "./routers/audit/index.js";
 import { authRouter } from "./routers/auth/index.js";
 import { departmentsRouter } from "./routers/departments/index.js";
+import { evidenceRouter } from "./routers/evidence/index.js";
 import { exemptionsRouter } from "./routers/exemptions/index.js";
 import { platformRouter } from "./routers/platform/index.js";
 import { ratingsRouter } from "./routers/ratings/index.js";
@@ -19,6 +20,7 @@ export const appRouter = router({
   users: usersRouter,
   exemptions: exemptionsRouter,
   audit: auditRouter,
+  evidence: evidenceRouter,
 });
 
 export type AppRouter = typeof appRouter;
