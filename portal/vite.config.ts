@@ -77,6 +77,6 @@ export default defineConfig({
   server: {
     host: "127.0.0.1",
     port: 5173,
-    proxy: { "/trpc": portalUrl, "/auth": portalUrl },
+    proxy: { "/trpc": portalUrl, "/auth": portalUrl, "/evidence": portalUrl },
   },
 });

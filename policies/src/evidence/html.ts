@@ -86,8 +86,8 @@ export function renderEvidenceHtml(report: EvidenceReport, about: EvidenceContex
 <h2>信息系统 <span class="en">Information system</span></h2>
 <dl>
 ${contextRows(about)}
-<dt>系统 / System</dt><dd><code>${escapeHtml(s.system)}</code></dd>
-<dt>单位 / Department</dt><dd><code>${escapeHtml(s.department)}</code></dd>
+<dt>系统标识 / System key</dt><dd><code>${escapeHtml(s.system)}</code></dd>
+<dt>单位标识 / Department key</dt><dd><code>${escapeHtml(s.department)}</code></dd>
 <dt>安全保护等级 / Level</dt><dd>${LEVEL_NAMES[s.level] ?? ""} <span class="en">level ${s.level}</span></dd>
 <dt>网络区域 / Zone</dt><dd>${both(ZONE_TITLES[s.zone])}</dd>
 <dt>命名空间 / Namespace</dt><dd><code>${escapeHtml(s.namespace)}</code></dd>

@@ -5,6 +5,7 @@
  * plane, applies it and the page turns active; plus a rejection, a rating that surfaces to ops, the
  * auditor's chain check, separation of duties for the system admin, and session expiry.
  */
+import { CONTROLS } from "@zhengyun/policies";
 import type { Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type IsolatedDatabase, isolatedDatabase, startController, stateDir, testConfig, untilActive } from "../../../controller/src/testing/fixtures.js";
@@ -331,6 +332,37 @@ describe("the portal in the browser", () => {
     await openFromMenu("服务评价");
     await page.getByText(journey.ratingComment).waitFor();
     await screenshot(page, "14-ops-ratings");
+    await signOut();
+  });
+
+  it("security officer reads the active system's compliance evidence and prints the report", async () => {
+    const atLevel3 = CONTROLS.filter((c) => c.appliesAt(3));
+    await signIn("security");
+    await openFromMenu("合规证据");
+    const row = await rowFor(journey.systemName);
+    // Read back from the cluster by the controller when it applied the system.
+    await row.locator('[data-standing="enforced"]').waitFor();
+    await row.getByText(`已落实 ${atLevel3.length}/${atLevel3.length}`).waitFor();
+    await screenshot(page, "18-security-evidence");
+
+    await row.getByRole("button", { name: journey.systemName }).click();
+    const drawer = page.getByRole("dialog");
+    await drawer.getByText(`合规证据：${journey.systemName}`).waitFor();
+    await drawer.getByText("32100043003-26001").waitFor();
+    for (const control of atLevel3) await drawer.getByRole("row").filter({ hasText: control.title.zh }).getByText("已落实").waitFor();
+    await screenshot(page, "19-security-evidence-detail");
+
+    // The printable report opens in a tab of its own, with the names people know.
+    const [report] = await Promise.all([page.context().waitForEvent("page"), drawer.getByRole("link", { name: "打印报告" }).click()]);
+    await report.waitForLoadState();
+    expect(await report.title()).toContain("等级保护合规证据");
+    await report.getByText(journey.systemName).waitFor();
+    await report.getByText("32100043003-26001").waitFor();
+    expect(await report.locator("section.control").count()).toBe(atLevel3.length);
+    expect(await report.locator("section.control.enforced").count()).toBe(atLevel3.length);
+    await screenshot(report, "20-evidence-report");
+    await report.close();
+    await drawer.getByRole("button", { name: /close|关闭/i }).click();
     await signOut();
   });
 

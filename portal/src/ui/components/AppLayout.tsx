@@ -4,6 +4,7 @@ import {
   CheckSquareOutlined,
   CloudServerOutlined,
   ExceptionOutlined,
+  FileProtectOutlined,
   FileSearchOutlined,
   FileTextOutlined,
   LogoutOutlined,
@@ -44,6 +45,7 @@ const ICONS: Record<NavKey, ReactNode> = {
   securityApprovals: <SafetyCertificateOutlined aria-hidden />,
   grading: <SafetyOutlined aria-hidden />,
   exemptions: <ExceptionOutlined aria-hidden />,
+  evidence: <FileProtectOutlined aria-hidden />,
   audit: <FileSearchOutlined aria-hidden />,
   users: <TeamOutlined aria-hidden />,
 };

@@ -15,6 +15,7 @@ export type NavKey =
   | "securityApprovals"
   | "grading"
   | "exemptions"
+  | "evidence"
   | "audit"
   | "users";
 
@@ -38,6 +39,7 @@ export const NAV: readonly NavItem[] = [
   { key: "grading", path: "/security/grading", roles: ["security"] },
   { key: "exemptions", path: "/security/exemptions", roles: ["security"] },
   { key: "audit", path: "/audit", roles: ["auditor"] },
+  { key: "evidence", path: "/security/evidence", roles: ["security", "auditor", "dept_admin"] },
   { key: "users", path: "/admin/users", roles: ["sysadmin"] },
   // Shared by several roles, so after each role's own pages.
   { key: "capacity", path: "/ops/capacity", roles: ["ops", "security", "sysadmin"] },
