@@ -142,6 +142,7 @@ const TABLE: Record<string, Row> = {
     },
   },
   "exemptions.list": { roles: ALL_READERS, scoped: true, call: async (w) => w.caller.exemptions.list({ systemId: (await w.org.newSystem()).id }) },
+  "policies.catalog": { roles: "signed-in", scoped: false, call: (w) => w.caller.policies.catalog({ zone: "internal" }) },
   "audit.search": { roles: ["auditor"], scoped: false, call: (w) => w.caller.audit.search({ limit: 5 }) },
   "audit.verify": { roles: ["auditor"], scoped: false, call: (w) => w.caller.audit.verify() },
 };

@@ -3,6 +3,7 @@ import { authRouter } from "./routers/auth/index.js";
 import { departmentsRouter } from "./routers/departments/index.js";
 import { exemptionsRouter } from "./routers/exemptions/index.js";
 import { platformRouter } from "./routers/platform/index.js";
+import { policiesRouter } from "./routers/policies/index.js";
 import { ratingsRouter } from "./routers/ratings/index.js";
 import { requestsRouter } from "./routers/requests/index.js";
 import { systemsRouter } from "./routers/systems/index.js";
@@ -18,6 +19,7 @@ export const appRouter = router({
   ratings: ratingsRouter,
   users: usersRouter,
   exemptions: exemptionsRouter,
+  policies: policiesRouter,
   audit: auditRouter,
 });
 

@@ -1,0 +1,20 @@
+/**
+ * The catalog as readers present it: each control's titles, family, mechanisms, exemptibility
+ * and per-level parameters and summaries. Nothing here compiles objects against a cluster client
+ * or carries fixtures, so a process that only shows the catalog (the portal) stays light.
+ */
+
+export { CONTROLS } from "./controls/index.js";
+export { type InternetEgress, internetEgress, type ZoneEgressParams } from "./controls/zone-egress/control.js";
+export {
+  type Bilingual,
+  CONTROL_IDS,
+  type Control,
+  type ControlId,
+  FAMILIES,
+  type FamilyId,
+  isControlId,
+  MECHANISMS,
+  type Mechanism,
+} from "./model/control.js";
+export { isLevel, LEVELS, type Level, ZONE_TITLES, ZONES, type Zone } from "./model/level.js";
