@@ -1,6 +1,7 @@
 import {
   AppstoreOutlined,
   AuditOutlined,
+  BookOutlined,
   CheckSquareOutlined,
   CloudServerOutlined,
   ExceptionOutlined,
@@ -44,6 +45,7 @@ const ICONS: Record<NavKey, ReactNode> = {
   securityApprovals: <SafetyCertificateOutlined aria-hidden />,
   grading: <SafetyOutlined aria-hidden />,
   exemptions: <ExceptionOutlined aria-hidden />,
+  catalog: <BookOutlined aria-hidden />,
   audit: <FileSearchOutlined aria-hidden />,
   users: <TeamOutlined aria-hidden />,
 };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { activeKey, homePath, navFor } from "./nav.js";
+import { activeKey, homePath, navFor, rolesFor } from "./nav.js";
 
 describe("menu by role", () => {
   it("shows each role its own pages first", () => {
@@ -18,7 +18,14 @@ describe("menu by role", () => {
   });
 
   it("gives the auditor nothing that changes state", () => {
-    expect(navFor(["auditor"]).map((n) => n.key)).toEqual(["audit"]);
+    expect(navFor(["auditor"]).map((n) => n.key)).toEqual(["audit", "catalog"]);
+  });
+
+  it("opens the policy catalog to security first, and to ops and the auditor", () => {
+    expect(rolesFor("catalog")).toEqual(["security", "ops", "auditor"]);
+    for (const role of ["applicant", "dept_admin", "sysadmin"] as const) expect(navFor([role]).map((n) => n.key)).not.toContain("catalog");
+    // After each role's own pages, so nobody lands on it after signing in.
+    expect(navFor(["security"]).at(-1)?.key).toBe("catalog");
   });
 
   it("marks the menu entry a page belongs to", () => {
