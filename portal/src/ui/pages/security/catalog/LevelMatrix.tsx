@@ -2,7 +2,7 @@ import { MinusOutlined } from "@ant-design/icons";
 import { Badge, Empty, Table, Typography, theme } from "antd";
 import { useTranslation } from "react-i18next";
 import { useBilingual } from "../../../lib/bilingual.js";
-import { atLevel, CATALOG_LEVELS, type CatalogControl, changesAt, type Level, type PolicyCatalog } from "../../../lib/catalog.js";
+import { atLevel, type CatalogControl, changesAt, type Level, type PolicyCatalog } from "../../../lib/catalog.js";
 import { ControlTitle, ExemptibleTag } from "./ControlTags.js";
 
 /** Every control against every level: where it applies, what it demands, and where that changes. */
@@ -27,7 +27,7 @@ export function LevelMatrix({ catalog, selected }: { catalog: PolicyCatalog; sel
         locale={{ emptyText: <Empty description={t("empty.catalog")} /> }}
         columns={[
           { title: t("catalog.control"), key: "control", width: 220, fixed: "start", render: (_, c) => <ControlTitle control={c} /> },
-          ...CATALOG_LEVELS.map((level) => ({
+          ...catalog.levels.map((level) => ({
             title: t(`level.${level}`),
             key: `level-${level}`,
             onHeaderCell: () => highlight(level),
