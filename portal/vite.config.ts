@@ -64,9 +64,36 @@ function bundleBudget(budgetKb: number): Plugin {
   };
 }
 
+/** Workspaces the server runs; the UI gets their data over tRPC (and their types through AppRouter). */
+const SERVER_ONLY_WORKSPACES = { "@zhengyun/policies": "../policies/" } as const;
+
+/**
+ * Fails the build, and the dev server's request, when the UI would bundle a server-only workspace:
+ * by its package name, or by a path into its folder.
+ */
+function serverOnly(workspaces: Readonly<Record<string, string>>): Plugin {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const folders = Object.values(workspaces).map((rel) => join(here, rel));
+  const names = Object.keys(workspaces);
+  const refuse = (what: string, importer: string | undefined) =>
+    `${importer ?? "the UI"} imports ${what}, which runs on the server only: fetch what the page needs over tRPC`;
+  return {
+    name: "zhengyun-server-only",
+    enforce: "pre",
+    resolveId(source, importer) {
+      if (names.some((n) => source === n || source.startsWith(`${n}/`))) this.error(refuse(source, importer));
+      return null;
+    },
+    load(id) {
+      if (folders.some((f) => id.startsWith(f))) this.error(refuse(id, undefined));
+      return null;
+    },
+  };
+}
+
 export default defineConfig({
   root: dirname(fileURLToPath(import.meta.url)),
-  plugins: [react(), bundleBudget(INITIAL_JS_BUDGET_KB)],
+  plugins: [serverOnly(SERVER_ONLY_WORKSPACES), react(), bundleBudget(INITIAL_JS_BUDGET_KB)],
   resolve: { alias: { tslib: tslibFromEcharts() } },
   build: {
     outDir: "dist/ui",

@@ -156,6 +156,7 @@ const TABLE: Record<string, Row> = {
       return w.caller.evidence.refresh({ systemId: system.id });
     },
   },
+  "policies.catalog": { roles: "signed-in", scoped: false, call: (w) => w.caller.policies.catalog({ zone: "internal" }) },
   "audit.search": { roles: ["auditor"], scoped: false, call: (w) => w.caller.audit.search({ limit: 5 }) },
   "audit.verify": { roles: ["auditor"], scoped: false, call: (w) => w.caller.audit.verify() },
 };

@@ -3,7 +3,7 @@
 
 import { TRPCError } from "@trpc/server";
 import { getHTTPStatusCodeFromError } from "@trpc/server/http";
-import { escapeHtml, renderEvidenceHtml } from "@zhengyun/policies";
+import { escapeHtml, renderEvidenceHtml } from "@zhengyun/policies/definitions";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { id } from "../shared/schemas.js";

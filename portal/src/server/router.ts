@@ -4,6 +4,7 @@ import { departmentsRouter } from "./routers/departments/index.js";
 import { evidenceRouter } from "./routers/evidence/index.js";
 import { exemptionsRouter } from "./routers/exemptions/index.js";
 import { platformRouter } from "./routers/platform/index.js";
+import { policiesRouter } from "./routers/policies/index.js";
 import { ratingsRouter } from "./routers/ratings/index.js";
 import { requestsRouter } from "./routers/requests/index.js";
 import { systemsRouter } from "./routers/systems/index.js";
@@ -19,6 +20,7 @@ export const appRouter = router({
   ratings: ratingsRouter,
   users: usersRouter,
   exemptions: exemptionsRouter,
+  policies: policiesRouter,
   audit: auditRouter,
   evidence: evidenceRouter,
 });

@@ -1,7 +1,7 @@
 // Compliance evidence per information system. The controller reads the cluster and stores each
 // distinct report (evidence_reports); the portal shows them, scoped like the systems they belong to.
 
-import type { EvidenceReport } from "@zhengyun/policies";
+import type { EvidenceReport } from "@zhengyun/policies/definitions";
 import { and, desc, eq, ne, sql } from "drizzle-orm";
 import { allocations, departments, evidenceReports, informationSystems, reconcileStates } from "../db/schema/index.js";
 import { AppError, notFound } from "../errors/app-error.js";

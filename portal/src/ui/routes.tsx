@@ -19,6 +19,7 @@ export const PAGES: Record<NavKey, Page> = {
   grading: lazy(() => import("./pages/security/GradingPage.js")),
   exemptions: lazy(() => import("./pages/security/ExemptionsPage.js")),
   evidence: lazy(() => import("./pages/security/EvidencePage.js")),
+  catalog: lazy(() => import("./pages/security/CatalogPage.js")),
   audit: lazy(() => import("./pages/auditor/AuditPage.js")),
   users: lazy(() => import("./pages/admin/UsersPage.js")),
 };

@@ -5,7 +5,7 @@
  * plane, applies it and the page turns active; plus a rejection, a rating that surfaces to ops, the
  * auditor's chain check, separation of duties for the system admin, and session expiry.
  */
-import { CONTROLS } from "@zhengyun/policies";
+import { CONTROLS } from "@zhengyun/policies/definitions";
 import type { Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type IsolatedDatabase, isolatedDatabase, startController, stateDir, testConfig, untilActive } from "../../../controller/src/testing/fixtures.js";
@@ -299,6 +299,19 @@ describe("the portal in the browser", () => {
 
     await openFromMenu("策略豁免");
     await screenshot(page, "11-security-exemptions");
+
+    // The catalog page shows at level 3 exactly the controls the catalog applies there.
+    await openFromMenu("等保控制目录");
+    await page.getByText("等保三级", { exact: true }).click();
+    const level3 = CONTROLS.filter((c) => c.appliesAt(3));
+    await page.getByTestId("catalog-count").getByText(`等保三级适用 ${level3.length} 项安全控制`).waitFor();
+    for (const control of level3) {
+      const row = page.locator(`tr[data-row-key="${control.id}"]`);
+      await row.getByText(control.title.zh, { exact: true }).waitFor();
+      await row.getByText(control.summary(3)!.zh).waitFor();
+    }
+    expect(await page.locator("tr[data-row-key]").count()).toBe(level3.length);
+    await screenshot(page, "11b-security-catalog");
     await signOut();
 
     await signIn("applicant");

@@ -1,4 +1,4 @@
-import type { EvidenceReport } from "@zhengyun/policies";
+import type { EvidenceReport } from "@zhengyun/policies/definitions";
 import { sql } from "drizzle-orm";
 import { bigserial, check, index, integer, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { informationSystems } from "./systems.js";

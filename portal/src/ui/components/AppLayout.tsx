@@ -1,6 +1,7 @@
 import {
   AppstoreOutlined,
   AuditOutlined,
+  BookOutlined,
   CheckSquareOutlined,
   CloudServerOutlined,
   ExceptionOutlined,
@@ -46,6 +47,7 @@ const ICONS: Record<NavKey, ReactNode> = {
   grading: <SafetyOutlined aria-hidden />,
   exemptions: <ExceptionOutlined aria-hidden />,
   evidence: <FileProtectOutlined aria-hidden />,
+  catalog: <BookOutlined aria-hidden />,
   audit: <FileSearchOutlined aria-hidden />,
   users: <TeamOutlined aria-hidden />,
 };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { activeKey, homePath, navFor } from "./nav.js";
+import { activeKey, homePath, navFor, rolesFor } from "./nav.js";
 
 describe("menu by role", () => {
   it("shows each role its own pages first", () => {
@@ -18,8 +18,15 @@ describe("menu by role", () => {
   });
 
   it("gives the auditor nothing that changes state", () => {
-    // The evidence page offers "check again" to security officers only.
-    expect(navFor(["auditor"]).map((n) => n.key)).toEqual(["audit", "evidence"]);
+    // The evidence page offers "check again" to security officers only; the catalog is read-only.
+    expect(navFor(["auditor"]).map((n) => n.key)).toEqual(["audit", "evidence", "catalog"]);
+  });
+
+  it("opens the policy catalog to security first, and to ops and the auditor", () => {
+    expect(rolesFor("catalog")).toEqual(["security", "ops", "auditor"]);
+    for (const role of ["applicant", "dept_admin", "sysadmin"] as const) expect(navFor([role]).map((n) => n.key)).not.toContain("catalog");
+    // After each role's own pages, so nobody lands on it after signing in.
+    expect(navFor(["security"]).at(-1)?.key).toBe("catalog");
   });
 
   it("marks the menu entry a page belongs to", () => {

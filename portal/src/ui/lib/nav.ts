@@ -16,6 +16,7 @@ export type NavKey =
   | "grading"
   | "exemptions"
   | "evidence"
+  | "catalog"
   | "audit"
   | "users";
 
@@ -43,6 +44,7 @@ export const NAV: readonly NavItem[] = [
   { key: "users", path: "/admin/users", roles: ["sysadmin"] },
   // Shared by several roles, so after each role's own pages.
   { key: "capacity", path: "/ops/capacity", roles: ["ops", "security", "sysadmin"] },
+  { key: "catalog", path: "/security/catalog", roles: ["security", "ops", "auditor"] },
 ];
 
 /** Roles that may open a request's detail page (requests.get). */

@@ -22,20 +22,3 @@ export function isEgressHost(value: string): boolean {
   const v = value.trim();
   return v.length > 0 && v.length <= 253 && HOST.test(v);
 }
-
-/** Control ids of the MLPS catalog (policies/src/controls), offered when granting exemptions. */
-export const CONTROL_IDS = [
-  "psa",
-  "network-default-deny",
-  "zone-egress",
-  "no-nodeport-lb",
-  "registry-allowlist",
-  "digest-pinning",
-  "no-host-access",
-  "resource-limits",
-  "non-root-readonly",
-  "storage-class",
-  "dedicated-nodes",
-] as const;
-export type ControlId = (typeof CONTROL_IDS)[number];
-export const isKnownControl = (id: string): id is ControlId => (CONTROL_IDS as readonly string[]).includes(id);

@@ -1,4 +1,4 @@
-import { CONTROL_IDS, MECHANISMS } from "@zhengyun/policies";
+import { CONTROL_IDS, MECHANISMS } from "@zhengyun/policies/definitions";
 import { z } from "zod";
 import { id, level, zone } from "../../../shared/schemas.js";
 

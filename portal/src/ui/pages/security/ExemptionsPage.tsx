@@ -1,14 +1,15 @@
 import { PlusOutlined } from "@ant-design/icons";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { App, Button, Empty, Flex, Popconfirm, Switch, Table, Tag, Typography } from "antd";
+import { App, Button, Empty, Flex, Popconfirm, Space, Switch, Table, Tag, Typography } from "antd";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
+import { usePolicyCatalog } from "../../api/catalog.js";
 import { type RouterOutputs, trpc } from "../../api/trpc.js";
 import { ErrorAlert } from "../../components/ErrorAlert.js";
 import { PageHeader } from "../../components/PageHeader.js";
 import { useErrorText } from "../../components/useErrorText.js";
+import { useBilingual } from "../../lib/bilingual.js";
 import { formatDateTime, toTime } from "../../lib/format.js";
-import { isKnownControl } from "../../lib/policy.js";
 import { GrantExemptionModal } from "./GrantExemptionModal.js";
 
 type Exemption = RouterOutputs["exemptions"]["list"][number];
@@ -21,6 +22,10 @@ export default function ExemptionsPage() {
   const [activeOnly, setActiveOnly] = useState(true);
   const [granting, setGranting] = useState(false);
   const list = useQuery(trpc.exemptions.list.queryOptions({ activeOnly }));
+  // Titles only: an exemption of a control the catalog no longer has still shows its id.
+  const catalog = usePolicyCatalog();
+  const pick = useBilingual();
+  const titles = new Map((catalog.data?.controls ?? []).map((c) => [c.id as string, c.title]));
   const revoke = useMutation(
     trpc.exemptions.revoke.mutationOptions({
       onSuccess: async () => {
@@ -61,11 +66,17 @@ export default function ExemptionsPage() {
           {
             title: t("security.control"),
             dataIndex: "controlId",
-            render: (id: string) => (
-              <>
-                <Typography.Text code>{id}</Typography.Text> {isKnownControl(id) ? t(`control.${id}`) : null}
-              </>
-            ),
+            render: (id: string) => {
+              const title = titles.get(id);
+              return (
+                <Space orientation="vertical" size={0}>
+                  {title && <Typography.Text>{pick(title)}</Typography.Text>}
+                  <Typography.Text type="secondary" code style={{ fontSize: 12 }}>
+                    {id}
+                  </Typography.Text>
+                </Space>
+              );
+            },
           },
           {
             title: t("security.reason"),

@@ -1,11 +1,13 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { App, AutoComplete, DatePicker, Form, Input, Select } from "antd";
+import { App, DatePicker, Form, Input, Select } from "antd";
 import dayjs from "dayjs";
 import { useTranslation } from "react-i18next";
+import { usePolicyCatalog } from "../../api/catalog.js";
 import { trpc } from "../../api/trpc.js";
 import { FormModal } from "../../components/FormModal.js";
+import { useBilingual } from "../../lib/bilingual.js";
+import { atLevel, exemptibleAt } from "../../lib/catalog.js";
 import { applyFieldErrors } from "../../lib/forms.js";
-import { CONTROL_IDS } from "../../lib/policy.js";
 
 interface GrantForm {
   systemId: string;
@@ -16,10 +18,21 @@ interface GrantForm {
 
 export function GrantExemptionModal({ onClose }: { onClose: () => void }) {
   const { t } = useTranslation();
+  const pick = useBilingual();
   const { message } = App.useApp();
   const queryClient = useQueryClient();
   const [form] = Form.useForm<GrantForm>();
   const systems = useQuery(trpc.systems.list.queryOptions({ limit: 1000 }));
+  const catalog = usePolicyCatalog();
+  const systemId = Form.useWatch("systemId", form);
+  const controlId = Form.useWatch("controlId", form);
+  const system = systems.data?.find((s) => s.id === systemId);
+  // Only what may be exempted at the system's level: the catalog refuses anything else when the system is applied.
+  const offered = system && catalog.data ? exemptibleAt(catalog.data, system.level) : [];
+  const chosen = offered.find((c) => c.id === controlId);
+  const requires = chosen && system ? atLevel(chosen, system.level) : undefined;
+  const levelText = (level: number) => t(`level.${String(level) as "1" | "2" | "3" | "4"}`);
+  const levelName = system ? levelText(system.level) : "";
   const grant = useMutation(
     trpc.exemptions.grant.mutationOptions({
       onSuccess: async () => {
@@ -37,10 +50,10 @@ export function GrantExemptionModal({ onClose }: { onClose: () => void }) {
       open
       form={form}
       onCancel={onClose}
-      onFinish={(v) => grant.mutate({ systemId: v.systemId, controlId: v.controlId.trim(), reason: v.reason.trim(), expiresAt: v.expiresAt.toDate() })}
+      onFinish={(v) => grant.mutate({ systemId: v.systemId, controlId: v.controlId, reason: v.reason.trim(), expiresAt: v.expiresAt.toDate() })}
       okText={t("security.grant")}
       pending={grant.isPending}
-      error={grant.error}
+      error={grant.error ?? catalog.error}
       width={620}
     >
       <Form.Item name="systemId" label={t("requests.system")} rules={[{ required: true, message: t("wizard.systemRequired") }]}>
@@ -48,17 +61,28 @@ export function GrantExemptionModal({ onClose }: { onClose: () => void }) {
           showSearch={{ optionFilterProp: "label" }}
           loading={systems.isPending}
           autoFocus
-          options={(systems.data ?? []).map((s) => ({ value: s.id, label: `${s.name} · ${s.departmentName}` }))}
+          onChange={() => form.setFieldValue("controlId", undefined)}
+          options={(systems.data ?? []).map((s) => ({ value: s.id, label: `${s.name} · ${s.departmentName} · ${levelText(s.level)}` }))}
         />
       </Form.Item>
       <Form.Item
         name="controlId"
         label={t("security.control")}
-        rules={[{ required: true, pattern: /^[a-z0-9-]{2,63}$/, message: t("security.controlRequired") }]}
+        rules={[{ required: true, message: t("security.controlRequired") }]}
+        extra={
+          requires
+            ? t("security.controlRequires", { level: levelName, summary: pick(requires.summary) })
+            : system
+              ? t("security.controlHint", { level: levelName })
+              : undefined
+        }
       >
-        <AutoComplete
-          options={CONTROL_IDS.map((id) => ({ value: id, label: `${id} — ${t(`control.${id}`)}` }))}
-          filterOption={(input, option) => (option?.label ?? "").toLowerCase().includes(input.toLowerCase())}
+        <Select
+          showSearch={{ optionFilterProp: "label" }}
+          disabled={!system}
+          loading={catalog.isPending}
+          placeholder={system ? undefined : t("security.controlPickSystem")}
+          options={offered.map((c) => ({ value: c.id, label: `${pick(c.title)} (${c.id})` }))}
         />
       </Form.Item>
       <Form.Item

@@ -1,0 +1,22 @@
+/**
+ * The catalog as readers present it: each control's titles, family, mechanisms, exemptibility
+ * and per-level parameters and summaries; and the printable page of a stored evidence report. Nothing here compiles objects against a cluster client
+ * or carries fixtures, so a process that only shows the catalog (the portal) stays light.
+ */
+
+export { CONTROLS } from "./controls/index.js";
+export { type InternetEgress, internetEgress, type ZoneEgressParams } from "./controls/zone-egress/control.js";
+export {
+  type Bilingual,
+  CONTROL_IDS,
+  type Control,
+  type ControlId,
+  FAMILIES,
+  type FamilyId,
+  isControlId,
+  MECHANISMS,
+  type Mechanism,
+} from "./model/control.js";
+export { isLevel, LEVELS, type Level, ZONE_TITLES, ZONES, type Zone } from "./model/level.js";
+export { type EvidenceContext, escapeHtml, renderEvidenceHtml } from "./evidence/html.js";
+export type { ControlEvidence, ControlStatus, EvidenceObject, EvidenceReport, ObjectStatus } from "./evidence/report.js";
