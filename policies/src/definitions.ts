@@ -6,6 +6,8 @@
 
 export { CONTROLS } from "./controls/index.js";
 export { type InternetEgress, internetEgress, type ZoneEgressParams } from "./controls/zone-egress/control.js";
+export { type EvidenceContext, escapeHtml, renderEvidenceHtml } from "./evidence/html.js";
+export type { ControlEvidence, ControlStatus, EvidenceObject, EvidenceReport, ObjectStatus } from "./evidence/report.js";
 export {
   type Bilingual,
   CONTROL_IDS,
@@ -18,5 +20,3 @@ export {
   type Mechanism,
 } from "./model/control.js";
 export { isLevel, LEVELS, type Level, ZONE_TITLES, ZONES, type Zone } from "./model/level.js";
-export { type EvidenceContext, escapeHtml, renderEvidenceHtml } from "./evidence/html.js";
-export type { ControlEvidence, ControlStatus, EvidenceObject, EvidenceReport, ObjectStatus } from "./evidence/report.js";
