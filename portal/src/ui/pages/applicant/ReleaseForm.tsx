@@ -46,7 +46,7 @@ export function ReleaseForm({ system }: { system: { id: string; name: string } }
         extra={t("release.justificationHint")}
         rules={[{ required: true, whitespace: true, min: 4, message: t("release.justificationRequired") }]}
       >
-        <Input.TextArea rows={4} maxLength={4000} showCount />
+        <Input.TextArea rows={4} maxLength={4000} />
       </Form.Item>
       <Form.Item
         name="acknowledged"
