@@ -5,7 +5,7 @@ import { fromRows } from "../domain/quantities.js";
 import { AppError, notFound } from "../errors/app-error.js";
 import { audit } from "./audit-service.js";
 import type { ServiceContext } from "./context.js";
-import { systemGrant } from "./requests/load.js";
+import { liveSegments, systemGrant } from "./requests/load.js";
 import { assertDepartment, departmentFilter } from "./scope.js";
 
 const columns = {
@@ -23,6 +23,8 @@ const columns = {
   driftReportOnly: informationSystems.driftReportOnly,
   retired: informationSystems.retired,
   phase: allocations.phase,
+  /** Whether anything is granted now: what a change or release request needs. */
+  holdsResources: sql<boolean>`exists (select 1 from ${allocationItems} where ${allocationItems.systemId} = ${informationSystems.id} and ${allocationItems.granted} > 0)`,
   updatedAt: informationSystems.updatedAt,
 };
 
@@ -146,5 +148,6 @@ export async function getSystem(ctx: ServiceContext, id: string) {
     .select({ resource: allocationItems.resource, amount: allocationItems.used })
     .from(allocationItems)
     .where(eq(allocationItems.systemId, id));
-  return { ...row, granted: await systemGrant(ctx.db, id), used: fromRows(used) };
+  const segments = (await liveSegments(ctx.db, [id])).map((s) => ({ cidr: s.cidr, zone: s.zone }));
+  return { ...row, granted: await systemGrant(ctx.db, id), used: fromRows(used), segments };
 }

@@ -7,9 +7,9 @@ import { NotFound } from "./components/NotFound.js";
 import { RequireAuth } from "./components/RequireAuth.js";
 import { RequireRoles } from "./components/RequireRoles.js";
 import { SessionWatcher } from "./components/SessionWatcher.js";
-import { homePath, NAV, REQUEST_DETAIL_ROLES } from "./lib/nav.js";
+import { homePath, NAV, RELEASE_PATH, RELEASE_ROLES, REQUEST_DETAIL_ROLES } from "./lib/nav.js";
 import { Providers } from "./Providers.js";
-import { LoginPage, PAGES, RequestDetailPage } from "./routes.js";
+import { LoginPage, PAGES, ReleasePage, RequestDetailPage } from "./routes.js";
 
 function Home() {
   const me = useCurrentUser();
@@ -54,6 +54,14 @@ export function App() {
                 element={
                   <RequireRoles roles={REQUEST_DETAIL_ROLES}>
                     <RequestDetailPage />
+                  </RequireRoles>
+                }
+              />
+              <Route
+                path={RELEASE_PATH}
+                element={
+                  <RequireRoles roles={RELEASE_ROLES}>
+                    <ReleasePage />
                   </RequireRoles>
                 }
               />

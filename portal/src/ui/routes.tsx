@@ -26,3 +26,4 @@ export const PAGES: Record<NavKey, Page> = {
 
 export const LoginPage = lazy(() => import("./pages/LoginPage.js"));
 export const RequestDetailPage = lazy(() => import("./pages/RequestDetailPage.js"));
+export const ReleasePage = lazy(() => import("./pages/applicant/ReleasePage.js"));

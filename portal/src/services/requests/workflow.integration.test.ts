@@ -124,6 +124,8 @@ describe("request workflow", () => {
     await completeProvisioning(db.db, change.id, { ok: true });
     const grown = await org.as("applicant").systems.get({ id: system.id });
     expect(grown.granted).toMatchObject({ vcpu: 8, memory_gib: 16, segments: 1 });
+    expect(grown.holdsResources).toBe(true);
+    expect(grown.segments).toEqual([{ cidr: expect.stringMatching(/\/26$/), zone: grown.zone }]);
 
     const release = await org.as("applicant").requests.create({ systemId: system.id, kind: "release", justification: "系统下线", submit: true });
     await org.as("deptAdmin").requests.approve({ id: release.id });
@@ -131,6 +133,10 @@ describe("request workflow", () => {
     await completeProvisioning(db.db, release.id, { ok: true });
     const released = await org.as("applicant").systems.get({ id: system.id });
     expect(released.granted).toEqual({});
+    expect(released.holdsResources).toBe(false);
+    expect(released.segments).toEqual([]);
+    const listed = (await org.as("applicant").systems.list()).find((s) => s.id === system.id);
+    expect(listed).toMatchObject({ phase: "released", holdsResources: false });
     const segs = await db.db.select().from(networkSegments).where(eq(networkSegments.systemId, system.id));
     expect(segs.every((s) => s.releasedAt !== null)).toBe(true);
 

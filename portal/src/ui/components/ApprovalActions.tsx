@@ -1,6 +1,6 @@
 import { CheckOutlined, CloseOutlined } from "@ant-design/icons";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { App, Button, Form, Input, Space } from "antd";
+import { Alert, App, Button, Form, Input, Space } from "antd";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { trpc } from "../api/trpc.js";
@@ -11,6 +11,7 @@ interface Target {
   id: string;
   number: number;
   systemName: string;
+  kind: "new" | "change" | "release";
 }
 
 /** After a decision the queues, the request and the quota figures all change. */
@@ -46,6 +47,9 @@ function ApproveDialog({ request, onClose }: { request: Target; onClose: () => v
       pending={approve.isPending}
       error={approve.error}
     >
+      {request.kind === "release" && (
+        <Alert type="warning" showIcon title={t("release.approveWarning", { name: request.systemName })} style={{ marginBottom: 16 }} />
+      )}
       <Form.Item name="note" label={`${t("approval.note")} ${t("common.optional")}`}>
         <Input.TextArea rows={3} maxLength={1000} showCount autoFocus />
       </Form.Item>

@@ -10,7 +10,7 @@ import { ApprovalActions } from "./ApprovalActions.js";
 import { CapacityImpact } from "./CapacityImpact.js";
 import { ErrorAlert } from "./ErrorAlert.js";
 import { QuantityList } from "./QuantityList.js";
-import { LevelTag, ZoneTag } from "./tags.js";
+import { KindTag, LevelTag, ZoneTag } from "./tags.js";
 
 export type Stage = "dept" | "ops" | "security";
 type QueueRow = RouterOutputs["requests"]["queue"][number];
@@ -51,7 +51,7 @@ export function ApprovalQueue({ stage, showImpact = false }: { stage: Stage; sho
                 <Space size={4} wrap>
                   <LevelTag level={row.level} />
                   <ZoneTag zone={row.zone} />
-                  <Typography.Text type="secondary">{t(`kind.${row.kind}`)}</Typography.Text>
+                  <KindTag kind={row.kind} />
                 </Space>
               </Space>
             ),
@@ -72,7 +72,7 @@ export function ApprovalQueue({ stage, showImpact = false }: { stage: Stage; sho
             key: "target",
             render: (_, row) => (
               <Space orientation="vertical" size={2}>
-                <QuantityList value={row.target} />
+                {row.kind === "release" ? <Typography.Text strong>{t("release.queueTarget")}</Typography.Text> : <QuantityList value={row.target} />}
                 <Typography.Paragraph type="secondary" ellipsis={{ rows: 2, tooltip: row.justification }} style={{ margin: 0, fontSize: 12 }}>
                   {row.justification}
                 </Typography.Paragraph>

@@ -22,7 +22,9 @@ export function CapacityImpact({ request }: CapacityImpactProps) {
   return (
     <Flex vertical gap={2} style={{ minWidth: 240 }} data-testid="capacity-impact">
       <div>
-        <Tag color={over ? "error" : "success"}>{t(over ? "approval.impactOver" : "approval.impactOk")}</Tag>
+        <Tag color={over ? "error" : "success"}>
+          {t(over ? "approval.impactOver" : request.kind === "release" ? "release.impactFrees" : "approval.impactOk")}
+        </Tag>
       </div>
       {lines.map((l) => (
         <div key={l.resource}>

@@ -8,7 +8,7 @@ import { type RouterOutputs, trpc } from "../api/trpc.js";
 import { matchesFilter } from "../lib/filter.js";
 import { formatDateTime, toTime } from "../lib/format.js";
 import { ErrorAlert } from "./ErrorAlert.js";
-import { LevelTag, type RequestState, StateTag, ZoneTag } from "./tags.js";
+import { KindTag, LevelTag, type RequestState, StateTag, ZoneTag } from "./tags.js";
 
 type RequestRow = RouterOutputs["requests"]["list"][number];
 
@@ -69,8 +69,8 @@ export function RequestsTable({ mine }: { mine: boolean }) {
             ),
           },
           ...(mine ? [] : [{ title: t("requests.requester"), dataIndex: "requesterName" as const, width: 140 }]),
-          { title: t("requests.kind"), dataIndex: "kind", width: 90, render: (k: RequestRow["kind"]) => t(`kind.${k}`) },
-          { title: t("requests.state"), dataIndex: "state", width: 130, render: (s: RequestState) => <StateTag state={s} /> },
+          { title: t("requests.kind"), dataIndex: "kind", width: 90, render: (k: RequestRow["kind"]) => <KindTag kind={k} /> },
+          { title: t("requests.state"), dataIndex: "state", width: 130, render: (s: RequestState, row) => <StateTag state={s} kind={row.kind} /> },
           { title: t("requests.submittedAt"), dataIndex: "submittedAt", width: 150, render: (d: RequestRow["submittedAt"]) => formatDateTime(d) },
           {
             title: t("common.updatedAt"),

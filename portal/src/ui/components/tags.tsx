@@ -2,6 +2,7 @@ import { SyncOutlined } from "@ant-design/icons";
 import { Tag, Tooltip } from "antd";
 import { useTranslation } from "react-i18next";
 import type { Role } from "../lib/roles.js";
+import { stateKey } from "../lib/wording.js";
 
 export type RequestState =
   | "draft"
@@ -30,11 +31,24 @@ const STATE_COLOR: Record<RequestState, string> = {
   expired: "warning",
 };
 
-export function StateTag({ state }: { state: RequestState }) {
+export type RequestKind = "new" | "change" | "release";
+
+/** A request's state; a release reads "releasing" and "released" where a grant reads "provisioning" and "active". */
+export function StateTag({ state, kind = "new" }: { state: RequestState; kind?: RequestKind }) {
   const { t } = useTranslation();
   return (
     <Tag color={STATE_COLOR[state]} icon={state === "provisioning" ? <SyncOutlined aria-hidden spin /> : undefined} data-state={state}>
-      {t(`state.${state}`)}
+      {t(stateKey(state, kind))}
+    </Tag>
+  );
+}
+
+/** New, change or release; a release stands out, since it deletes what the system runs. */
+export function KindTag({ kind }: { kind: RequestKind }) {
+  const { t } = useTranslation();
+  return (
+    <Tag color={kind === "release" ? "volcano" : "default"} data-kind={kind}>
+      {t(`kind.${kind}`)}
     </Tag>
   );
 }

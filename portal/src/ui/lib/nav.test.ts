@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { activeKey, homePath, navFor, rolesFor } from "./nav.js";
+import { activeKey, homePath, navFor, releasePath, rolesFor } from "./nav.js";
 
 describe("menu by role", () => {
   it("shows each role its own pages first", () => {
@@ -34,5 +34,7 @@ describe("menu by role", () => {
     expect(activeKey("/requests/new", items)).toBe("newRequest");
     expect(activeKey("/requests/5d0c6e8e-0000-4000-8000-000000000000", items)).toBe("myRequests");
     expect(activeKey("/elsewhere", items)).toBeUndefined();
+    // A system's release page belongs to the systems it is opened from.
+    expect(activeKey(releasePath("5d0c6e8e-0000-4000-8000-000000000000"), items)).toBe("systems");
   });
 });

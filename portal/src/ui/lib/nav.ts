@@ -50,6 +50,11 @@ export const NAV: readonly NavItem[] = [
 /** Roles that may open a request's detail page (requests.get). */
 export const REQUEST_DETAIL_ROLES: readonly Role[] = ["applicant", "dept_admin", "ops", "security", "auditor"];
 
+/** The release page of one system: opened from the systems page (not the menu), by those who file requests (requests.create). */
+export const RELEASE_PATH = "/systems/:systemId/release";
+export const RELEASE_ROLES: readonly Role[] = ["applicant"];
+export const releasePath = (systemId: string): string => RELEASE_PATH.replace(":systemId", encodeURIComponent(systemId));
+
 export function navFor(roles: readonly Role[]): NavItem[] {
   return NAV.filter((item) => item.roles.some((r) => roles.includes(r)));
 }

@@ -16,6 +16,12 @@ export const systemRow = z.object({
   driftReportOnly: z.boolean(),
   retired: z.boolean(),
   phase: z.string().nullable(),
+  holdsResources: z.boolean(),
   updatedAt: z.date(),
 });
-export const systemDetail = systemRow.extend({ granted: quantities, used: quantities });
+export const systemDetail = systemRow.extend({
+  granted: quantities,
+  used: quantities,
+  /** The network segments the system holds now. */
+  segments: z.array(z.object({ cidr: z.string(), zone })),
+});

@@ -9,7 +9,9 @@ import { ErrorAlert } from "../../components/ErrorAlert.js";
 import { PageHeader } from "../../components/PageHeader.js";
 import { LevelTag, PhaseTag, ZoneTag } from "../../components/tags.js";
 import { formatDateTime } from "../../lib/format.js";
+import { IN_FLIGHT_STATES, releaseBlock } from "../../lib/release.js";
 import { RegisterSystemModal } from "./RegisterSystemModal.js";
+import { ReleaseAction } from "./ReleaseAction.js";
 
 type SystemRow = RouterOutputs["systems"]["list"][number];
 
@@ -17,6 +19,8 @@ export default function SystemsPage() {
   const { t } = useTranslation();
   const [registering, setRegistering] = useState(false);
   const systems = useQuery(trpc.systems.list.queryOptions());
+  // The department's requests in flight: a system with one cannot be released until it is done.
+  const inFlight = useQuery(trpc.requests.list.queryOptions({ states: [...IN_FLIGHT_STATES], limit: 500 }));
   return (
     <>
       <PageHeader
@@ -29,6 +33,7 @@ export default function SystemsPage() {
         }
       />
       {systems.error && <ErrorAlert error={systems.error} onRetry={() => void systems.refetch()} />}
+      {inFlight.error && <ErrorAlert error={inFlight.error} onRetry={() => void inFlight.refetch()} />}
       <Table<SystemRow>
         rowKey="id"
         loading={systems.isPending}
@@ -72,8 +77,14 @@ export default function SystemsPage() {
           {
             title: t("common.actions"),
             key: "actions",
-            width: 110,
-            render: (_, row) => (row.retired ? null : <Link to={`/requests/new?system=${row.id}`}>{t("systems.requestResources")}</Link>),
+            width: 150,
+            render: (_, row) =>
+              row.retired ? null : (
+                <Space orientation="vertical" size={2} align="start">
+                  <Link to={`/requests/new?system=${row.id}`}>{t("systems.requestResources")}</Link>
+                  {inFlight.data && <ReleaseAction systemId={row.id} block={releaseBlock(row, inFlight.data)} />}
+                </Space>
+              ),
           },
         ]}
       />

@@ -7,19 +7,19 @@ import { formatDateTime } from "../../lib/format.js";
 
 type Allocation = NonNullable<RouterOutputs["requests"]["get"]["allocation"]>;
 
-/** Live progress while the controller provisions; the page polls every 2 s meanwhile. */
-export function ProvisioningCard({ allocation }: { allocation: Allocation | null }) {
+/** Live progress while the controller provisions (or releases); the page polls every 2 s meanwhile. */
+export function ProvisioningCard({ allocation, releasing }: { allocation: Allocation | null; releasing: boolean }) {
   const { t } = useTranslation();
   return (
     <Alert
       type="info"
       icon={<SyncOutlined aria-hidden spin />}
       showIcon
-      title={t("requests.provisioningTitle")}
+      title={t(releasing ? "release.provisioningTitle" : "requests.provisioningTitle")}
       data-testid="provisioning"
       description={
         <>
-          <Typography.Paragraph style={{ marginBottom: 8 }}>{t("requests.provisioningHint")}</Typography.Paragraph>
+          <Typography.Paragraph style={{ marginBottom: 8 }}>{t(releasing ? "release.provisioningHint" : "requests.provisioningHint")}</Typography.Paragraph>
           {allocation && (
             <Descriptions size="small" column={1}>
               <Descriptions.Item label={t("requests.allocationPhase")}>

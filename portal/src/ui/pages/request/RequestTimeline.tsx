@@ -1,8 +1,9 @@
 import { Timeline, Typography } from "antd";
 import { useTranslation } from "react-i18next";
 import type { RouterOutputs } from "../../api/trpc.js";
-import type { RequestState } from "../../components/tags.js";
+import type { RequestKind, RequestState } from "../../components/tags.js";
 import { formatDateTime } from "../../lib/format.js";
+import { eventKey } from "../../lib/wording.js";
 
 type Transition = RouterOutputs["requests"]["get"]["transitions"][number];
 
@@ -16,7 +17,7 @@ const COLOR: Partial<Record<RequestState, string>> = {
 };
 
 /** Every state change: what happened, who did it in which role, when, and their note. */
-export function RequestTimeline({ transitions }: { transitions: Transition[] }) {
+export function RequestTimeline({ transitions, kind }: { transitions: Transition[]; kind: RequestKind }) {
   const { t } = useTranslation();
   return (
     <Timeline
@@ -25,7 +26,7 @@ export function RequestTimeline({ transitions }: { transitions: Transition[] }) 
         color: COLOR[tr.to] ?? "blue",
         content: (
           <div data-testid="transition" data-to={tr.to}>
-            <Typography.Text strong>{t(`event.${tr.to}`)}</Typography.Text>
+            <Typography.Text strong>{t(eventKey(tr.to, kind))}</Typography.Text>
             <Typography.Text type="secondary" style={{ float: "right", fontSize: 12 }}>
               {formatDateTime(tr.at)}
             </Typography.Text>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { progressOf } from "./workflow.js";
+import { progressOf, stepLabel } from "./workflow.js";
 
 describe("a request's progress steps", () => {
   it("adds the security step for level 3 and above", () => {
@@ -19,5 +19,20 @@ describe("a request's progress steps", () => {
     expect(progressOf("rejected", 3, "new", "dept_approved")).toMatchObject({ current: 2, status: "error" });
     expect(progressOf("withdrawn", 2, "new", "submitted")).toMatchObject({ current: 1, status: "error" });
     expect(progressOf("failed", 2, "new", "provisioning")).toMatchObject({ current: 3, status: "error" });
+  });
+});
+
+describe("a release's progress steps", () => {
+  it("goes through the department and ops, then is carried out and done", () => {
+    const progress = progressOf("provisioning", 3, "release", "dept_approved");
+    expect(progress).toMatchObject({ steps: ["submit", "dept", "ops", "provision", "active"], current: 3, status: "process" });
+    expect(progress.steps.map((s) => stepLabel(s, "release"))).toEqual([
+      "requests.stepsSubmit",
+      "requests.stepsDept",
+      "requests.stepsOps",
+      "releaseWords.step.provision",
+      "releaseWords.step.active",
+    ]);
+    expect(stepLabel("provision", "new")).toBe("requests.stepsProvision");
   });
 });

@@ -18,6 +18,21 @@ const AT: Record<RequestState, StepKey> = {
   withdrawn: "submit",
 };
 
+const STEP_LABEL = {
+  submit: "requests.stepsSubmit",
+  dept: "requests.stepsDept",
+  ops: "requests.stepsOps",
+  security: "requests.stepsSecurity",
+  provision: "requests.stepsProvision",
+  active: "requests.stepsActive",
+} as const satisfies Record<StepKey, string>;
+
+/** The message key of a step's title: a release is carried out and completed, not deployed. */
+export function stepLabel(step: StepKey, kind: "new" | "change" | "release") {
+  if (kind === "release" && (step === "provision" || step === "active")) return `releaseWords.step.${step}` as const;
+  return STEP_LABEL[step];
+}
+
 export interface Progress {
   steps: StepKey[];
   current: number;

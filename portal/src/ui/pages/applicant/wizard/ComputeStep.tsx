@@ -2,7 +2,8 @@ import { Alert, Form, Select, Space } from "antd";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import type { RouterOutputs } from "../../../api/trpc.js";
-import { LevelTag, type RequestState, ZoneTag } from "../../../components/tags.js";
+import { LevelTag, type RequestKind, type RequestState, ZoneTag } from "../../../components/tags.js";
+import { stateKey } from "../../../lib/wording.js";
 import { type Headroom, ResourceField } from "./ResourceField.js";
 
 type SystemRow = RouterOutputs["systems"]["list"][number];
@@ -13,7 +14,7 @@ interface ComputeStepProps {
   kind: "new" | "change" | undefined;
   headroom: Headroom;
   /** A request of the chosen system still in progress: the server allows one at a time. */
-  openRequest: { id: string; number: number; state: RequestState } | undefined;
+  openRequest: { id: string; number: number; state: RequestState; kind: RequestKind } | undefined;
 }
 
 export function ComputeStep({ systems, loading, kind, headroom, openRequest }: ComputeStepProps) {
@@ -43,7 +44,7 @@ export function ComputeStep({ systems, loading, kind, headroom, openRequest }: C
         <Alert
           type="warning"
           showIcon
-          title={t("wizard.openRequest", { number: openRequest.number, state: t(`state.${openRequest.state}`) })}
+          title={t("wizard.openRequest", { number: openRequest.number, state: t(stateKey(openRequest.state, openRequest.kind)) })}
           action={<Link to={`/requests/${openRequest.id}`}>{t("wizard.viewOpenRequest")}</Link>}
           style={{ marginBottom: 16 }}
         />

@@ -1,0 +1,33 @@
+import { useQuery } from "@tanstack/react-query";
+import { Alert, Card, Skeleton, Typography } from "antd";
+import { useTranslation } from "react-i18next";
+import { type RouterOutputs, trpc } from "../../api/trpc.js";
+import { ErrorAlert } from "../../components/ErrorAlert.js";
+import { GivenBack } from "../../components/GivenBack.js";
+
+type Request = Pick<RouterOutputs["requests"]["get"], "systemId" | "state" | "currentGrant">;
+
+/** On a release request's page, in place of the resource table: what goes, or what went. */
+export function ReleaseContents({ request }: { request: Request }) {
+  const { t } = useTranslation();
+  const system = useQuery(trpc.systems.get.queryOptions({ id: request.systemId }));
+  const body = () => {
+    if (system.isPending) return <Skeleton active paragraph={{ rows: 3 }} title={false} />;
+    if (system.error) return <ErrorAlert error={system.error} onRetry={() => void system.refetch()} />;
+    const namespace = system.data.namespace;
+    if (request.state === "active") return <Alert type="success" showIcon title={t("release.doneHint", { namespace })} data-testid="release-done" />;
+    return (
+      <>
+        {request.state !== "rejected" && request.state !== "withdrawn" && request.state !== "failed" && (
+          <Typography.Paragraph type="secondary">{t("release.pendingHint", { namespace })}</Typography.Paragraph>
+        )}
+        <GivenBack system={system.data} grant={request.currentGrant} />
+      </>
+    );
+  };
+  return (
+    <Card size="small" title={t("release.detailTitle")} style={{ marginBottom: 16 }}>
+      {body()}
+    </Card>
+  );
+}
