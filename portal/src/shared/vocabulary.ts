@@ -22,4 +22,14 @@ export const REQUEST_STATES = [
   "expired",
 ] as const;
 
+/** States in which a request occupies its system: one such request per system at a time (a unique index holds it). */
+export const IN_FLIGHT_STATES = [
+  "draft",
+  "submitted",
+  "dept_approved",
+  "ops_approved",
+  "security_approved",
+  "provisioning",
+] as const satisfies readonly (typeof REQUEST_STATES)[number][];
+
 export const ALLOCATION_PHASES = ["pending", "reconciling", "ready", "stalled", "releasing", "released"] as const;

@@ -1,18 +1,8 @@
 /** Whether an applicant may ask for a system's resources to be released now, and if not, why. */
-import type { REQUEST_KINDS, REQUEST_STATES } from "../../shared/vocabulary.js";
+import { IN_FLIGHT_STATES, type REQUEST_KINDS, type REQUEST_STATES } from "../../shared/vocabulary.js";
 
 type RequestState = (typeof REQUEST_STATES)[number];
 type RequestKind = (typeof REQUEST_KINDS)[number];
-
-/** States in which a request occupies its system: the server allows one such request per system. */
-export const IN_FLIGHT_STATES = [
-  "draft",
-  "submitted",
-  "dept_approved",
-  "ops_approved",
-  "security_approved",
-  "provisioning",
-] as const satisfies readonly RequestState[];
 
 export interface ReleasableSystem {
   id: string;

@@ -3,13 +3,13 @@ import { App, Button, Card, Col, Flex, Form, Row, Steps } from "antd";
 import { useEffect, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useNavigate, useSearchParams } from "react-router";
+import { IN_FLIGHT_STATES } from "../../../shared/vocabulary.js";
 import { useCurrentUser } from "../../api/current-user.js";
 import { describeError } from "../../api/errors.js";
 import { trpc } from "../../api/trpc.js";
 import { ErrorAlert } from "../../components/ErrorAlert.js";
 import { Loading } from "../../components/Loading.js";
 import { PageHeader } from "../../components/PageHeader.js";
-import type { RequestState } from "../../components/tags.js";
 import { applyFieldErrors } from "../../lib/forms.js";
 import { allowedStorage, egressBlockedBecause } from "../../lib/policy.js";
 import { amountOf, overruns, remaining, STORAGE_CLASSES } from "../../lib/resources.js";
@@ -22,7 +22,6 @@ import { StorageStep } from "./wizard/StorageStep.js";
 import { TermStep } from "./wizard/TermStep.js";
 
 /** States in which a request still occupies its system (the server allows one at a time). */
-const OPEN_STATES: RequestState[] = ["draft", "submitted", "dept_approved", "ops_approved", "security_approved", "provisioning"];
 const INITIAL: WizardValues = { resources: {}, segmentPrefix: 0, egress: [] };
 const FORM_FIELDS = ["systemId", "resources", "segmentPrefix", "egress", "expiresAt", "justification"];
 
@@ -42,7 +41,10 @@ export default function NewRequestPage() {
   const watched = Form.useWatch([], form) as Partial<WizardValues> | undefined;
   const values: WizardValues = { ...INITIAL, ...watched, resources: { ...watched?.resources }, egress: watched?.egress ?? [] };
   const systemDetail = useQuery({ ...trpc.systems.get.queryOptions({ id: systemId ?? "" }), enabled: Boolean(systemId) });
-  const inProgress = useQuery({ ...trpc.requests.list.queryOptions({ systemId: systemId ?? "", states: OPEN_STATES, limit: 1 }), enabled: Boolean(systemId) });
+  const inProgress = useQuery({
+    ...trpc.requests.list.queryOptions({ systemId: systemId ?? "", states: [...IN_FLIGHT_STATES], limit: 1 }),
+    enabled: Boolean(systemId),
+  });
   const openRequest = systemId ? inProgress.data?.[0] : undefined;
 
   const usable = useMemo(() => (systems.data ?? []).filter((s) => !s.retired), [systems.data]);

@@ -4,12 +4,13 @@ import { Button, Empty, Space, Table, Tag, Typography } from "antd";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
+import { IN_FLIGHT_STATES } from "../../../shared/vocabulary.js";
 import { type RouterOutputs, trpc } from "../../api/trpc.js";
 import { ErrorAlert } from "../../components/ErrorAlert.js";
 import { PageHeader } from "../../components/PageHeader.js";
 import { LevelTag, PhaseTag, ZoneTag } from "../../components/tags.js";
 import { formatDateTime } from "../../lib/format.js";
-import { IN_FLIGHT_STATES, releaseBlock } from "../../lib/release.js";
+import { releaseBlock } from "../../lib/release.js";
 import { RegisterSystemModal } from "./RegisterSystemModal.js";
 import { ReleaseAction } from "./ReleaseAction.js";
 

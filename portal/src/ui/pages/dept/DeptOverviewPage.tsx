@@ -2,6 +2,7 @@ import { useQuery } from "@tanstack/react-query";
 import { Card, Col, Row, Statistic } from "antd";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
+import { IN_FLIGHT_STATES } from "../../../shared/vocabulary.js";
 import { useCurrentUser } from "../../api/current-user.js";
 import { trpc } from "../../api/trpc.js";
 import { QuotaChart } from "../../components/charts/QuotaChart.js";
@@ -10,8 +11,6 @@ import { ErrorAlert } from "../../components/ErrorAlert.js";
 import { Loading } from "../../components/Loading.js";
 import { PageHeader } from "../../components/PageHeader.js";
 import { QuotaTable } from "../../components/QuotaTable.js";
-
-const OPEN = ["draft", "submitted", "dept_approved", "ops_approved", "security_approved", "provisioning"];
 
 export default function DeptOverviewPage() {
   const { t, i18n } = useTranslation();
@@ -36,7 +35,11 @@ export default function DeptOverviewPage() {
         </Col>
         <Col xs={24} md={8}>
           <Card size="small">
-            <Statistic title={t("dept.openRequests")} value={states.filter((s) => OPEN.includes(s)).length} loading={requests.isPending} />
+            <Statistic
+              title={t("dept.openRequests")}
+              value={states.filter((s) => (IN_FLIGHT_STATES as readonly string[]).includes(s)).length}
+              loading={requests.isPending}
+            />
           </Card>
         </Col>
         <Col xs={24} md={8}>
