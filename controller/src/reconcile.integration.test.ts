@@ -358,6 +358,15 @@ describe("reconciling approved allocations onto the cluster", async () => {
     await org.as("security").exemptions.revoke({ id: exemptionId });
     await eventually("the system to become ready", async () => ((await allocation(database, other.id))?.phase === "ready" ? true : undefined));
     expect((await kube.core.readNamespace({ name: other.namespace })).metadata?.name).toBe(other.namespace);
+    // The request that was reported failed reads active now, and says why it changed.
+    const recovered = await eventually("the failed request to turn active", async () => {
+      const r = await org.as("applicant").requests.get({ id: req.id });
+      return r.state === "active" ? r : undefined;
+    });
+    expect(recovered.failureReason).toBeNull();
+    const last = recovered.transitions.at(-1);
+    expect(last).toMatchObject({ from: "failed", to: "active", actorRole: null });
+    expect(last?.note).toContain("PolicyRefused");
   });
 
   it("removes the namespace when the system is released", async () => {

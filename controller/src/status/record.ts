@@ -104,7 +104,9 @@ export async function writeProgress(db: Db, systemId: string, progress: Record<s
 export async function reportRequest(db: Db, requestId: string | null, result: { ok: true } | { ok: false; reason: string }): Promise<boolean> {
   if (!requestId) return false;
   const [request] = await db.select({ state: resourceRequests.state }).from(resourceRequests).where(eq(resourceRequests.id, requestId));
-  if (request?.state !== "provisioning") return false;
+  // A failed request whose grant the controller kept retrying becomes active when a retry succeeds.
+  const reportable = request?.state === "provisioning" || (result.ok && request?.state === "failed");
+  if (!reportable) return false;
   try {
     await completeProvisioning(db, requestId, result);
     return true;

@@ -1,20 +1,24 @@
 import { randomUUID } from "node:crypto";
-import { and, eq, gt, isNotNull, lte, sql } from "drizzle-orm";
+import { and, eq, gt, inArray, isNotNull, lte } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { allocationItems, allocations, requestTransitions, resourceRequests } from "../../db/schema/index.js";
 import { AppError } from "../../errors/app-error.js";
+import { IN_FLIGHT_STATES } from "../../shared/vocabulary.js";
 import { applyGrant, releaseSystemSegments } from "./grant.js";
 import { lockRequest } from "./load.js";
 import { moveRequest } from "./transition.js";
 
 /**
  * The controller's report that a request's grant is live on the cluster (or could not be made so).
- * A completed release frees the system's network segments.
+ * A completed release frees the system's network segments. A request reported failed keeps its
+ * grant and the controller keeps retrying; when a later attempt succeeds the request becomes
+ * active after all, so what the department reads matches what runs.
  */
 export async function completeProvisioning(db: Db, requestId: string, result: { ok: true } | { ok: false; reason: string }, now = new Date()) {
   return db.transaction(async (tx) => {
     const { request } = await lockRequest(tx, requestId);
-    if (request.state !== "provisioning") throw new AppError("INVALID_STATE", `request is ${request.state}, not provisioning`);
+    const recovered = result.ok && request.state === "failed";
+    if (request.state !== "provisioning" && !recovered) throw new AppError("INVALID_STATE", `request is ${request.state}, not provisioning`);
     const platform = { platform: { correlationId: randomUUID(), now } };
     if (!result.ok) {
       await moveRequest(tx, platform, request, "failed", result.reason, { failureReason: result.reason, completedAt: now });
@@ -24,7 +28,8 @@ export async function completeProvisioning(db: Db, requestId: string, result: { 
       await releaseSystemSegments(tx, request.systemId, now);
       await tx.update(allocations).set({ phase: "released", updatedAt: now }).where(eq(allocations.systemId, request.systemId));
     }
-    await moveRequest(tx, platform, request, "active", null, { completedAt: now });
+    const note = recovered ? `completed on a later attempt (earlier failure: ${request.failureReason ?? "unknown"})`.slice(0, 1000) : null;
+    await moveRequest(tx, platform, request, "active", note, { completedAt: now, ...(recovered ? { failureReason: null } : {}) });
   });
 }
 
@@ -46,12 +51,7 @@ export async function reclaimExpired(db: Db, now = new Date()): Promise<string[]
       const [inFlight] = await tx
         .select({ id: resourceRequests.id })
         .from(resourceRequests)
-        .where(
-          and(
-            eq(resourceRequests.systemId, systemId),
-            sql`${resourceRequests.state} in ('draft','submitted','dept_approved','ops_approved','security_approved','provisioning')`,
-          ),
-        );
+        .where(and(eq(resourceRequests.systemId, systemId), inArray(resourceRequests.state, [...IN_FLIGHT_STATES])));
       const platform = { platform: { correlationId: randomUUID(), now } };
       if (inFlight) {
         const { request } = await lockRequest(tx, inFlight.id);

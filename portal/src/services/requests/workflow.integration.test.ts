@@ -45,6 +45,26 @@ describe("request workflow", () => {
     expect((await org.as("applicant").requests.get({ id: request.id })).state).toBe("active");
   });
 
+  it("turns a failed request active when a later attempt succeeds, and only then", async () => {
+    const org = await makeOrg(db);
+    const { request } = await requestIn(org, "provisioning");
+    await completeProvisioning(db.db, request.id, { ok: false, reason: "ApplyFailed: the API server was unreachable" });
+    // Another failure report changes nothing: the request already says it failed.
+    expect(await appCode(completeProvisioning(db.db, request.id, { ok: false, reason: "again" }))).toBe("INVALID_STATE");
+    const failed = await org.as("applicant").requests.get({ id: request.id });
+    expect(failed).toMatchObject({ state: "failed", failureReason: "ApplyFailed: the API server was unreachable" });
+
+    await completeProvisioning(db.db, request.id, { ok: true });
+    const active = await org.as("applicant").requests.get({ id: request.id });
+    expect(active).toMatchObject({ state: "active", failureReason: null });
+    expect(active.transitions.map((t) => t.to)).toEqual(["submitted", "dept_approved", "provisioning", "failed", "active"]);
+    expect(active.transitions.at(-1)?.note).toContain("the API server was unreachable");
+    // Terminal states a person chose stay as they are.
+    const { request: rejected } = await requestIn(org, "submitted");
+    await org.as("deptAdmin").requests.reject({ id: rejected.id, reason: "不需要" });
+    expect(await appCode(completeProvisioning(db.db, rejected.id, { ok: true }))).toBe("INVALID_STATE");
+  });
+
   it("lets nobody approve their own request", async () => {
     const org = await makeOrg(db);
     const selfish = await makeUser(db, org.dept.id, ["applicant", "dept_admin"]);
