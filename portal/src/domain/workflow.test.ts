@@ -2,11 +2,12 @@ import { describe, expect, it } from "vitest";
 import { isOpen, needsSecurityApproval, pendingStage, stateAfterApproval } from "./workflow.js";
 
 describe("workflow", () => {
-  it("routes level 3+ growth through the security officer", () => {
+  it("routes every level 3+ request through the security officer, releases included", () => {
     expect(stateAfterApproval("ops", 2, "new")).toBe("provisioning");
     expect(stateAfterApproval("ops", 3, "new")).toBe("ops_approved");
     expect(stateAfterApproval("ops", 4, "change")).toBe("ops_approved");
-    expect(stateAfterApproval("ops", 4, "release")).toBe("provisioning");
+    expect(stateAfterApproval("ops", 4, "release")).toBe("ops_approved");
+    expect(stateAfterApproval("ops", 2, "release")).toBe("provisioning");
     expect(stateAfterApproval("security", 3, "new")).toBe("provisioning");
     expect(needsSecurityApproval(1, "new")).toBe(false);
   });

@@ -14,9 +14,15 @@ export const STAGE: Record<ApprovalStage, { from: RequestState; role: Role }> = 
   security: { from: "ops_approved", role: "security" },
 };
 
-/** Level 3 and 4 systems need a security officer's approval for anything that grows or adds. */
-export function needsSecurityApproval(level: number, kind: RequestKind): boolean {
-  return level >= 3 && kind !== "release";
+/**
+ * Level 3 and 4 systems need a security officer's approval, a different person from the ops
+ * approver, for every request: growth widens what must be protected, and a release destroys the
+ * system's data and ends the filing (备案) the security officer keeps, which MLPS 2.0 level 3
+ * asks to be cleared under control (剩余信息保护). Releases the platform files itself for expired
+ * grants are approved by the expiry rule and never wait here.
+ */
+export function needsSecurityApproval(level: number, _kind: RequestKind): boolean {
+  return level >= 3;
 }
 
 /** Where an approval at `stage` moves the request. */

@@ -178,7 +178,7 @@ describe("releasing a system in the browser", () => {
     await signOut(page);
   });
 
-  it("department admin and ops approve the release in their pages, warned of what it deletes", async () => {
+  it("department admin, ops and the security officer approve the release in their pages, warned of what it deletes", async () => {
     await as("deptAdmin");
     await page.goto(at("/dept/approvals"));
     await page.getByRole("heading", { level: 1, name: "部门审批" }).waitFor();
@@ -202,10 +202,23 @@ describe("releasing a system in the browser", () => {
     await row.getByRole("button", { name: /^批准/ }).click();
     await page.getByRole("dialog").getByRole("button", { name: "批准" }).click();
     await page.getByText(`已批准申请 #${subject.requestNumber}`).waitFor();
-    // A release grows nothing, so no security approval is asked for, whatever the level.
-    const { state: afterOps, transitions } = await org.as("ops").requests.get({ id: subject.requestId });
-    expect(["provisioning", "active"]).toContain(afterOps);
-    expect(transitions.map((tr) => tr.to)).not.toContain("ops_approved");
+    // Level 3: the security officer, who keeps the system's filing, approves its destruction too.
+    expect((await org.as("ops").requests.get({ id: subject.requestId })).state).toBe("ops_approved");
+    await signOut(page);
+
+    await as("security");
+    await page.waitForURL((url) => url.pathname === "/security/approvals");
+    row = await filteredRow(page, subject.name);
+    await row.locator('[data-kind="release"]').waitFor();
+    await row.getByRole("button", { name: /^批准/ }).click();
+    const securityDialog = page.getByRole("dialog");
+    await securityDialog.getByText(`批准后，平台将删除系统“${subject.name}”的命名空间及其中的全部工作负载和数据，无法恢复。`).waitFor();
+    await screenshot(page, "release-06b-security-approve-dialog");
+    await securityDialog.getByRole("button", { name: "批准" }).click();
+    await page.getByText(`已批准申请 #${subject.requestNumber}`).waitFor();
+    const { state, transitions } = await org.as("security").requests.get({ id: subject.requestId });
+    expect(["provisioning", "active"]).toContain(state);
+    expect(transitions.map((tr) => tr.to)).toEqual(expect.arrayContaining(["dept_approved", "ops_approved", "provisioning"]));
     await signOut(page);
   });
 

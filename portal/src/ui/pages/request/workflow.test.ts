@@ -5,7 +5,8 @@ describe("a request's progress steps", () => {
   it("adds the security step for level 3 and above", () => {
     expect(progressOf("submitted", 2, "new", null).steps).toEqual(["submit", "dept", "ops", "provision", "active"]);
     expect(progressOf("submitted", 3, "new", null).steps).toEqual(["submit", "dept", "ops", "security", "provision", "active"]);
-    expect(progressOf("submitted", 4, "release", null).steps).not.toContain("security");
+    expect(progressOf("submitted", 4, "release", null).steps).toContain("security");
+    expect(progressOf("submitted", 2, "release", null).steps).not.toContain("security");
   });
 
   it("points at the stage the request waits for", () => {
@@ -23,13 +24,15 @@ describe("a request's progress steps", () => {
 });
 
 describe("a release's progress steps", () => {
-  it("goes through the department and ops, then is carried out and done", () => {
-    const progress = progressOf("provisioning", 3, "release", "dept_approved");
-    expect(progress).toMatchObject({ steps: ["submit", "dept", "ops", "provision", "active"], current: 3, status: "process" });
+  it("goes through the department, ops and (level 3+) the security officer, then is carried out and done", () => {
+    expect(progressOf("provisioning", 2, "release", "dept_approved")).toMatchObject({ steps: ["submit", "dept", "ops", "provision", "active"], current: 3 });
+    const progress = progressOf("provisioning", 3, "release", "ops_approved");
+    expect(progress).toMatchObject({ steps: ["submit", "dept", "ops", "security", "provision", "active"], current: 4, status: "process" });
     expect(progress.steps.map((s) => stepLabel(s, "release"))).toEqual([
       "requests.stepsSubmit",
       "requests.stepsDept",
       "requests.stepsOps",
+      "requests.stepsSecurity",
       "releaseWords.step.provision",
       "releaseWords.step.active",
     ]);

@@ -1,4 +1,5 @@
 /** Where a request stands in the approval path, for the progress steps on its page. */
+import { needsSecurityApproval } from "../../../domain/workflow.js";
 import type { RequestState } from "../../components/tags.js";
 
 export type StepKey = "submit" | "dept" | "ops" | "security" | "provision" | "active";
@@ -40,11 +41,11 @@ export interface Progress {
 }
 
 /**
- * The steps a request goes through (security only for level 3+ growth) and where it is. A
+ * The steps a request goes through (security for level 3+, as the server routes it) and where it is. A
  * rejected or withdrawn request stops, in error, at the stage it was waiting at then.
  */
 export function progressOf(state: RequestState, level: number, kind: "new" | "change" | "release", lastOpenState: RequestState | null): Progress {
-  const steps: StepKey[] = ["submit", "dept", "ops", ...(level >= 3 && kind !== "release" ? (["security"] as const) : []), "provision", "active"];
+  const steps: StepKey[] = ["submit", "dept", "ops", ...(needsSecurityApproval(level, kind) ? (["security"] as const) : []), "provision", "active"];
   const index = (key: StepKey) => Math.max(0, steps.indexOf(key));
   if (state === "rejected" || state === "withdrawn") return { steps, current: index(AT[lastOpenState ?? "draft"]), status: "error" };
   if (state === "failed") return { steps, current: index("provision"), status: "error" };
