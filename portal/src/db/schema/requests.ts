@@ -4,6 +4,12 @@ import { requestKindEnum, requestStateEnum, resourceEnum, roleEnum } from "./enu
 import { departments, users } from "./org.js";
 import { informationSystems } from "./systems.js";
 
+/** A system's grant at one moment: amount per resource (zero omitted) and the CIDRs of its live segments. */
+export interface GrantSnapshot {
+  resources: Partial<Record<string, number>>;
+  segments: string[];
+}
+
 export const resourceRequests = pgTable(
   "resource_requests",
   {
@@ -34,6 +40,12 @@ export const resourceRequests = pgTable(
      * level 3+ request waits for the security officer. Counts only in state ops_approved.
      */
     reservedDelta: jsonb("reserved_delta").$type<Partial<Record<string, number>>>(),
+    /**
+     * What the system held just before this request's grant was applied: the amount per resource and
+     * the live network segments. Null until the grant is applied (and for requests applied before it
+     * was recorded). A finished release shows from it what it gave back; a change, what it changed.
+     */
+    grantBefore: jsonb("grant_before").$type<GrantSnapshot>(),
     rejectionReason: text("rejection_reason"),
     failureReason: text("failure_reason"),
     version: integer("version").notNull().default(0),

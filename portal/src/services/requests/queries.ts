@@ -103,6 +103,7 @@ export async function getRequest(ctx: ServiceContext, id: string) {
       completedAt: resourceRequests.completedAt,
       requesterId: resourceRequests.requesterId,
       opsApproverId: resourceRequests.opsApproverId,
+      grantBefore: resourceRequests.grantBefore,
     })
     .from(resourceRequests)
     .where(eq(resourceRequests.id, id));

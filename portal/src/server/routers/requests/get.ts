@@ -16,6 +16,8 @@ export const output = requestSummary.extend({
   opsApproverId: id.nullable(),
   target: quantities,
   currentGrant: quantities,
+  /** The system's grant just before this request's was applied; null until then (or when not recorded). */
+  grantBefore: z.object({ resources: quantities, segments: z.array(z.string()) }).nullable(),
   egress: z.array(z.object({ host: z.string(), port: z.number() })),
   transitions: z.array(
     z.object({

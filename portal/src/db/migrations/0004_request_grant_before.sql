@@ -1,0 +1,1 @@
+ALTER TABLE "resource_requests" ADD COLUMN "grant_before" jsonb;
