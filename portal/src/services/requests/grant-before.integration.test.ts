@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { makeOrg, type Org, testDatabase } from "../../../test/harness.js";
 import type { Database } from "../../db/client.js";
-import { completeProvisioning } from "./platform.js";
+import { completeProvisioning, reclaimExpired } from "./platform.js";
 
 let db: Database;
 beforeAll(async () => {
@@ -72,6 +72,49 @@ describe("the grant a request replaced", () => {
     expect((await get(org, created.id)).grantBefore).toEqual({ resources: {}, segments: [] });
     expect((await get(org, change.id)).grantBefore).toEqual(changed.grantBefore);
     expect((await get(org, change.id)).currentGrant).toEqual({});
+  });
+
+  it("is kept on the release that reclaims an expired grant, without the segment of the request it withdraws", async () => {
+    const org = await makeOrg(db);
+    const system = await org.newSystem(3, "internal");
+    const expiresAt = new Date(Date.now() + 60_000);
+    const temporary = await org.as("applicant").requests.create({
+      systemId: system.id,
+      kind: "new",
+      resources: { vcpu: 1, memory_gib: 2, storage_encrypted_gib: 5 },
+      segmentPrefix: 28,
+      expiresAt,
+      justification: "临时活动",
+      submit: true,
+    });
+    await approveThrough(org, temporary.id, ["deptAdmin", "ops", "security"]);
+    await completeProvisioning(db.db, temporary.id, { ok: true });
+    const granted = await carved(org, temporary.id);
+
+    // A change waiting for the security officer, holding a segment carved at ops approval.
+    const pending = await org.as("applicant").requests.create({
+      systemId: system.id,
+      kind: "change",
+      resources: { vcpu: 2, memory_gib: 4, storage_encrypted_gib: 5 },
+      segmentPrefix: 28,
+      justification: "活动延长",
+      submit: true,
+    });
+    await approveThrough(org, pending.id, ["deptAdmin", "ops"]);
+    const pendingCidr = await carved(org, pending.id);
+
+    expect(await reclaimExpired(db.db, new Date(expiresAt.getTime() + 1000))).toContain(system.id);
+    expect((await get(org, pending.id)).grantBefore).toBeNull();
+    const [pendingSegment] = (await get(org, pending.id)).segments;
+    expect(pendingSegment).toMatchObject({ cidr: pendingCidr, releasedAt: expect.any(Date) });
+
+    const [reclaim] = await org.as("applicant").requests.list({ systemId: system.id, states: ["provisioning"], limit: 10 });
+    expect(reclaim).toMatchObject({ kind: "release" });
+    const filed = await get(org, reclaim!.id);
+    expect(filed.grantBefore).toEqual({ resources: { vcpu: 1, memory_gib: 2, storage_encrypted_gib: 5, segments: 1 }, segments: [granted] });
+    await completeProvisioning(db.db, reclaim!.id, { ok: true });
+    expect((await get(org, reclaim!.id)).grantBefore).toEqual(filed.grantBefore);
+    expect((await get(org, temporary.id)).state).toBe("expired");
   });
 });
 

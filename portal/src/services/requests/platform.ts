@@ -4,7 +4,7 @@ import type { Db } from "../../db/client.js";
 import { allocationItems, allocations, requestTransitions, resourceRequests } from "../../db/schema/index.js";
 import { AppError } from "../../errors/app-error.js";
 import { IN_FLIGHT_STATES } from "../../shared/vocabulary.js";
-import { applyGrant, releaseSystemSegments } from "./grant.js";
+import { applyGrant, releaseRequestSegments, releaseSystemSegments } from "./grant.js";
 import { lockRequest } from "./load.js";
 import { moveRequest } from "./transition.js";
 
@@ -56,6 +56,8 @@ export async function reclaimExpired(db: Db, now = new Date()): Promise<string[]
       if (inFlight) {
         const { request } = await lockRequest(tx, inFlight.id);
         if (request.state === "provisioning") return false;
+        // As when a person withdraws it: a segment carved at ops approval was never granted.
+        await releaseRequestSegments(tx, request.id, now);
         await moveRequest(tx, platform, request, "withdrawn", "grant expired", { decidedAt: now });
       }
       const { request: granting } = await lockRequest(tx, alloc.requestId);
