@@ -5,10 +5,16 @@ import { QuantityList } from "./QuantityList.js";
 import { PhaseTag } from "./tags.js";
 
 type System = RouterOutputs["systems"]["get"];
+/** What a release took back, as recorded on the request when its grant was applied. */
+type Recorded = NonNullable<RouterOutputs["requests"]["get"]["grantBefore"]>;
 
-/** The namespace, grant and segments a system gives back (what a release request is about). */
-export function GivenBack({ system, grant }: { system: System; grant: System["granted"] }) {
+/**
+ * The namespace, grant and segments a system gives back (what a release request is about). Once the
+ * release is applied the system holds nothing, so `recorded` shows what it held just before.
+ */
+export function GivenBack({ system, grant, recorded = null }: { system: System; grant: System["granted"]; recorded?: Recorded | null }) {
   const { t } = useTranslation();
+  const segments = recorded ? recorded.segments : system.segments.map((s) => s.cidr);
   return (
     <Descriptions size="small" column={1} bordered styles={{ label: { width: 160 } }} data-testid="given-back">
       <Descriptions.Item label={t("systems.namespace")}>
@@ -19,15 +25,15 @@ export function GivenBack({ system, grant }: { system: System; grant: System["gr
       <Descriptions.Item label={t("systems.phase")}>
         <PhaseTag phase={system.phase} />
       </Descriptions.Item>
-      <Descriptions.Item label={t("requests.currentGrant")}>
-        <QuantityList value={grant} />
+      <Descriptions.Item label={recorded ? t("release.returned") : t("requests.currentGrant")}>
+        <QuantityList value={recorded ? recorded.resources : grant} />
       </Descriptions.Item>
       <Descriptions.Item label={t("release.segments")}>
-        {system.segments.length === 0
+        {segments.length === 0
           ? t("common.none")
-          : system.segments.map((s) => (
-              <Tag key={s.cidr} data-cidr={s.cidr}>
-                {s.cidr}
+          : segments.map((cidr) => (
+              <Tag key={cidr} data-cidr={cidr}>
+                {cidr}
               </Tag>
             ))}
       </Descriptions.Item>

@@ -99,7 +99,11 @@ export default function RequestDetailPage() {
               </Descriptions.Item>
             </Descriptions>
           </Card>
-          {release ? <ReleaseContents request={r} /> : <ResourceTable target={r.target} current={r.currentGrant} />}
+          {release ? (
+            <ReleaseContents request={r} />
+          ) : (
+            <ResourceTable target={r.target} current={r.currentGrant} before={r.kind === "change" ? r.grantBefore : null} />
+          )}
           {COMPLETED.includes(r.state) && <RatingCard requestId={r.id} rating={r.rating} canRate={r.requesterId === me.id && me.roles.includes("applicant")} />}
         </Col>
         <Col xs={24} xl={9}>

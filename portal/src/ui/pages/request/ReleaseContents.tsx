@@ -5,9 +5,13 @@ import { type RouterOutputs, trpc } from "../../api/trpc.js";
 import { ErrorAlert } from "../../components/ErrorAlert.js";
 import { GivenBack } from "../../components/GivenBack.js";
 
-type Request = Pick<RouterOutputs["requests"]["get"], "systemId" | "state" | "currentGrant">;
+type Request = Pick<RouterOutputs["requests"]["get"], "systemId" | "state" | "currentGrant" | "grantBefore">;
 
-/** On a release request's page, in place of the resource table: what goes, or what went. */
+/**
+ * On a release request's page, in place of the resource table: what goes, or what went. Until the
+ * release is applied that is what the system holds now; from then on, what it held just before
+ * (recorded on the request; absent for releases applied before it was recorded).
+ */
 export function ReleaseContents({ request }: { request: Request }) {
   const { t } = useTranslation();
   const system = useQuery(trpc.systems.get.queryOptions({ id: request.systemId }));
@@ -15,13 +19,23 @@ export function ReleaseContents({ request }: { request: Request }) {
     if (system.isPending) return <Skeleton active paragraph={{ rows: 3 }} title={false} />;
     if (system.error) return <ErrorAlert error={system.error} onRetry={() => void system.refetch()} />;
     const namespace = system.data.namespace;
-    if (request.state === "active") return <Alert type="success" showIcon title={t("release.doneHint", { namespace })} data-testid="release-done" />;
+    if (request.state === "active")
+      return (
+        <>
+          <Alert type="success" showIcon title={t("release.doneHint", { namespace })} data-testid="release-done" style={{ marginBottom: 12 }} />
+          {request.grantBefore ? (
+            <GivenBack system={system.data} grant={request.currentGrant} recorded={request.grantBefore} />
+          ) : (
+            <Typography.Text type="secondary">{t("release.notRecorded")}</Typography.Text>
+          )}
+        </>
+      );
     return (
       <>
         {request.state !== "rejected" && request.state !== "withdrawn" && request.state !== "failed" && (
           <Typography.Paragraph type="secondary">{t("release.pendingHint", { namespace })}</Typography.Paragraph>
         )}
-        <GivenBack system={system.data} grant={request.currentGrant} />
+        <GivenBack system={system.data} grant={request.currentGrant} recorded={request.grantBefore} />
       </>
     );
   };
