@@ -1,5 +1,6 @@
 import { useQuery } from "@tanstack/react-query";
 import { Alert, Card, Skeleton, Typography } from "antd";
+import { useEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
 import { type RouterOutputs, trpc } from "../../api/trpc.js";
 import { ErrorAlert } from "../../components/ErrorAlert.js";
@@ -15,6 +16,14 @@ type Request = Pick<RouterOutputs["requests"]["get"], "systemId" | "state" | "cu
 export function ReleaseContents({ request }: { request: Request }) {
   const { t } = useTranslation();
   const system = useQuery(trpc.systems.get.queryOptions({ id: request.systemId }));
+  // The page polls the request while it is carried out; when it moves on, the system's phase has too.
+  const { refetch } = system;
+  const shownState = useRef(request.state);
+  useEffect(() => {
+    if (shownState.current === request.state) return;
+    shownState.current = request.state;
+    void refetch();
+  }, [request.state, refetch]);
   const body = () => {
     if (system.isPending) return <Skeleton active paragraph={{ rows: 3 }} title={false} />;
     if (system.error) return <ErrorAlert error={system.error} onRetry={() => void system.refetch()} />;
