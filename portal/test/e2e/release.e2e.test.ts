@@ -231,6 +231,11 @@ describe("releasing a system in the browser", () => {
       .getByTestId("release-done")
       .getByText(new RegExp(`命名空间 ${subject.namespace} 已删除`))
       .waitFor();
+    // What went back stays on the page though the system now holds nothing.
+    const givenBack = page.getByTestId("given-back");
+    await givenBack.getByText(subject.cidr, { exact: true }).waitFor();
+    await givenBack.getByText(/加密存储\s*20\s*GiB/).waitFor();
+    await givenBack.getByText("已释放").waitFor();
     await page.locator('[data-testid="transition"][data-to="active"]').getByText("释放完成，资源已归还").waitFor();
     await screenshot(page, "release-07-released");
 
