@@ -159,6 +159,8 @@ const TABLE: Record<string, Row> = {
   "policies.catalog": { roles: "signed-in", scoped: false, call: (w) => w.caller.policies.catalog({ zone: "internal" }) },
   "audit.search": { roles: ["auditor"], scoped: false, call: (w) => w.caller.audit.search({ limit: 5 }) },
   "audit.verify": { roles: ["auditor"], scoped: false, call: (w) => w.caller.audit.verify() },
+  "audit.anchor": { roles: ["auditor"], scoped: false, call: (w) => w.caller.audit.anchor() },
+  "audit.checkAnchor": { roles: ["auditor"], scoped: false, call: (w) => w.caller.audit.checkAnchor({ seq: 1, hash: "0".repeat(64) }) },
 };
 
 let db: Database;

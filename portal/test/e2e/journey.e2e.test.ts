@@ -387,6 +387,21 @@ describe("the portal in the browser", () => {
     await page.getByRole("button", { name: "搜索" }).click();
     await page.getByRole("cell", { name: "request.create" }).first().waitFor();
     await screenshot(page, "15-auditor-audit");
+
+    // An anchor taken and downloaded, then loaded back from its file, checks intact.
+    await page.getByRole("button", { name: "记录校验锚点" }).click();
+    const taken = page.getByRole("dialog");
+    await taken.getByTestId("anchor-taken").waitFor();
+    const [anchorFile] = await Promise.all([page.waitForEvent("download"), taken.getByRole("button", { name: "下载锚点文件" }).click()]);
+    await page.keyboard.press("Escape");
+    await taken.waitFor({ state: "detached" });
+    await page.getByRole("button", { name: "核对锚点" }).click();
+    const checking = page.getByRole("dialog");
+    await checking.getByTestId("anchor-file").setInputFiles(await anchorFile.path());
+    await checking.getByRole("button", { name: "核对", exact: true }).click();
+    await checking.locator('[data-testid="anchor-verdict"][data-verdict="intact"]').waitFor();
+    await screenshot(page, "15b-auditor-anchor");
+    await page.keyboard.press("Escape");
     await signOut();
   });
 

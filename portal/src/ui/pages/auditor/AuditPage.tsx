@@ -8,7 +8,9 @@ import { ErrorAlert } from "../../components/ErrorAlert.js";
 import { PageHeader } from "../../components/PageHeader.js";
 import { formatDateTime, shortHash } from "../../lib/format.js";
 import { ROLES, type Role } from "../../lib/roles.js";
+import { AnchorBar } from "./AnchorBar.js";
 import { actionLabel, KNOWN_ACTIONS } from "./actions.js";
+import { AUDIT_SEARCH_KEY } from "./keys.js";
 import { VerifyBanner } from "./VerifyBanner.js";
 
 type Entry = RouterOutputs["audit"]["search"][number];
@@ -32,7 +34,7 @@ interface SearchForm {
 }
 
 const PAGE = 50;
-const TARGET_TYPES = ["request", "system", "department", "user", "exemption", "platform"];
+const TARGET_TYPES = ["request", "system", "department", "user", "exemption", "platform", "audit"];
 
 function toFilters(v: SearchForm): Filters {
   const trim = (s?: string) => (s?.trim() ? s.trim() : undefined);
@@ -64,7 +66,7 @@ export default function AuditPage() {
   const [filters, setFilters] = useState<Filters>({});
   // Older entries page in by sequence number: each page asks for entries before the last one seen.
   const entries = useInfiniteQuery({
-    queryKey: ["audit.search", filters],
+    queryKey: [...AUDIT_SEARCH_KEY, filters],
     queryFn: ({ pageParam }) => trpcClient.audit.search.query({ ...filters, limit: PAGE, ...(pageParam ? { beforeSeq: pageParam } : {}) }),
     initialPageParam: 0,
     getNextPageParam: (last) => (last.length < PAGE ? undefined : last.at(-1)?.seq),
@@ -75,6 +77,7 @@ export default function AuditPage() {
     <>
       <PageHeader title={t("audit.title")} intro={t("audit.intro")} />
       <VerifyBanner />
+      <AnchorBar />
       <Card size="small" style={{ marginBottom: 16 }}>
         <Form<SearchForm> form={form} layout="vertical" name="audit-search" onFinish={(v) => setFilters(toFilters(v))}>
           <Row gutter={12}>
