@@ -59,7 +59,17 @@ export async function isolatedDatabase(prefix = "zy_ctl"): Promise<IsolatedDatab
       const c = new pg.Client({ connectionString: baseUrl });
       await c.connect();
       try {
-        await c.query(`drop database if exists ${name} with (force)`);
+        // FORCE ends this test's leftover sessions; a session of another role (someone inspecting
+        // the database as postgres) makes it fail, so give that a moment to go away.
+        for (let attempt = 1; ; attempt++) {
+          try {
+            await c.query(`drop database if exists ${name} with (force)`);
+            break;
+          } catch (err) {
+            if (attempt >= 5) throw err;
+            await new Promise((r) => setTimeout(r, 1_000 * attempt));
+          }
+        }
       } finally {
         await c.end();
       }
