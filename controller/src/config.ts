@@ -23,6 +23,8 @@ export interface ControllerConfig {
   resyncIntervalMs: number;
   /** How often each system's cluster objects are compared with its desired state (drift, usage). */
   checkIntervalMs: number;
+  /** How long one read of a cluster-wide object serves the evidence reports of every system. */
+  evidenceSharedTtlMs: number;
   backoffBaseMs: number;
   backoffCapMs: number;
   /** Failed attempts after which the provisioning request is reported failed (retries go on). */
@@ -103,6 +105,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Controller
     leaseTtlMs: ms(env, "ZHENGYUN_LEASE_TTL_MS", 60_000),
     resyncIntervalMs: ms(env, "ZHENGYUN_RESYNC_INTERVAL_MS", 30_000),
     checkIntervalMs: ms(env, "ZHENGYUN_CHECK_INTERVAL_MS", 5 * 60_000),
+    evidenceSharedTtlMs: ms(env, "ZHENGYUN_EVIDENCE_SHARED_TTL_MS", 30_000),
     backoffBaseMs: ms(env, "ZHENGYUN_BACKOFF_BASE_MS", 5_000),
     backoffCapMs: ms(env, "ZHENGYUN_BACKOFF_CAP_MS", 10 * 60_000),
     failRequestAfter: Math.max(1, Number(env.ZHENGYUN_FAIL_REQUEST_AFTER ?? 5)),

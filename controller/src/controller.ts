@@ -8,6 +8,7 @@ import type { Logger } from "pino";
 import { type Claim, claimWork, queueDepth, releaseAllLeases, releaseLease, renewLease } from "./claims/claims.js";
 import { CHANNEL, type Listener, listen } from "./claims/listen.js";
 import type { ControllerConfig } from "./config.js";
+import { SharedObjects } from "./evidence/live.js";
 import { type KubeClients, kubeClients } from "./kube.js";
 import { createMetrics, type Metrics } from "./metrics.js";
 import { ensureBaseline } from "./reconcile/baseline.js";
@@ -54,6 +55,7 @@ export class Controller {
       config,
       host: { backendUrl: config.pulumiBackendUrl, passphrase: config.pulumiPassphrase, stateDir: config.stateDir },
       kube,
+      sharedObjects: new SharedObjects(kube.catalog, config.evidenceSharedTtlMs),
       log: log.child({ owner: config.owner }),
       metrics: this.metrics,
     };

@@ -1,11 +1,14 @@
 // Kubernetes API clients for reads (drift, usage) and the last step of healing.
 
 import * as k8s from "@kubernetes/client-node";
+import { Kube } from "@zhengyun/policies/kube";
 
 export interface KubeClients {
   config: k8s.KubeConfig;
   objects: k8s.KubernetesObjectApi;
   core: k8s.CoreV1Api;
+  /** The policy catalog's client: objects read back as the catalog compiles them (evidence). */
+  catalog: Kube;
 }
 
 /** Clients from kubeconfig contents, or in-cluster credentials when undefined. */
@@ -13,7 +16,7 @@ export function kubeClients(kubeconfig: string | undefined): KubeClients {
   const config = new k8s.KubeConfig();
   if (kubeconfig === undefined) config.loadFromCluster();
   else config.loadFromString(kubeconfig);
-  return { config, objects: k8s.KubernetesObjectApi.makeApiClient(config), core: config.makeApiClient(k8s.CoreV1Api) };
+  return { config, objects: k8s.KubernetesObjectApi.makeApiClient(config), core: config.makeApiClient(k8s.CoreV1Api), catalog: new Kube(config) };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

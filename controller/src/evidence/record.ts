@@ -1,11 +1,12 @@
 // The compliance evidence of a live system: what the policy catalog expects for it, compared with
 // what the API server holds, stored for the portal (which has no access to the cluster).
 
-import { type EvidenceReport, evidenceReport, readLiveObjects, type TenantInput } from "@zhengyun/policies";
+import { type EvidenceReport, evidenceReport, type TenantInput } from "@zhengyun/policies";
 import { evidenceReports } from "@zhengyun/portal/db/schema";
 import { desc, eq } from "drizzle-orm";
 import { hashOf } from "../desired/build.js";
 import type { ReconcileContext } from "../reconcile/context.js";
+import { readEvidenceObjects } from "./live.js";
 
 /** What identifies a report's content: everything but the moment it was generated. */
 export function evidenceHash(report: EvidenceReport): string {
@@ -18,7 +19,7 @@ export function evidenceHash(report: EvidenceReport): string {
  * from the system's latest report, otherwise the latest row is confirmed at `now`.
  */
 export async function recordEvidence(ctx: ReconcileContext, systemId: string, input: TenantInput, now = new Date()): Promise<EvidenceReport> {
-  const live = await readLiveObjects(ctx.kube.config, input);
+  const live = await readEvidenceObjects(ctx.kube.catalog, ctx.sharedObjects, input);
   const report = evidenceReport({ ...input, now }, live);
   const contentHash = evidenceHash(report);
   await ctx.db.transaction(async (tx) => {

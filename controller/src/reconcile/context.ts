@@ -4,6 +4,7 @@ import type { PulumiHost } from "../apply/workspace.js";
 import type { Claim } from "../claims/claims.js";
 import type { ControllerConfig } from "../config.js";
 import type { SystemSnapshot } from "../desired/snapshot.js";
+import type { SharedObjects } from "../evidence/live.js";
 import type { KubeClients } from "../kube.js";
 import type { Metrics } from "../metrics.js";
 
@@ -13,6 +14,8 @@ export interface ReconcileContext {
   config: ControllerConfig;
   host: PulumiHost;
   kube: KubeClients;
+  /** Cluster-wide objects the evidence reports of all systems compare, read once and shared. */
+  sharedObjects: SharedObjects;
   log: Logger;
   metrics: Metrics;
 }
