@@ -3,7 +3,7 @@
 // On a fresh local control plane and a database of its own:
 //   1. approval → Ready latency (p50/p95) for one system at a time;
 //   2. time to reconcile N new systems from an empty cluster (N = 100 and 534, Yangzhou's count);
-//   3. a no-op pass over the N systems: the periodic check (live comparison, usage) and a forced
+//   3. a no-op pass over the N systems: the periodic check (live comparison, usage, evidence) and a forced
 //      engine run that finds nothing to change;
 //   4. the floor: server-side apply of the same objects with @kubernetes/client-node alone.
 // Needs DATABASE_URL (a PostgreSQL server) and the toolchain (node infra/toolchain/ensure.mjs).
@@ -156,7 +156,7 @@ try {
   await database.db.update(reconcileStates).set({ checkDueAt: sql`now()` }).where(inArray(reconcileStates.systemId, created));
   await database.db.execute(sql`select pg_notify('zhengyun_allocations', '')`);
   await settleChecks(created, t0);
-  report(`no-op check pass over ${created.length} systems (live comparison + usage, nothing drifted): ${fmt(Date.now() - t0.getTime())}`);
+  report(`no-op check pass over ${created.length} systems (live comparison, usage and evidence, nothing drifted): ${fmt(Date.now() - t0.getTime())}`);
 
   t0 = new Date();
   await database.db.update(reconcileStates).set({ appliedHash: null }).where(inArray(reconcileStates.systemId, created));
