@@ -15,7 +15,11 @@ export interface Progress {
 export interface RunOptions {
   /** The previous run on this stack was killed: repair the stack first. */
   recover?: boolean;
-  /** Refresh from the cluster before updating (drift healing). */
+  /**
+   * Refresh from the cluster before updating (drift healing). The program runs first, so the
+   * refresh reads with the credentials and address the controller has now, not the ones recorded
+   * when the stack was last updated (a cluster whose address or certificates changed).
+   */
   refresh?: boolean;
   /** Resources expected in the run (the denominator of progress). */
   expected?: number;
@@ -46,6 +50,11 @@ function changesOf(map: OpMap | undefined): Record<string, number> {
   return Object.fromEntries(Object.entries(map ?? {}).filter(([, n]) => typeof n === "number" && n > 0)) as Record<string, number>;
 }
 
+/** The engine could not reach the cluster at the address its state recorded. */
+function unreachable(err: unknown): boolean {
+  return /configured Kubernetes cluster is unreachable/.test(String((err as Error)?.message ?? err));
+}
+
 /** Runs `op`, repairing the stack first when asked or when the engine finds it locked. */
 async function withRecovery<T>(stack: Stack, recover: boolean | undefined, op: () => Promise<T>): Promise<{ value: T; recovery?: Recovery }> {
   let recovery: Recovery | undefined;
@@ -63,16 +72,39 @@ export async function upStack(host: PulumiHost, project: string, stackName: stri
   const started = Date.now();
   const stack = await openStack(host, project, stackName, program);
   const onEvent = progressTracker(opts.expected ?? 0, opts.onProgress);
-  const { value, recovery } = await withRecovery(stack, opts.recover, () => stack.up({ program, onEvent, refresh: opts.refresh, signal: opts.signal }));
+  const { value, recovery } = await withRecovery(stack, opts.recover, () =>
+    stack.up({ program, onEvent, refresh: opts.refresh, ...(opts.refresh ? { runProgram: true } : {}), signal: opts.signal }),
+  );
   return { changes: changesOf(value.summary.resourceChanges), recovery, durationMs: Date.now() - started };
 }
 
-/** Destroys everything the stack holds and removes the stack. */
+/**
+ * Destroys everything the stack holds and removes the stack. `program` declares the provider only,
+ * run first so the engine has today's credentials for the cluster. When it still cannot reach the
+ * cluster where its state says the objects are, they are dropped from the state, and the caller
+ * removes what is left (the namespace) itself.
+ */
 export async function destroyStack(host: PulumiHost, project: string, stackName: string, program: PulumiFn, opts: RunOptions = {}): Promise<RunResult> {
   const started = Date.now();
   const stack = await openStack(host, project, stackName, program);
   const onEvent = progressTracker(opts.expected ?? 0, opts.onProgress);
-  const { value, recovery } = await withRecovery(stack, opts.recover, () => stack.destroy({ onEvent, refresh: opts.refresh, signal: opts.signal }));
+  const destroy = () => stack.destroy({ onEvent, refresh: opts.refresh, runProgram: true, signal: opts.signal });
+  const { value, recovery } = await withRecovery(stack, opts.recover, async () => {
+    try {
+      return await destroy();
+    } catch (err) {
+      if (!unreachable(err)) throw err;
+      // The provider deletes through the address recorded in the state, which no longer answers.
+      // Drop the objects from the state instead; the caller removes the namespace they lived in
+      // with the credentials it has now (a release: ensureNamespaceGone).
+      stack.workspace.envVars.PULUMI_K8S_DELETE_UNREACHABLE = "true";
+      try {
+        return await destroy();
+      } finally {
+        delete stack.workspace.envVars.PULUMI_K8S_DELETE_UNREACHABLE;
+      }
+    }
+  });
   await stack.workspace.removeStack(stack.name);
   return { changes: changesOf(value.summary.resourceChanges), recovery, durationMs: Date.now() - started };
 }

@@ -14,6 +14,13 @@ export function tenantProgram(spec: TenantSpec, kubeconfig: string | undefined):
   };
 }
 
+/** The provider alone, as the other programs declare it: what a destroy needs to reach the cluster. */
+export function providerProgram(kubeconfig: string | undefined): PulumiFn {
+  return async () => {
+    clusterProvider("cluster", kubeconfig);
+  };
+}
+
 export function baselineProgram(args: PlatformBaselineArgs, kubeconfig: string | undefined): PulumiFn {
   return async () => {
     const provider = clusterProvider("cluster", kubeconfig);

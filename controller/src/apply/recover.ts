@@ -26,7 +26,8 @@ export async function recoverStack(stack: Stack): Promise<Recovery> {
   if (deployment && pending.length > 0) {
     await stack.importStack({ ...state, deployment: { ...deployment, pending_operations: [] } });
   }
-  // Learn what the killed run did manage to change (and what else changed since).
-  await stack.refresh();
+  // Learn what the killed run did manage to change (and what else changed since), reaching the
+  // cluster with today's credentials (the program declares the provider).
+  await stack.refresh({ runProgram: true });
   return { droppedPendingOperations: pending.map((op) => `${op.type ?? "?"} ${op.resource?.urn?.split("::").pop() ?? "?"}`) };
 }

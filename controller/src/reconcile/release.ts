@@ -2,6 +2,7 @@
 // the namespace is gone, report the release request.
 
 import { destroyStack } from "../apply/operations.js";
+import { providerProgram } from "../apply/programs.js";
 import { SYSTEMS_PROJECT, systemStackName } from "../apply/workspace.js";
 import type { DesiredState } from "../desired/build.js";
 import { ensureNamespaceGone } from "../kube.js";
@@ -31,7 +32,7 @@ export async function releaseSystem(ctx: ReconcileContext, work: Work, desired: 
   });
 
   const progress = progressWriter(ctx.db, systemId, "releasing");
-  const result = await destroyStack(ctx.host, SYSTEMS_PROJECT, systemStackName(systemId), async () => {}, {
+  const result = await destroyStack(ctx.host, SYSTEMS_PROJECT, systemStackName(systemId), providerProgram(ctx.config.kubeconfig), {
     recover: claim.interrupted,
     onProgress: progress.onProgress,
     signal: work.signal,
