@@ -9,13 +9,25 @@ import { type Claim, claimWork, queueDepth, releaseAllLeases, releaseLease, rene
 import { CHANNEL, type Listener, listen } from "./claims/listen.js";
 import type { ControllerConfig } from "./config.js";
 import { SharedObjects } from "./evidence/live.js";
-import { type KubeClients, kubeClients } from "./kube.js";
+import { clusterIdentity, type KubeClients, kubeClients } from "./kube.js";
 import { createMetrics, type Metrics } from "./metrics.js";
 import { ensureBaseline } from "./reconcile/baseline.js";
 import type { ReconcileContext } from "./reconcile/context.js";
 import { reconcileClaim } from "./reconcile/reconcile.js";
 
 /** Earliest moment some system becomes claimable (a backoff ends, a check or requeue is due, a lease expires). */
+/** The value of `load`, asked for once; a failure is not kept, so the next call tries again. */
+function once<T>(load: () => Promise<T>): () => Promise<T> {
+  let value: Promise<T> | undefined;
+  return () => {
+    value ??= load().catch((err: unknown) => {
+      value = undefined;
+      throw err;
+    });
+    return value;
+  };
+}
+
 const NEXT_DUE = `
   select min(least(r.not_before, r.check_due_at, r.requeue_at, r.lease_expires_at)) as at
   from reconcile_states r join allocations a on a.system_id = r.system_id
@@ -55,6 +67,7 @@ export class Controller {
       config,
       host: { backendUrl: config.pulumiBackendUrl, passphrase: config.pulumiPassphrase, stateDir: config.stateDir },
       kube,
+      connection: once(async () => ({ kubeconfig: config.kubeconfig, identifier: await clusterIdentity(kube.core) })),
       sharedObjects: new SharedObjects(kube.catalog, config.evidenceSharedTtlMs),
       log: log.child({ owner: config.owner }),
       metrics: this.metrics,

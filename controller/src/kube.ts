@@ -19,6 +19,14 @@ export function kubeClients(kubeconfig: string | undefined): KubeClients {
   return { config, objects: k8s.KubernetesObjectApi.makeApiClient(config), core: config.makeApiClient(k8s.CoreV1Api), catalog: new Kube(config) };
 }
 
+/** The cluster's identity, whatever address or credentials reach it: the kube-system namespace's uid. */
+export async function clusterIdentity(core: k8s.CoreV1Api): Promise<string> {
+  const ns = await core.readNamespace({ name: "kube-system" });
+  const uid = ns.metadata?.uid;
+  if (!uid) throw new Error("the kube-system namespace has no uid");
+  return `kube-system:${uid}`;
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**

@@ -10,10 +10,10 @@ import * as pulumiK8s from "@pulumi/kubernetes";
 import { afterAll, describe, expect, it } from "vitest";
 import { clusterProvider } from "../../../infra/src/components/provider.js";
 import { SYSTEM_ID_ANNOTATION } from "../desired/build.js";
-import { ensureNamespaceGone } from "../kube.js";
+import { clusterIdentity, ensureNamespaceGone } from "../kube.js";
 import { kubeClient, kubeconfigPath, namespaceGone, stateDir } from "../testing/fixtures.js";
 import { destroyStack, upStack } from "./operations.js";
-import { providerProgram } from "./programs.js";
+import { type ClusterConnection, providerProgram } from "./programs.js";
 import type { PulumiHost } from "./workspace.js";
 
 const kube = kubeClient();
@@ -64,42 +64,88 @@ function apiServer(): URL {
 }
 
 const suffix = randomBytes(4).toString("hex");
-const namespace = `zy-moved-${suffix}`;
-const program = (kubeconfig: string) => async () => {
-  const provider = clusterProvider("cluster", kubeconfig);
+
+/** A namespace with one ConfigMap, as a system's stack holds them, through `connection`. */
+const program = (namespace: string, connection: ClusterConnection) => async () => {
+  const provider = clusterProvider("cluster", connection.kubeconfig, undefined, connection.identifier);
   const ns = new pulumiK8s.core.v1.Namespace("ns", { metadata: { name: namespace, annotations: { [SYSTEM_ID_ANNOTATION]: suffix } } }, { provider });
   new pulumiK8s.core.v1.ConfigMap("data", { metadata: { name: "data", namespace }, data: { v: "1" } }, { provider, dependsOn: [ns] });
 };
+
+/** Runs `work` with the cluster reachable at a second address, which is gone afterwards. */
+async function throughOldAddress<T>(work: (kubeconfig: string) => Promise<T>): Promise<T> {
+  const old = await forwarder(apiServer());
+  try {
+    return await work(movedTo(old.port));
+  } finally {
+    await old.close();
+  }
+}
+
+const configMap = (namespace: string) => kube.core.readNamespacedConfigMap({ name: "data", namespace });
 
 describe("a cluster reached at another address than the stack recorded", async () => {
   const state = await stateDir();
   const host: PulumiHost = { backendUrl: `file://${state.dir}`, passphrase: "moved-cluster-test", stateDir: state.dir };
   const project = "zhengyun-moved-test";
-  const stack = `moved-${suffix}`;
+  const identifier = await clusterIdentity(kube.core);
+  const namespaces: string[] = [];
 
   afterAll(async () => {
-    await kube.core.deleteNamespace({ name: namespace }).catch(() => undefined);
+    for (const name of namespaces) await kube.core.deleteNamespace({ name }).catch(() => undefined);
     await state.remove();
   });
 
-  it("heals with a refresh, then destroys, through the address the controller has now", async () => {
-    const old = await forwarder(apiServer());
-    try {
-      await upStack(host, project, stack, program(movedTo(old.port)));
-    } finally {
-      await old.close();
-    }
-    expect((await kube.core.readNamespacedConfigMap({ name: "data", namespace })).data).toEqual({ v: "1" });
+  it("takes the new address as an update: heals with a refresh, replaces nothing, destroys", async () => {
+    const namespace = `zy-moved-${suffix}`;
+    namespaces.push(namespace);
+    const stack = `moved-${suffix}`;
+    await throughOldAddress((kubeconfig) => upStack(host, project, stack, program(namespace, { kubeconfig, identifier })));
+    expect((await configMap(namespace)).data).toEqual({ v: "1" });
 
-    // Removed by hand while the recorded address is gone: a refreshing update restores it.
+    // Removed by hand while the recorded address is gone: a refreshing update restores it, and
+    // the cluster's identity keeps the provider (and so every object) from being replaced.
     await kube.core.deleteNamespacedConfigMap({ name: "data", namespace });
-    const healed = await upStack(host, project, stack, program(direct), { refresh: true });
-    expect(healed.changes.create).toBe(1);
-    expect((await kube.core.readNamespacedConfigMap({ name: "data", namespace })).data).toEqual({ v: "1" });
+    const healed = await upStack(host, project, stack, program(namespace, { kubeconfig: direct, identifier }), { refresh: true });
+    expect(healed.changes).toMatchObject({ create: 1 });
+    expect(healed.changes.replace).toBeUndefined();
+    expect(healed.changes.delete).toBeUndefined();
+    expect((await configMap(namespace)).data).toEqual({ v: "1" });
 
-    // The engine still deletes through the address in its state: the objects leave the state, and
-    // the namespace is removed through today's address, as a release does.
-    await destroyStack(host, project, stack, providerProgram(direct));
+    await destroyStack(host, project, stack, providerProgram({ kubeconfig: direct, identifier }));
+    await ensureNamespaceGone(kube.core, namespace, suffix, 60_000);
+    expect(await namespaceGone(kube.core, namespace)).toBe(true);
+  });
+
+  it("rebuilds on a cluster with another identity", async () => {
+    // The stack was last updated against a cluster that is gone (e.g. the local control plane was
+    // removed and started afresh); its objects must now be made on this one.
+    const namespace = `zy-moved-new-${suffix}`;
+    namespaces.push(namespace);
+    const stack = `moved-new-${suffix}`;
+    await throughOldAddress((kubeconfig) =>
+      upStack(host, project, stack, program(namespace, { kubeconfig, identifier: "kube-system:a-cluster-since-removed" })),
+    );
+    await kube.core.deleteNamespace({ name: namespace });
+    await ensureNamespaceGone(kube.core, namespace, suffix, 60_000);
+
+    await upStack(host, project, stack, program(namespace, { kubeconfig: direct, identifier }));
+    expect((await configMap(namespace)).data).toEqual({ v: "1" });
+    // The stack is sound again: a refreshing update finds nothing to do.
+    const again = await upStack(host, project, stack, program(namespace, { kubeconfig: direct, identifier }), { refresh: true });
+    expect(Object.keys(again.changes).filter((k) => k !== "same")).toEqual([]);
+  });
+
+  it("still releases a stack recorded without the identity once its recorded address is gone", async () => {
+    const namespace = `zy-moved-old-${suffix}`;
+    namespaces.push(namespace);
+    const stack = `moved-old-${suffix}`;
+    await throughOldAddress((kubeconfig) => upStack(host, project, stack, program(namespace, { kubeconfig, identifier: undefined })));
+    expect((await configMap(namespace)).data).toEqual({ v: "1" });
+
+    // The engine deletes through the address in its state: the objects leave the state, and the
+    // namespace is removed with today's credentials, as a release does.
+    await destroyStack(host, project, stack, providerProgram({ kubeconfig: direct, identifier }));
     expect(await ensureNamespaceGone(kube.core, namespace, suffix, 60_000)).toBe(true);
     expect(await namespaceGone(kube.core, namespace)).toBe(true);
   });

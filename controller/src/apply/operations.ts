@@ -55,6 +55,26 @@ function unreachable(err: unknown): boolean {
   return /configured Kubernetes cluster is unreachable/.test(String((err as Error)?.message ?? err));
 }
 
+/**
+ * Runs `op`; when it fails because objects must be deleted through a provider whose recorded
+ * cluster no longer answers (the originals of a replacement after the cluster's identity changed,
+ * or a release), runs it again with those objects dropped from the state instead. What they were
+ * in is gone, or is removed by the caller with today's credentials (a release's namespace).
+ */
+async function droppingUnreachable<T>(stack: Stack, op: () => Promise<T>): Promise<T> {
+  try {
+    return await op();
+  } catch (err) {
+    if (!unreachable(err)) throw err;
+    stack.workspace.envVars.PULUMI_K8S_DELETE_UNREACHABLE = "true";
+    try {
+      return await op();
+    } finally {
+      delete stack.workspace.envVars.PULUMI_K8S_DELETE_UNREACHABLE;
+    }
+  }
+}
+
 /** Runs `op`, repairing the stack first when asked or when the engine finds it locked. */
 async function withRecovery<T>(stack: Stack, recover: boolean | undefined, op: () => Promise<T>): Promise<{ value: T; recovery?: Recovery }> {
   let recovery: Recovery | undefined;
@@ -73,38 +93,24 @@ export async function upStack(host: PulumiHost, project: string, stackName: stri
   const stack = await openStack(host, project, stackName, program);
   const onEvent = progressTracker(opts.expected ?? 0, opts.onProgress);
   const { value, recovery } = await withRecovery(stack, opts.recover, () =>
-    stack.up({ program, onEvent, refresh: opts.refresh, ...(opts.refresh ? { runProgram: true } : {}), signal: opts.signal }),
+    droppingUnreachable(stack, () => stack.up({ program, onEvent, refresh: opts.refresh, ...(opts.refresh ? { runProgram: true } : {}), signal: opts.signal })),
   );
   return { changes: changesOf(value.summary.resourceChanges), recovery, durationMs: Date.now() - started };
 }
 
 /**
  * Destroys everything the stack holds and removes the stack. `program` declares the provider only,
- * run first so the engine has today's credentials for the cluster. When it still cannot reach the
- * cluster where its state says the objects are, they are dropped from the state, and the caller
- * removes what is left (the namespace) itself.
+ * run first so the engine has today's credentials for the cluster. Objects it can only reach through
+ * an address that no longer answers are dropped from the state; the caller removes what is left
+ * (the namespace) itself.
  */
 export async function destroyStack(host: PulumiHost, project: string, stackName: string, program: PulumiFn, opts: RunOptions = {}): Promise<RunResult> {
   const started = Date.now();
   const stack = await openStack(host, project, stackName, program);
   const onEvent = progressTracker(opts.expected ?? 0, opts.onProgress);
-  const destroy = () => stack.destroy({ onEvent, refresh: opts.refresh, runProgram: true, signal: opts.signal });
-  const { value, recovery } = await withRecovery(stack, opts.recover, async () => {
-    try {
-      return await destroy();
-    } catch (err) {
-      if (!unreachable(err)) throw err;
-      // The provider deletes through the address recorded in the state, which no longer answers.
-      // Drop the objects from the state instead; the caller removes the namespace they lived in
-      // with the credentials it has now (a release: ensureNamespaceGone).
-      stack.workspace.envVars.PULUMI_K8S_DELETE_UNREACHABLE = "true";
-      try {
-        return await destroy();
-      } finally {
-        delete stack.workspace.envVars.PULUMI_K8S_DELETE_UNREACHABLE;
-      }
-    }
-  });
+  const { value, recovery } = await withRecovery(stack, opts.recover, () =>
+    droppingUnreachable(stack, () => stack.destroy({ onEvent, refresh: opts.refresh, runProgram: true, signal: opts.signal })),
+  );
   await stack.workspace.removeStack(stack.name);
   return { changes: changesOf(value.summary.resourceChanges), recovery, durationMs: Date.now() - started };
 }

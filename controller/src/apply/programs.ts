@@ -6,24 +6,33 @@ import { clusterProvider } from "../../../infra/src/components/provider.js";
 import type { TenantSpec } from "../../../infra/src/components/tenant-objects.js";
 import { TenantSystem } from "../../../infra/src/components/tenant-system.js";
 
-export function tenantProgram(spec: TenantSpec, kubeconfig: string | undefined): PulumiFn {
+/** How the programs reach the cluster: the controller's kubeconfig and the cluster's identity. */
+export interface ClusterConnection {
+  kubeconfig: string | undefined;
+  /** Stable across addresses and credentials (the kube-system namespace's uid). */
+  identifier: string | undefined;
+}
+
+const providerFor = (c: ClusterConnection) => clusterProvider("cluster", c.kubeconfig, undefined, c.identifier);
+
+export function tenantProgram(spec: TenantSpec, connection: ClusterConnection): PulumiFn {
   return async () => {
-    const provider = clusterProvider("cluster", kubeconfig);
+    const provider = providerFor(connection);
     const system = new TenantSystem("system", { ...spec }, { providers: [provider] });
     return { namespace: system.namespace, objectCount: system.objectCount };
   };
 }
 
 /** The provider alone, as the other programs declare it: what a destroy needs to reach the cluster. */
-export function providerProgram(kubeconfig: string | undefined): PulumiFn {
+export function providerProgram(connection: ClusterConnection): PulumiFn {
   return async () => {
-    clusterProvider("cluster", kubeconfig);
+    providerFor(connection);
   };
 }
 
-export function baselineProgram(args: PlatformBaselineArgs, kubeconfig: string | undefined): PulumiFn {
+export function baselineProgram(args: PlatformBaselineArgs, connection: ClusterConnection): PulumiFn {
   return async () => {
-    const provider = clusterProvider("cluster", kubeconfig);
+    const provider = providerFor(connection);
     const baseline = new PlatformBaseline("baseline", args, { providers: [provider] });
     return { admissionPolicies: baseline.admissionPolicies, storageClasses: baseline.storageClasses, objectCount: baseline.objectCount };
   };

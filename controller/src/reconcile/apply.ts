@@ -59,8 +59,9 @@ export async function applyDesired(ctx: ReconcileContext, work: Work, desired: A
   });
 
   const progress = progressWriter(ctx.db, systemId, healing ? "healing" : "applying");
+  const connection = await ctx.connection();
   const up = (refresh: boolean, recover: boolean) =>
-    upStack(ctx.host, SYSTEMS_PROJECT, systemStackName(systemId), tenantProgram(desired.spec, ctx.config.kubeconfig), {
+    upStack(ctx.host, SYSTEMS_PROJECT, systemStackName(systemId), tenantProgram(desired.spec, connection), {
       recover,
       refresh,
       expected: desired.objects.length,

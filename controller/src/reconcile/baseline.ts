@@ -52,7 +52,7 @@ export async function ensureBaseline(ctx: ReconcileContext): Promise<"unchanged"
       ctx.log.warn({ drift: describeFindings(drift) }, "baseline drifted; restoring");
       for (const f of drift) ctx.metrics.driftFound.inc({ kind: f.kind, change: f.change });
     }
-    const result = await upStack(ctx.host, PLATFORM_PROJECT, `baseline-${cluster}`, baselineProgram(desired.args, ctx.config.kubeconfig), {
+    const result = await upStack(ctx.host, PLATFORM_PROJECT, `baseline-${cluster}`, baselineProgram(desired.args, await ctx.connection()), {
       refresh: true,
       expected: desired.objects.length,
     });

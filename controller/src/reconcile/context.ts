@@ -1,5 +1,6 @@
 import type { Db, SqlPool } from "@zhengyun/portal/db/client";
 import type { Logger } from "pino";
+import type { ClusterConnection } from "../apply/programs.js";
 import type { PulumiHost } from "../apply/workspace.js";
 import type { Claim } from "../claims/claims.js";
 import type { ControllerConfig } from "../config.js";
@@ -14,6 +15,8 @@ export interface ReconcileContext {
   config: ControllerConfig;
   host: PulumiHost;
   kube: KubeClients;
+  /** How the engine reaches the cluster (read once, the identity from the cluster itself). */
+  connection: () => Promise<ClusterConnection>;
   /** Cluster-wide objects the evidence reports of all systems compare, read once and shared. */
   sharedObjects: SharedObjects;
   log: Logger;

@@ -32,7 +32,7 @@ export async function releaseSystem(ctx: ReconcileContext, work: Work, desired: 
   });
 
   const progress = progressWriter(ctx.db, systemId, "releasing");
-  const result = await destroyStack(ctx.host, SYSTEMS_PROJECT, systemStackName(systemId), providerProgram(ctx.config.kubeconfig), {
+  const result = await destroyStack(ctx.host, SYSTEMS_PROJECT, systemStackName(systemId), providerProgram(await ctx.connection()), {
     recover: claim.interrupted,
     onProgress: progress.onProgress,
     signal: work.signal,
