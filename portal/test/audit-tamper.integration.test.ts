@@ -3,10 +3,11 @@
  * detected by the auditor's verification, which names the first broken entry.
  */
 import { randomUUID } from "node:crypto";
-import { sql } from "drizzle-orm";
+import { count, sql } from "drizzle-orm";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Database, migrateDatabase, openDatabase } from "../src/db/client.js";
+import { auditLog } from "../src/db/schema/index.js";
 import { callerFor, makeOrg } from "./harness.js";
 
 const name = `zy_audit_${randomUUID().replace(/-/g, "").slice(0, 12)}`;
@@ -67,6 +68,11 @@ describe("audit trail", () => {
     await exec(sql`update audit_log set after = '{"purpose":"篡改"}'::jsonb where seq = ${update.seq}`);
     const tampered = await auditor.audit.verify();
     expect(tampered).toMatchObject({ ok: false, firstBrokenSeq: update.seq, reason: "hash-mismatch" });
+    // The verdict says how far it got out of how many entries there are.
+    const [rows] = await db.db.select({ n: count() }).from(auditLog);
+    expect(tampered.checked).toBe(update.seq - 1);
+    expect(tampered.total).toBe(rows?.n);
+    expect(tampered.total).toBeGreaterThan(tampered.checked);
 
     // Recomputing that entry's hash does not help: the next entry's link breaks instead.
     await exec(sql`update audit_log set hash = repeat('a', 64) where seq = ${update.seq}`);
