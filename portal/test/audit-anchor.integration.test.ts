@@ -4,43 +4,29 @@
  * reveal, shows as "truncated"; rewriting the anchored entry shows as "mismatch" even when the
  * table owner re-hashes the chain so that it verifies again.
  */
-import { randomUUID } from "node:crypto";
 import type { TRPCError } from "@trpc/server";
 import { asc, desc, eq, gte, sql } from "drizzle-orm";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ChainEntry, entryHash, GENESIS_HASH } from "../src/audit/chain.js";
-import { type Database, migrateDatabase, openDatabase } from "../src/db/client.js";
+import type { Database } from "../src/db/client.js";
 import { auditLog } from "../src/db/schema/index.js";
 import { anchorFingerprint } from "../src/shared/anchor.js";
-import { callerFor, makeOrg, type Org } from "./harness.js";
+import { callerFor, type IsolatedDatabase, isolatedDatabase, makeOrg, type Org } from "./harness.js";
 
-const name = `zy_anchor_${randomUUID().replace(/-/g, "").slice(0, 12)}`;
-const baseUrl = process.env.DATABASE_URL!;
-const urlFor = (db: string) => {
-  const u = new URL(baseUrl);
-  u.pathname = `/${db}`;
-  return u.toString();
-};
-let admin: pg.Client;
+let isolated: IsolatedDatabase;
 let db: Database;
 let org: Org;
 let auditor: ReturnType<typeof callerFor>;
 
 beforeAll(async () => {
-  admin = new pg.Client({ connectionString: baseUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  db = await openDatabase({ url: urlFor(name), poolSize: 5 });
-  await migrateDatabase(db);
+  isolated = await isolatedDatabase("zy_anchor");
+  db = isolated.database;
   org = await makeOrg(db);
   auditor = callerFor(db, org.people.auditor);
 });
 
 afterAll(async () => {
-  await db?.close();
-  await admin.query(`drop database if exists ${name} with (force)`);
-  await admin.end();
+  await isolated?.drop();
 });
 
 const exec = (q: ReturnType<typeof sql>) => db.db.execute(q);

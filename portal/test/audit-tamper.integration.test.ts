@@ -2,36 +2,22 @@
  * The audit trail in a database of its own: tampering as the table owner (triggers disabled) is
  * detected by the auditor's verification, which names the first broken entry.
  */
-import { randomUUID } from "node:crypto";
 import { count, sql } from "drizzle-orm";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Database, migrateDatabase, openDatabase } from "../src/db/client.js";
+import type { Database } from "../src/db/client.js";
 import { auditLog } from "../src/db/schema/index.js";
-import { callerFor, makeOrg } from "./harness.js";
+import { callerFor, type IsolatedDatabase, isolatedDatabase, makeOrg } from "./harness.js";
 
-const name = `zy_audit_${randomUUID().replace(/-/g, "").slice(0, 12)}`;
-const baseUrl = process.env.DATABASE_URL!;
-const urlFor = (db: string) => {
-  const u = new URL(baseUrl);
-  u.pathname = `/${db}`;
-  return u.toString();
-};
-let admin: pg.Client;
+let isolated: IsolatedDatabase;
 let db: Database;
 
 beforeAll(async () => {
-  admin = new pg.Client({ connectionString: baseUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  db = await openDatabase({ url: urlFor(name), poolSize: 5 });
-  await migrateDatabase(db);
+  isolated = await isolatedDatabase("zy_audit");
+  db = isolated.database;
 });
 
 afterAll(async () => {
-  await db?.close();
-  await admin.query(`drop database if exists ${name} with (force)`);
-  await admin.end();
+  await isolated?.drop();
 });
 
 const exec = (q: ReturnType<typeof sql>) => db.db.execute(q);

@@ -1,11 +1,12 @@
 /** Real-database fixtures for portal tests: each test creates its own rows. */
 import { randomUUID } from "node:crypto";
+import pg from "pg";
 import { afterAll } from "vitest";
 import { DEFAULT_AUTH_POLICY } from "../src/auth/policy.js";
-import { type Database, openDatabase } from "../src/db/client.js";
+import { type Database, migrateDatabase, openDatabase } from "../src/db/client.js";
 import type { Role, Zone } from "../src/db/schema/enums.js";
 import { RESOURCES } from "../src/db/schema/enums.js";
-import { departmentCeilings, departments, roleAssignments, users } from "../src/db/schema/index.js";
+import { clusterCapacity, departmentCeilings, departments, roleAssignments, users, zonePools } from "../src/db/schema/index.js";
 import type { Quantities } from "../src/domain/quantities.js";
 import { appRouter } from "../src/server/router.js";
 import { type CookieJar, createCallerFactory, type RequestContext } from "../src/server/trpc.js";
@@ -25,6 +26,63 @@ export async function testDatabase(): Promise<Database> {
     });
   }
   return shared;
+}
+
+export interface IsolatedDatabase {
+  database: Database;
+  url: string;
+  drop(): Promise<void>;
+}
+
+/**
+ * A database of its own, migrated, with the zone pools and capacity the workflow needs: for tests
+ * that tamper with the audit log as its owner, and for controllers, which work on every allocation
+ * of their database.
+ */
+export async function isolatedDatabase(prefix = "zy_iso"): Promise<IsolatedDatabase> {
+  const baseUrl = process.env.DATABASE_URL;
+  if (!baseUrl) throw new Error("DATABASE_URL is not set");
+  const name = `${prefix}_${randomUUID().replace(/-/g, "").slice(0, 12)}`;
+  const url = new URL(baseUrl);
+  url.pathname = `/${name}`;
+  const admin = new pg.Client({ connectionString: baseUrl });
+  await admin.connect();
+  try {
+    await admin.query(`create database ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const database = await openDatabase({ url: url.toString(), poolSize: 20 });
+  await migrateDatabase(database);
+  await database.db.insert(zonePools).values([
+    { zone: "internal", cidr: "10.128.0.0/12" },
+    { zone: "external", cidr: "10.64.0.0/12" },
+  ]);
+  await database.db.insert(clusterCapacity).values(RESOURCES.map((resource) => ({ resource, amount: 1_000_000 })));
+  return {
+    database,
+    url: url.toString(),
+    async drop() {
+      await database.close();
+      const c = new pg.Client({ connectionString: baseUrl });
+      await c.connect();
+      try {
+        // FORCE ends this test's leftover sessions; a session of another role (someone inspecting
+        // the database as postgres) makes it fail, so give that a moment to go away.
+        for (let attempt = 1; ; attempt++) {
+          try {
+            await c.query(`drop database if exists ${name} with (force)`);
+            break;
+          } catch (err) {
+            if (attempt >= 5) throw err;
+            await new Promise((r) => setTimeout(r, 1_000 * attempt));
+          }
+        }
+      } finally {
+        await c.end();
+      }
+    },
+  };
 }
 
 export function memoryCookies(): CookieJar & { values: Map<string, string> } {

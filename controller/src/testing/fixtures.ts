@@ -2,16 +2,14 @@
 // rows the workflow needs), the local control plane's kubeconfig, and controllers configured for
 // quick tests. No part of the reconcile path is replaced.
 
-import { randomUUID } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as k8s from "@kubernetes/client-node";
-import { type Database, migrateDatabase, openDatabase } from "@zhengyun/portal/db/client";
-import { allocations, clusterCapacity, RESOURCES, reconcileRuns, resourceRequests, systemEvents, zonePools } from "@zhengyun/portal/db/schema";
+import type { Database } from "@zhengyun/portal/db/client";
+import { allocations, reconcileRuns, resourceRequests, systemEvents } from "@zhengyun/portal/db/schema";
 import type { Org } from "@zhengyun/portal/test/harness";
 import { asc, eq } from "drizzle-orm";
-import pg from "pg";
 import { pino } from "pino";
 import { type ControllerConfig, loadConfig } from "../config.js";
 import { Controller } from "../controller.js";
@@ -20,62 +18,7 @@ export const TEST_PASSPHRASE = "zhengyun-controller-tests";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export interface IsolatedDatabase {
-  database: Database;
-  url: string;
-  drop(): Promise<void>;
-}
-
-/**
- * A database of its own, migrated, with the zone pools and capacity the workflow needs. A
- * controller works on every allocation of its database, so each test file gets one where the
- * allocations are its own.
- */
-export async function isolatedDatabase(prefix = "zy_ctl"): Promise<IsolatedDatabase> {
-  const baseUrl = process.env.DATABASE_URL;
-  if (!baseUrl) throw new Error("DATABASE_URL is not set");
-  const name = `${prefix}_${randomUUID().replace(/-/g, "").slice(0, 12)}`;
-  const url = new URL(baseUrl);
-  url.pathname = `/${name}`;
-  const admin = new pg.Client({ connectionString: baseUrl });
-  await admin.connect();
-  try {
-    await admin.query(`create database ${name}`);
-  } finally {
-    await admin.end();
-  }
-  const database = await openDatabase({ url: url.toString(), poolSize: 20 });
-  await migrateDatabase(database);
-  await database.db.insert(zonePools).values([
-    { zone: "internal", cidr: "10.128.0.0/12" },
-    { zone: "external", cidr: "10.64.0.0/12" },
-  ]);
-  await database.db.insert(clusterCapacity).values(RESOURCES.map((resource) => ({ resource, amount: 1_000_000 })));
-  return {
-    database,
-    url: url.toString(),
-    async drop() {
-      await database.close();
-      const c = new pg.Client({ connectionString: baseUrl });
-      await c.connect();
-      try {
-        // FORCE ends this test's leftover sessions; a session of another role (someone inspecting
-        // the database as postgres) makes it fail, so give that a moment to go away.
-        for (let attempt = 1; ; attempt++) {
-          try {
-            await c.query(`drop database if exists ${name} with (force)`);
-            break;
-          } catch (err) {
-            if (attempt >= 5) throw err;
-            await new Promise((r) => setTimeout(r, 1_000 * attempt));
-          }
-        }
-      } finally {
-        await c.end();
-      }
-    },
-  };
-}
+export { type IsolatedDatabase, isolatedDatabase } from "@zhengyun/portal/test/harness";
 
 export function kubeconfigPath(): string {
   const path = process.env.KUBECONFIG;
