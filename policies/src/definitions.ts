@@ -1,7 +1,8 @@
 /**
  * The catalog as readers present it: each control's titles, family, mechanisms, exemptibility
- * and per-level parameters and summaries; and the printable page of a stored evidence report. Nothing here compiles objects against a cluster client
- * or carries fixtures, so a process that only shows the catalog (the portal) stays light.
+ * and per-level parameters and summaries; and the printable page of a stored evidence report.
+ * Nothing here compiles objects against a cluster client or carries fixtures, so a process that
+ * only shows the catalog (the portal) stays light. The main entry re-exports all of it.
  */
 
 export { CONTROLS } from "./controls/index.js";
@@ -19,4 +20,5 @@ export {
   MECHANISMS,
   type Mechanism,
 } from "./model/control.js";
+export { type KubeObject, type ObjectRef, refKey } from "./model/k8s.js";
 export { isLevel, LEVELS, type Level, ZONE_TITLES, ZONES, type Zone } from "./model/level.js";

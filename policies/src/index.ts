@@ -9,33 +9,19 @@
  *   evidenceReport(input, live)  compliance evidence, with `readLiveObjects(kubeconfig, input)` for `live`
  */
 
-export { CATALOG, type CatalogEntry, CONTROLS, controlById } from "./catalog.js";
+export { CATALOG, type CatalogEntry, controlById } from "./catalog.js";
 export { compileBaseline } from "./compile/baseline.js";
 export { canonicalJson, contentHash, enforcingContent } from "./compile/hash.js";
 export { quotaName } from "./compile/quota.js";
 export { type CompiledTenant, compileTenant, EXEMPTIONS_ANNOTATION } from "./compile/tenant.js";
 export { bindingName, paramsName, policyName, refusalTag } from "./compile/vap.js";
 export { crossesBoundary } from "./controls/zone-egress/flows.js";
-export { type EvidenceContext, escapeHtml, renderEvidenceHtml } from "./evidence/html.js";
+export * from "./definitions.js";
 export { readLiveObjects } from "./evidence/read-live.js";
-export type { ControlEvidence, ControlStatus, EvidenceObject, EvidenceReport, ObjectStatus } from "./evidence/report.js";
 export { evidenceJson, evidenceObjects, evidenceReport } from "./evidence/report.js";
-export {
-  type Bilingual,
-  CONTROL_IDS,
-  type Control,
-  type ControlId,
-  FAMILIES,
-  type FamilyId,
-  isControlId,
-  MECHANISMS,
-  type Mechanism,
-} from "./model/control.js";
 export { PolicyInputError } from "./model/errors.js";
 export { activeExemptions, epochSeconds, nextExemptionExpiry } from "./model/exemption.js";
-export type { KubeObject, ObjectRef } from "./model/k8s.js";
 export * from "./model/labels.js";
-export { isLevel, LEVELS, type Level, ZONES, type Zone } from "./model/level.js";
 export {
   type Exemption,
   exemptionSchema,

@@ -4,6 +4,7 @@
 // work is taken over once the lease expires.
 
 import type { SqlPool } from "@zhengyun/portal/db/client";
+import { CHANNEL } from "./listen.js";
 
 export interface Claim {
   systemId: string;
@@ -127,7 +128,7 @@ export async function releaseAllLeases(pool: SqlPool, owner: string): Promise<vo
 /** Asks for a drift and usage check of one system now (e.g. from an operator), waking the controllers. */
 export async function requestCheck(pool: SqlPool, systemId: string): Promise<void> {
   await pool.query(`update reconcile_states set check_due_at = now() where system_id = $1`, [systemId]);
-  await pool.query(`select pg_notify('zhengyun_allocations', $1)`, [systemId]);
+  await pool.query("select pg_notify($1, $2)", [CHANNEL, systemId]);
 }
 
 /** Systems with work waiting (the queue depth metric). */

@@ -2,10 +2,8 @@
 // the cluster-wide objects (admission policies, bindings, parameters, the egress namespace) are the
 // same for every system of a level, so one read serves every report for a short while.
 
-import { evidenceObjects, type KubeObject, type ObjectRef, type TenantInput } from "@zhengyun/policies";
+import { evidenceObjects, type KubeObject, type ObjectRef, refKey, type TenantInput } from "@zhengyun/policies";
 import { type Kube, mapLimit } from "@zhengyun/policies/kube";
-
-const keyOf = (ref: ObjectRef) => `${ref.apiVersion}/${ref.kind}/${ref.namespace ?? ""}/${ref.name}`;
 
 /** Cluster-wide objects, each read at most once per `ttlMs` however many reports ask for it. */
 export class SharedObjects {
@@ -18,7 +16,7 @@ export class SharedObjects {
   ) {}
 
   read(ref: ObjectRef): Promise<KubeObject | undefined> {
-    const key = keyOf(ref);
+    const key = refKey(ref);
     const hit = this.entries.get(key);
     if (hit && this.now() - hit.at < this.ttlMs) return hit.value;
     const value = this.kube.read(ref);

@@ -39,6 +39,9 @@ export interface Database {
   close(): Promise<void>;
 }
 
+/** Where the database announces allocations with work waiting (the trigger in migration 0001). */
+export const ALLOCATIONS_CHANNEL = "zhengyun_allocations";
+
 export const migrationsFolder = fileURLToPath(new URL("./migrations", import.meta.url));
 
 export interface OpenOptions {

@@ -3,6 +3,7 @@
 
 import type { EvidenceReport } from "@zhengyun/policies/definitions";
 import { and, desc, eq, ne, sql } from "drizzle-orm";
+import { ALLOCATIONS_CHANNEL } from "../db/client.js";
 import { allocations, departments, evidenceReports, informationSystems, reconcileStates } from "../db/schema/index.js";
 import { AppError, notFound } from "../errors/app-error.js";
 import { audit } from "./audit-service.js";
@@ -131,7 +132,7 @@ export async function requestEvidenceRefresh(ctx: ServiceContext, systemId: stri
     }
     await audit(tx, ctx, "evidence.refresh_requested", { type: "information_system", id: system.id });
     // Wakes the controllers (the same channel the allocation triggers use).
-    await tx.execute(sql`select pg_notify('zhengyun_allocations', ${system.id})`);
+    await tx.execute(sql`select pg_notify(${ALLOCATIONS_CHANNEL}, ${system.id})`);
     return { systemId: system.id, requestedAt: ctx.now() };
   });
 }
