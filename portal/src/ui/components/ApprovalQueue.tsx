@@ -1,5 +1,5 @@
 import { useQuery } from "@tanstack/react-query";
-import { Empty, Flex, Input, Space, Table, Typography } from "antd";
+import { Empty, Flex, Space, Table, Typography } from "antd";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
@@ -10,6 +10,7 @@ import { ApprovalActions } from "./ApprovalActions.js";
 import { CapacityImpact } from "./CapacityImpact.js";
 import { ErrorAlert } from "./ErrorAlert.js";
 import { QuantityList } from "./QuantityList.js";
+import { TableFilter } from "./TableFilter.js";
 import { KindTag, LevelTag, ZoneTag } from "./tags.js";
 
 export type Stage = "dept" | "ops" | "security";
@@ -25,13 +26,7 @@ export function ApprovalQueue({ stage, showImpact = false }: { stage: Stage; sho
     <>
       {queue.error && <ErrorAlert error={queue.error} onRetry={() => void queue.refetch()} />}
       <Flex gap={12} style={{ marginBottom: 16 }}>
-        <Input.Search
-          allowClear
-          placeholder={t("common.filterPlaceholder")}
-          aria-label={t("common.search")}
-          onChange={(e) => setText(e.target.value)}
-          style={{ width: 320 }}
-        />
+        <TableFilter onChange={setText} width={320} />
       </Flex>
       <Table<QueueRow>
         rowKey="id"

@@ -1,5 +1,5 @@
 import { useQuery } from "@tanstack/react-query";
-import { Empty, Flex, Input, Select, Space, Table, Typography } from "antd";
+import { Empty, Flex, Select, Space, Table, Typography } from "antd";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
@@ -8,6 +8,7 @@ import { type RouterOutputs, trpc } from "../api/trpc.js";
 import { matchesFilter } from "../lib/filter.js";
 import { formatDateTime, toTime } from "../lib/format.js";
 import { ErrorAlert } from "./ErrorAlert.js";
+import { TableFilter } from "./TableFilter.js";
 import { KindTag, LevelTag, type RequestState, StateTag, ZoneTag } from "./tags.js";
 
 type RequestRow = RouterOutputs["requests"]["list"][number];
@@ -25,13 +26,7 @@ export function RequestsTable({ mine }: { mine: boolean }) {
     <>
       {list.error && <ErrorAlert error={list.error} onRetry={() => void list.refetch()} />}
       <Flex gap={12} wrap style={{ marginBottom: 16 }}>
-        <Input.Search
-          allowClear
-          placeholder={t("common.filterPlaceholder")}
-          aria-label={t("common.search")}
-          onChange={(e) => setText(e.target.value)}
-          style={{ width: 300 }}
-        />
+        <TableFilter onChange={setText} />
         <Select<RequestState[]>
           mode="multiple"
           allowClear

@@ -1,12 +1,13 @@
 import { PlusOutlined } from "@ant-design/icons";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { App, Button, Empty, Flex, Input, Popconfirm, Space, Table, Tag, Typography } from "antd";
+import { App, Button, Empty, Flex, Popconfirm, Space, Table, Tag, Typography } from "antd";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useCurrentUser } from "../../api/current-user.js";
 import { type RouterOutputs, trpc } from "../../api/trpc.js";
 import { ErrorAlert } from "../../components/ErrorAlert.js";
 import { PageHeader } from "../../components/PageHeader.js";
+import { TableFilter } from "../../components/TableFilter.js";
 import { RoleTag } from "../../components/tags.js";
 import { useErrorText } from "../../components/useErrorText.js";
 import { toTime } from "../../lib/format.js";
@@ -52,13 +53,7 @@ export default function UsersPage() {
       />
       {users.error && <ErrorAlert error={users.error} onRetry={() => void users.refetch()} />}
       <Flex style={{ marginBottom: 16 }}>
-        <Input.Search
-          allowClear
-          placeholder={`${t("users.username")} / ${t("users.displayName")} / ${t("users.department")}`}
-          aria-label={t("common.search")}
-          onChange={(e) => setText(e.target.value)}
-          style={{ width: 340 }}
-        />
+        <TableFilter placeholder={`${t("users.username")} / ${t("users.displayName")} / ${t("users.department")}`} onChange={setText} width={340} />
       </Flex>
       <Table<User>
         rowKey="id"

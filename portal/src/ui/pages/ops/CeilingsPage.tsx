@@ -1,11 +1,12 @@
 import { EditOutlined } from "@ant-design/icons";
 import { useQueries, useQuery } from "@tanstack/react-query";
-import { Button, Flex, Input, Progress, Skeleton, Table, Typography } from "antd";
+import { Button, Flex, Progress, Skeleton, Table, Typography } from "antd";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { type RouterOutputs, trpc } from "../../api/trpc.js";
 import { ErrorAlert } from "../../components/ErrorAlert.js";
 import { PageHeader } from "../../components/PageHeader.js";
+import { TableFilter } from "../../components/TableFilter.js";
 import { formatNumber } from "../../lib/format.js";
 import { amountOf, percentOf, RESOURCES, type Resource } from "../../lib/resources.js";
 import { CeilingModal, type DepartmentQuota } from "./CeilingModal.js";
@@ -51,15 +52,12 @@ export default function CeilingsPage() {
       <PageHeader title={t("ops.ceilingsTitle")} intro={t("ops.ceilingsIntro")} />
       {(departments.error ?? failed) && <ErrorAlert error={departments.error ?? failed} />}
       <Flex style={{ marginBottom: 16 }}>
-        <Input.Search
-          allowClear
+        <TableFilter
           placeholder={t("requests.department")}
-          aria-label={t("common.search")}
-          onChange={(e) => {
-            setText(e.target.value);
+          onChange={(text) => {
+            setText(text);
             setPage(1);
           }}
-          style={{ width: 300 }}
         />
       </Flex>
       <Table<Row>

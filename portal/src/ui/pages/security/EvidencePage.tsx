@@ -1,12 +1,13 @@
 import { ExportOutlined, ReloadOutlined } from "@ant-design/icons";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { Alert, App, Button, Empty, Flex, Input, Segmented, Select, Space, Table, Typography } from "antd";
+import { Alert, App, Button, Empty, Flex, Segmented, Select, Space, Table, Typography } from "antd";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useCurrentUser } from "../../api/current-user.js";
 import { type RouterOutputs, trpc } from "../../api/trpc.js";
 import { ErrorAlert } from "../../components/ErrorAlert.js";
 import { PageHeader } from "../../components/PageHeader.js";
+import { TableFilter } from "../../components/TableFilter.js";
 import { LevelTag, ZoneTag } from "../../components/tags.js";
 import { useErrorText } from "../../components/useErrorText.js";
 import { countStandings, type EvidenceStanding, evidenceStanding, evidenceUrl } from "../../lib/evidence.js";
@@ -76,13 +77,7 @@ export default function EvidencePage() {
             ...STANDINGS.map((s) => ({ value: s, label: `${t(`evidence.standing.${s}`)} ${counts[s]}` })),
           ]}
         />
-        <Input.Search
-          allowClear
-          placeholder={t("common.filterPlaceholder")}
-          aria-label={t("common.search")}
-          onChange={(e) => setText(e.target.value)}
-          style={{ width: 260 }}
-        />
+        <TableFilter onChange={setText} width={260} />
         {seesAll && (
           <Select
             allowClear

@@ -1,10 +1,11 @@
 import { useQuery } from "@tanstack/react-query";
-import { Alert, Button, Empty, Flex, Input, Segmented, Space, Table, Tag, Typography } from "antd";
+import { Alert, Button, Empty, Flex, Segmented, Space, Table, Tag, Typography } from "antd";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { type RouterOutputs, trpc } from "../../api/trpc.js";
 import { ErrorAlert } from "../../components/ErrorAlert.js";
 import { PageHeader } from "../../components/PageHeader.js";
+import { TableFilter } from "../../components/TableFilter.js";
 import { LevelTag, ZoneTag } from "../../components/tags.js";
 import { formatDateTime } from "../../lib/format.js";
 import { GradeModal, type GradeTarget } from "./GradeModal.js";
@@ -37,13 +38,7 @@ export default function GradingPage() {
             { value: "all", label: t("security.allSystems") },
           ]}
         />
-        <Input.Search
-          allowClear
-          placeholder={t("common.filterPlaceholder")}
-          aria-label={t("common.search")}
-          onChange={(e) => setText(e.target.value)}
-          style={{ width: 300 }}
-        />
+        <TableFilter onChange={setText} />
       </Flex>
       <Table<SystemRow>
         rowKey="id"
