@@ -17,6 +17,8 @@ const env = z.object({
   OIDC_REDIRECT_URI: z.string().url().optional(),
   EXPIRY_SWEEP_SECONDS: z.coerce.number().int().min(10).default(300),
   UI_DIR: z.string().optional(),
+  /** Build the web UI at start when it is missing or older than its sources ("auto"), or never ("off"). */
+  ZHENGYUN_UI_BUILD: z.enum(["auto", "off"]).optional(),
   /** First system administrator, created only while the database has none (production installs). */
   ZHENGYUN_ADMIN_USERNAME: z
     .string()
@@ -44,6 +46,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env) {
     ...c,
     cookieSecret: c.COOKIE_SECRET ?? randomBytes(32).toString("hex"),
     // The embedded database is for trying the product: it seeds the demo unless told not to.
+    // Images ship the UI built (NODE_ENV=production); a checkout builds it on first start.
+    uiBuild: c.ZHENGYUN_UI_BUILD ?? (source.NODE_ENV === "production" ? "off" : "auto"),
     seed: c.ZHENGYUN_SEED ?? (c.DATABASE_URL ? "none" : "demo"),
     oidc: c.OIDC_ISSUER
       ? {

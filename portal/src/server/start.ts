@@ -1,4 +1,3 @@
-import { fileURLToPath } from "node:url";
 import type { Logger } from "pino";
 import { OidcLogin } from "../auth/oidc.js";
 import { DEFAULT_AUTH_POLICY } from "../auth/policy.js";
@@ -9,6 +8,7 @@ import { isSeeded, seed } from "../db/seed/seed.js";
 import { reclaimExpired } from "../services/requests/platform.js";
 import { buildApp } from "./app.js";
 import type { PortalConfig } from "./config.js";
+import { DEFAULT_UI_DIR, ensureUiBundle } from "./ui-bundle.js";
 
 /**
  * Migrates, bootstraps or seeds as configured, then serves the portal on an open database and
@@ -30,13 +30,16 @@ export async function startPortal(database: Database, config: PortalConfig, logg
     await seed(database.db, "demo", (m) => logger.info(`seed: ${m}`));
   }
 
+  const uiDir = config.UI_DIR ?? DEFAULT_UI_DIR;
+  if (config.uiBuild === "auto") ensureUiBundle({ uiDir, log: (m) => logger.info(m) });
+
   const app = await buildApp({
     db: database.db,
     logger,
     cookieSecret: config.cookieSecret,
     secureCookies: config.SECURE_COOKIES === "true",
     oidc: config.oidc ? await OidcLogin.discover(config.oidc) : undefined,
-    uiDir: config.UI_DIR ?? fileURLToPath(new URL("../../dist/ui", import.meta.url)),
+    uiDir,
   });
 
   const sweep = setInterval(() => {

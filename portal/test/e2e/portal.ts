@@ -1,20 +1,16 @@
 /** The portal as users get it: the built UI served by the real server over a real database. */
-import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { FastifyInstance } from "fastify";
 import type { Database } from "../../src/db/client.js";
 import { buildApp } from "../../src/server/app.js";
+import { ensureUiBundle } from "../../src/server/ui-bundle.js";
 
-const PORTAL_DIR = fileURLToPath(new URL("../../", import.meta.url));
 export const UI_DIR = fileURLToPath(new URL("../../dist/ui/", import.meta.url));
 
-/** Uses portal/dist/ui as it is when present; otherwise builds it once with Vite. */
+/** Builds portal/dist/ui as `npm start` does: when it is missing or older than its sources. */
 export function ensureUiBuilt(): void {
-  if (existsSync(`${UI_DIR}index.html`)) return;
-  // vitest runs with NODE_ENV=test, which would make Vite bundle React's development build.
-  execFileSync("npx", ["vite", "build"], { cwd: PORTAL_DIR, stdio: "inherit", env: { ...process.env, NODE_ENV: "production" } });
+  ensureUiBundle({ uiDir: UI_DIR });
 }
 
 export interface RunningPortal {
