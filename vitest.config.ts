@@ -1,18 +1,29 @@
 import { defineConfig } from "vitest/config";
 
 const clusterSetup = "infra/src/cluster/global-setup.ts";
+/** Tests of pure code: no database, no cluster, no global setup (`npm run test:unit`). */
+const unitTests = ["*/src/**/*.test.ts"];
+const notUnit = ["**/*.integration.test.ts", "**/*.e2e.test.ts"];
 
 /**
- * One run, four projects. Portal tests need PostgreSQL (DATABASE_URL, set by scripts/test.sh);
- * infra, policies and controller tests share one local Kubernetes control plane per run.
+ * One run, three projects. `unit` needs nothing running. `portal` needs PostgreSQL (DATABASE_URL,
+ * set by scripts/test.sh); `cluster` (infra, policies, controller and the browser journeys) shares
+ * one local Kubernetes control plane per run, started by its global setup.
  */
 export default defineConfig({
   test: {
     projects: [
       {
         test: {
+          name: "unit",
+          include: unitTests,
+          exclude: [...notUnit, "**/node_modules/**"],
+        },
+      },
+      {
+        test: {
           name: "portal",
-          include: ["portal/src/**/*.test.ts", "portal/test/**/*.test.ts"],
+          include: ["portal/src/**/*.integration.test.ts", "portal/test/**/*.test.ts"],
           // The browser journey ends with the controller applying on the cluster: it runs there.
           exclude: ["portal/test/e2e/**", "**/node_modules/**"],
           globalSetup: ["portal/test/global-setup.ts"],
@@ -23,7 +34,12 @@ export default defineConfig({
       {
         test: {
           name: "cluster",
-          include: ["infra/src/**/*.test.ts", "policies/src/**/*.test.ts", "controller/src/**/*.test.ts", "portal/test/e2e/**/*.test.ts"],
+          include: [
+            "infra/src/**/*.integration.test.ts",
+            "policies/src/**/*.integration.test.ts",
+            "controller/src/**/*.integration.test.ts",
+            "portal/test/e2e/**/*.test.ts",
+          ],
           globalSetup: [clusterSetup],
           testTimeout: 300_000,
           hookTimeout: 300_000,

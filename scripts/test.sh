@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# The one test command: builds (or reuses) the Go-built cluster toolchain, makes sure PostgreSQL is
-# up, then runs every test project. Extra arguments go to vitest (e.g. a path filter).
+# The one test command. A full run (no arguments) builds (or reuses) the Go-built cluster toolchain,
+# makes sure PostgreSQL is up, type-checks every workspace and runs every test project. Extra
+# arguments go to vitest (e.g. a path filter or `--project unit`); the cluster project's own setup
+# builds the toolchain when a selected test needs it. `npm run test:unit` needs nothing running.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-node infra/toolchain/ensure.mjs
+if [ $# -eq 0 ]; then node infra/toolchain/ensure.mjs; fi
 DATABASE_URL="${DATABASE_URL:-$(bash scripts/ensure-postgres.sh)}"
 export DATABASE_URL
 # A full run also type-checks every workspace (vitest strips types without checking them).

@@ -53,6 +53,16 @@ function ms(env: Env, name: string, fallback: number): number {
   return value;
 }
 
+/** A whole number at least `min` from the environment; a typo stops the start with a clear message. */
+function whole(env: Env, name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max)
+    throw new Error(`${name} must be a whole number from ${min} to ${max}, got ${JSON.stringify(raw)}`);
+  return value;
+}
+
 /** Pulumi state: $PULUMI_BACKEND_URL, else the `postgres://` backend in the same database, else files under the state dir. */
 export function pulumiBackendUrl(env: Env, databaseUrl: string | undefined, stateDir: string): string {
   if (env.PULUMI_BACKEND_URL) return env.PULUMI_BACKEND_URL;
@@ -101,15 +111,15 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Controller
     pulumiBackendUrl: backend,
     pulumiPassphrase: overrides.pulumiPassphrase ?? pulumiPassphrase(env, backend, stateDir),
     owner: env.ZHENGYUN_CONTROLLER_ID ?? `${hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`,
-    concurrency: Math.max(1, Number(env.ZHENGYUN_CONTROLLER_CONCURRENCY ?? 2)),
+    concurrency: whole(env, "ZHENGYUN_CONTROLLER_CONCURRENCY", 2, 1, 256),
     leaseTtlMs: ms(env, "ZHENGYUN_LEASE_TTL_MS", 60_000),
     resyncIntervalMs: ms(env, "ZHENGYUN_RESYNC_INTERVAL_MS", 30_000),
     checkIntervalMs: ms(env, "ZHENGYUN_CHECK_INTERVAL_MS", 5 * 60_000),
     evidenceSharedTtlMs: ms(env, "ZHENGYUN_EVIDENCE_SHARED_TTL_MS", 30_000),
     backoffBaseMs: ms(env, "ZHENGYUN_BACKOFF_BASE_MS", 5_000),
     backoffCapMs: ms(env, "ZHENGYUN_BACKOFF_CAP_MS", 10 * 60_000),
-    failRequestAfter: Math.max(1, Number(env.ZHENGYUN_FAIL_REQUEST_AFTER ?? 5)),
-    port: Number(env.ZHENGYUN_CONTROLLER_PORT ?? 9464),
+    failRequestAfter: whole(env, "ZHENGYUN_FAIL_REQUEST_AFTER", 5, 1),
+    port: whole(env, "ZHENGYUN_CONTROLLER_PORT", 9464, 0, 65535),
     cluster: env.ZHENGYUN_CLUSTER_NAME ?? clusterName(kubeconfig),
     storageProvisioner: env.ZHENGYUN_STORAGE_PROVISIONER ?? "kubernetes.io/no-provisioner",
     serviceAccount:

@@ -383,4 +383,22 @@ describe("reconciling approved allocations onto the cluster", async () => {
     expect(live).toEqual([]);
     expect((await events(database, system.id)).map((e) => e.reason)).toEqual(expect.arrayContaining(["ReleaseStarted", "Released"]));
   });
+
+  it("provisions a released system again when a new request is granted", async () => {
+    // The released system's stack was removed; the controller must not reuse what it had opened.
+    const again = await org.as("applicant").requests.create({
+      systemId: system.id,
+      kind: "new",
+      resources: { vcpu: 1, memory_gib: 2, storage_encrypted_gib: 5 },
+      segmentPrefix: null,
+      justification: "系统重新上线",
+      submit: true,
+    });
+    await approveAll(org, again.id);
+    await untilActive(database, again.id);
+    const ns = await kube.core.readNamespace({ name: system.namespace });
+    expect(ns.metadata?.labels).toMatchObject({ "zhengyun.gov.cn/level": "3" });
+    expect(await quota(system.namespace, "zhengyun-resource-limits")).toMatchObject({ "limits.cpu": "1", "limits.memory": "2Gi" });
+    expect((await allocation(database, system.id))?.phase).not.toBe("released");
+  });
 });

@@ -1,8 +1,8 @@
 // Up and destroy of one stack, with progress reporting and recovery from a killed run.
 
-import type { EngineEvent, OpMap, PulumiFn, Stack } from "@pulumi/pulumi/automation/index.js";
+import { type EngineEvent, type OpMap, type PulumiFn, type Stack, StackNotFoundError } from "@pulumi/pulumi/automation/index.js";
 import { isLockedError, type Recovery, recoverStack } from "./recover.js";
-import { openStack, type PulumiHost } from "./workspace.js";
+import { forgetStack, openStack, type PulumiHost } from "./workspace.js";
 
 export interface Progress {
   /** Resources finished so far in this run, and how many the run touches. */
@@ -90,11 +90,26 @@ async function withRecovery<T>(stack: Stack, recover: boolean | undefined, op: (
 
 export async function upStack(host: PulumiHost, project: string, stackName: string, program: PulumiFn, opts: RunOptions = {}): Promise<RunResult> {
   const started = Date.now();
-  const stack = await openStack(host, project, stackName, program);
-  const onEvent = progressTracker(opts.expected ?? 0, opts.onProgress);
-  const { value, recovery } = await withRecovery(stack, opts.recover, () =>
-    droppingUnreachable(stack, () => stack.up({ program, onEvent, refresh: opts.refresh, ...(opts.refresh ? { runProgram: true } : {}), signal: opts.signal })),
-  );
+  const run = async () => {
+    const stack = await openStack(host, project, stackName, program);
+    const onEvent = progressTracker(opts.expected ?? 0, opts.onProgress);
+    return withRecovery(stack, opts.recover, () =>
+      droppingUnreachable(stack, () =>
+        stack.up({ program, onEvent, refresh: opts.refresh, ...(opts.refresh ? { runProgram: true } : {}), signal: opts.signal }),
+      ),
+    );
+  };
+  let outcome: Awaited<ReturnType<typeof run>>;
+  try {
+    outcome = await run();
+  } catch (err) {
+    // The stack this process had opened was removed meanwhile (released by another replica):
+    // open it anew, which creates it, and try once more.
+    if (!(err instanceof StackNotFoundError)) throw err;
+    forgetStack(host, project, stackName);
+    outcome = await run();
+  }
+  const { value, recovery } = outcome;
   return { changes: changesOf(value.summary.resourceChanges), recovery, durationMs: Date.now() - started };
 }
 
@@ -112,5 +127,7 @@ export async function destroyStack(host: PulumiHost, project: string, stackName:
     droppingUnreachable(stack, () => stack.destroy({ onEvent, refresh: opts.refresh, runProgram: true, signal: opts.signal })),
   );
   await stack.workspace.removeStack(stack.name);
+  // The stack no longer exists in the backend: a later update of the same name must create it anew.
+  forgetStack(host, project, stackName);
   return { changes: changesOf(value.summary.resourceChanges), recovery, durationMs: Date.now() - started };
 }
