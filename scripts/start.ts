@@ -34,12 +34,29 @@ async function kubeconfigPath(): Promise<string> {
   return state.kubeconfigPath;
 }
 
-const portalConfig = loadConfig({ ...process.env, ZHENGYUN_DATA_DIR: process.env.ZHENGYUN_DATA_DIR ?? path.join(root, "portal", ".data", "pglite") });
-const database = await openDatabase({ url: portalConfig.DATABASE_URL, dataDir: portalConfig.ZHENGYUN_DATA_DIR, poolSize: 30 });
-const portal = await startPortal(database, portalConfig, logger.child({ component: "portal" }));
-
+// Signals are handled from the first moment: a stop during start-up still cancels what runs
+// (the baseline's engine included) instead of killing it and leaving its plugins behind.
+let portal: Awaited<ReturnType<typeof startPortal>> | undefined;
+let database: Awaited<ReturnType<typeof openDatabase>> | undefined;
 let controller: Controller | undefined;
-if (process.env.ZHENGYUN_CONTROLLER !== "off") {
+let stopping = false;
+const shutdown = async (signal: string) => {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, "shutting down");
+  await controller?.stop(10_000);
+  await portal?.close();
+  await database?.close();
+  process.exit(0);
+};
+process.once("SIGINT", () => void shutdown("SIGINT"));
+process.once("SIGTERM", () => void shutdown("SIGTERM"));
+
+const portalConfig = loadConfig({ ...process.env, ZHENGYUN_DATA_DIR: process.env.ZHENGYUN_DATA_DIR ?? path.join(root, "portal", ".data", "pglite") });
+database = await openDatabase({ url: portalConfig.DATABASE_URL, dataDir: portalConfig.ZHENGYUN_DATA_DIR, poolSize: 30 });
+portal = await startPortal(database, portalConfig, logger.child({ component: "portal" }));
+
+if (process.env.ZHENGYUN_CONTROLLER !== "off" && !stopping) {
   const kubeconfig = await kubeconfigPath();
   const env = {
     ...process.env,
@@ -48,18 +65,10 @@ if (process.env.ZHENGYUN_CONTROLLER !== "off") {
     ZHENGYUN_CONTROLLER_STATE_DIR: process.env.ZHENGYUN_CONTROLLER_STATE_DIR ?? path.join(root, ".data", "controller"),
   };
   const config = loadControllerConfig(env);
-  controller = new Controller({ database, config, log: logger.child({ component: "controller" }), processMetrics: true });
-  await controller.start();
-  logger.info({ kubeconfig }, "controller running");
+  if (!stopping) {
+    controller = new Controller({ database, config, log: logger.child({ component: "controller" }), processMetrics: true });
+    await controller.start();
+    if (!stopping) logger.info({ kubeconfig }, "controller running");
+  }
 }
-logger.info(`portal: http://${portalConfig.HOST}:${portalConfig.PORT}`);
-
-const shutdown = async (signal: string) => {
-  logger.info({ signal }, "shutting down");
-  await controller?.stop(10_000);
-  await portal.close();
-  await database.close();
-  process.exit(0);
-};
-process.once("SIGINT", () => void shutdown("SIGINT"));
-process.once("SIGTERM", () => void shutdown("SIGTERM"));
+if (!stopping) logger.info(`portal: http://${portalConfig.HOST}:${portalConfig.PORT}`);

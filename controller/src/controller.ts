@@ -2,9 +2,11 @@
 // next due item, and a periodic resync), runs up to `concurrency` systems at once, renews their
 // leases while they run, and gives them back.
 
+import { setTimeout as sleep } from "node:timers/promises";
 import type { Database, SqlPool } from "@zhengyun/portal/db/client";
 import { reclaimExpired } from "@zhengyun/portal/services/platform";
 import type { Logger } from "pino";
+import { reapOrphanedPlugins } from "./apply/orphans.js";
 import { type Claim, claimWork, queueDepth, releaseAllLeases, releaseLease, renewLease } from "./claims/claims.js";
 import { CHANNEL, type Listener, listen } from "./claims/listen.js";
 import type { ControllerConfig } from "./config.js";
@@ -53,6 +55,10 @@ export class Controller {
   private pumping = false;
   private again = false;
   private stopping = false;
+  /** The baseline update under way, if any, and how to cancel it when stopping. */
+  private baselineRun?: Promise<void>;
+  private readonly baselineAbort = new AbortController();
+  private readonly stopRequested = new AbortController();
   private baselineReady = false;
   private lastBaselineCheck = 0;
 
@@ -89,7 +95,10 @@ export class Controller {
 
   async start(): Promise<void> {
     const { config } = this.options;
+    this.reapOrphans();
     await this.baseline(true);
+    // Stopped while the baseline was being applied: do not start the loop.
+    if (this.stopping) return;
     const { database } = this.options;
     if (database.listen) {
       // The embedded database announces in process.
@@ -109,15 +118,26 @@ export class Controller {
   /** Stops claiming, lets running systems finish (aborting them after `graceMs`), gives leases back. */
   async stop(graceMs = 60_000): Promise<void> {
     this.stopping = true;
+    this.stopRequested.abort();
     if (this.resyncTimer) clearInterval(this.resyncTimer);
     if (this.wakeTimer) clearTimeout(this.wakeTimer);
     await this.listener?.close();
     const all = Promise.allSettled([...this.inFlight.values()]);
     const timeout = new Promise<void>((r) => setTimeout(r, graceMs).unref());
-    await Promise.race([all, timeout]);
+    const baseline = this.baselineRun ?? Promise.resolve();
+    await Promise.race([Promise.all([all, baseline]), timeout]);
+    // Cancelled runs let the engine end its plugins; killed ones would leave them running.
     for (const abort of this.aborts.values()) abort.abort();
-    await all;
+    this.baselineAbort.abort();
+    await Promise.all([all, baseline]);
     await releaseAllLeases(this.pool, this.owner).catch(() => undefined);
+    this.reapOrphans();
+  }
+
+  /** Plugins left behind by engines that were killed (here or by an earlier process) are ended. */
+  private reapOrphans(): void {
+    const killed = reapOrphanedPlugins();
+    if (killed.length) this.ctx.log.warn({ pids: killed }, "ended Pulumi plugins whose engine was gone");
   }
 
   /** Claims as much work as there are free slots. Safe to call at any time. */
@@ -202,11 +222,19 @@ export class Controller {
     this.wake();
   }
 
-  private async baseline(retryUntilDone: boolean): Promise<void> {
+  private baseline(retryUntilDone: boolean): Promise<void> {
+    const run = this.applyBaseline(retryUntilDone).finally(() => {
+      if (this.baselineRun === run) this.baselineRun = undefined;
+    });
+    this.baselineRun = run;
+    return run;
+  }
+
+  private async applyBaseline(retryUntilDone: boolean): Promise<void> {
     let delay = this.options.config.backoffBaseMs;
     for (;;) {
       try {
-        const result = await ensureBaseline(this.ctx);
+        const result = await ensureBaseline(this.ctx, this.baselineAbort.signal);
         this.lastBaselineCheck = Date.now();
         this.baselineReady = true;
         if (result === "applied") this.ctx.log.info("platform baseline in place");
@@ -214,7 +242,9 @@ export class Controller {
       } catch (err) {
         this.ctx.log.error({ err: String(err) }, "applying the platform baseline failed");
         if (!retryUntilDone || this.stopping) return;
-        await new Promise((r) => setTimeout(r, delay));
+        // A stop request ends the wait at once.
+        const retried = await sleep(delay, true, { signal: this.stopRequested.signal }).catch(() => false);
+        if (!retried) return;
         delay = Math.min(delay * 2, this.options.config.backoffCapMs);
       }
     }

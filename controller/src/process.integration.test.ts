@@ -6,7 +6,7 @@ import { makeOrg, requestIn } from "@zhengyun/portal/test/harness";
 import { eq, isNotNull } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { allocation, events, eventually, isolatedDatabase, kubeClient, runs, untilActive } from "./testing/fixtures.js";
-import { type ControllerProcess, spawnController, untilRunning } from "./testing/process.js";
+import { type ControllerProcess, pulumiProcessesUnder, spawnController, stillRunning, untilRunning } from "./testing/process.js";
 
 const kube = kubeClient();
 
@@ -42,6 +42,7 @@ describe("controller processes", async () => {
   it("converges after the controller is killed with SIGKILL in the middle of an apply", async () => {
     const first = await start("replica-killed");
     let victim: { systemId: string; requestId: string; namespace: string } | undefined;
+    const leftBehind: number[] = [];
     // Kill as soon as the engine has created something; try again in the rare case the apply
     // finished between the last poll and the kill.
     for (let attempt = 0; attempt < 3 && !victim; attempt++) {
@@ -57,6 +58,7 @@ describe("controller processes", async () => {
         60_000,
         10,
       );
+      leftBehind.push(...pulumiProcessesUnder(proc.child.pid!));
       await proc.kill();
       const [run] = await runs(database, system.id);
       if (run && run.finishedAt === null) victim = { systemId: system.id, requestId: request.id, namespace: system.namespace };
@@ -68,6 +70,10 @@ describe("controller processes", async () => {
     expect(state?.leaseOwner).toMatch(/^replica-killed/);
 
     await start("replica-restarted");
+    // The killed engine's plugins outlived it (they run in process groups of their own); the
+    // next controller to start ends them.
+    expect(leftBehind.length).toBeGreaterThan(0);
+    expect(stillRunning(leftBehind)).toEqual([]);
     await untilActive(database, requestId, 120_000);
 
     const history = await runs(database, systemId);
@@ -85,6 +91,28 @@ describe("controller processes", async () => {
     expect(policies.items.map((p) => p.metadata?.name)).toContain("zhengyun-default-deny");
     const [after] = await database.db.select().from(reconcileStates).where(eq(reconcileStates.systemId, systemId));
     expect(after).toMatchObject({ runStartedAt: null, leaseOwner: null });
+  });
+
+  it("stops on SIGTERM in the middle of an apply and leaves no engine or plugin running", async () => {
+    const proc = await start("replica-stopped");
+    const { request, system } = await requestIn(org, "provisioning", { level: 2 });
+    await eventually(
+      "the apply to be under way",
+      async () => {
+        const row = await allocation(database, system.id);
+        return (row?.outputs.progress as { step?: string } | undefined)?.step === "applying" ? true : undefined;
+      },
+      60_000,
+      10,
+    );
+    const engine = pulumiProcessesUnder(proc.child.pid!);
+    expect(engine.length, "the engine and its provider run under the controller").toBeGreaterThan(0);
+    expect(await proc.stop()).toBe(0);
+    started.splice(started.indexOf(proc), 1);
+    await eventually("the engine and its plugins to end", async () => (stillRunning(engine).length === 0 ? true : undefined), 10_000);
+    // The system converges under the next controller.
+    await start("replica-after-stop");
+    await untilActive(database, request.id, 120_000);
   });
 
   it("never lets two replicas apply the same system at the same time", async () => {

@@ -35,7 +35,7 @@ function desiredBaseline(ctx: ReconcileContext) {
  * Applies the baseline if the catalog changed since it was last applied or the cluster no longer
  * matches it. Returns what was done.
  */
-export async function ensureBaseline(ctx: ReconcileContext): Promise<"unchanged" | "applied"> {
+export async function ensureBaseline(ctx: ReconcileContext, signal?: AbortSignal): Promise<"unchanged" | "applied"> {
   const desired = desiredBaseline(ctx);
   const cluster = ctx.config.cluster;
   const [row] = await ctx.db.select().from(platformBaselines).where(eq(platformBaselines.cluster, cluster));
@@ -55,6 +55,7 @@ export async function ensureBaseline(ctx: ReconcileContext): Promise<"unchanged"
     const result = await upStack(ctx.host, PLATFORM_PROJECT, `baseline-${cluster}`, baselineProgram(desired.args, await ctx.connection()), {
       refresh: true,
       expected: desired.objects.length,
+      signal,
     });
     await ctx.db
       .insert(platformBaselines)

@@ -6,6 +6,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { listProcesses } from "../apply/orphans.js";
 import { kubeconfigPath, TEST_PASSPHRASE } from "./fixtures.js";
 
 const controllerDir = resolve(fileURLToPath(import.meta.url), "..", "..", "..");
@@ -101,4 +102,33 @@ export async function untilRunning(proc: ControllerProcess, timeoutMs = 120_000)
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`controller ${proc.id} did not start within ${timeoutMs}ms:\n${proc.lines.slice(-20).join("\n")}`);
+}
+
+/** Pulumi engines and plugins running under a process (its descendants), by pid. */
+export function pulumiProcessesUnder(rootPid: number): number[] {
+  const all = listProcesses();
+  const children = new Map<number, number[]>();
+  for (const p of all) children.set(p.ppid, [...(children.get(p.ppid) ?? []), p.pid]);
+  const under = new Set<number>();
+  const queue = [rootPid];
+  while (queue.length) {
+    for (const c of children.get(queue.shift()!) ?? []) {
+      if (under.has(c)) continue;
+      under.add(c);
+      queue.push(c);
+    }
+  }
+  return all.filter((p) => under.has(p.pid) && /\/pulumi(-[a-z]+-[a-z0-9]+)?( \(deleted\))?$/.test(p.exe)).map((p) => p.pid);
+}
+
+/** The pids of `pids` still running. */
+export function stillRunning(pids: readonly number[]): number[] {
+  return pids.filter((pid) => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  });
 }
