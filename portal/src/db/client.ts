@@ -77,8 +77,28 @@ export async function openDatabase(opts: OpenOptions = {}): Promise<Database> {
   };
 }
 
-/** Applies the committed SQL migrations; concurrent callers on one server wait for each other. */
-export async function migrateDatabase(database: Database): Promise<void> {
+const ROLE_NAME = /^[a-z_][a-z0-9_$]{0,62}$/;
+
+/**
+ * What the runtime role may do: read and write the application's tables, but only INSERT and
+ * SELECT on the audit log. Not being the owner, it cannot ALTER the table or disable its triggers.
+ */
+export function runtimeGrants(role: string): string[] {
+  if (!ROLE_NAME.test(role)) throw new Error(`invalid runtime role name ${JSON.stringify(role)}`);
+  const r = `"${role}"`;
+  return [
+    `GRANT USAGE ON SCHEMA public TO ${r}`,
+    `GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${r}`,
+    `REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON "audit_log" FROM ${r}`,
+    `GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO ${r}`,
+  ];
+}
+
+/**
+ * Applies the committed SQL migrations; concurrent callers on one server wait for each other.
+ * With `grantTo`, the runtime role then gets exactly its privileges (see runtimeGrants).
+ */
+export async function migrateDatabase(database: Database, opts: { grantTo?: string | undefined } = {}): Promise<void> {
   if (database.kind === "pglite") {
     await migratePglite(database.db as never, { migrationsFolder });
     return;
@@ -88,6 +108,7 @@ export async function migrateDatabase(database: Database): Promise<void> {
   try {
     await client.query("select pg_advisory_lock(715001)");
     await migratePg(drizzlePg(client, { schema }), { migrationsFolder });
+    if (opts.grantTo) for (const statement of runtimeGrants(opts.grantTo)) await client.query(statement);
   } finally {
     await client.query("select pg_advisory_unlock(715001)").catch(() => {});
     client.release();
@@ -96,4 +117,44 @@ export async function migrateDatabase(database: Database): Promise<void> {
 
 export async function ping(db: Db): Promise<void> {
   await db.execute(sql`select 1`);
+}
+
+export interface SchemaRoles {
+  /** The runtime connection's URL (DATABASE_URL); its user is the runtime role unless named. */
+  runtimeUrl?: string | undefined;
+  /** The schema owner's URL (MIGRATION_DATABASE_URL); when absent, one role does everything. */
+  migrationUrl?: string | undefined;
+  /** The runtime role to grant to (ZHENGYUN_RUNTIME_ROLE); default: DATABASE_URL's user. */
+  runtimeRole?: string | undefined;
+}
+
+interface Log {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+}
+
+/**
+ * Migrates as the schema owner and grants the runtime role its privileges, when both are
+ * configured; otherwise migrates on the runtime connection (single-role mode, said in the log: the
+ * runtime role then owns the audit log and could drop its triggers). PGlite is single-role.
+ */
+export async function prepareSchema(database: Database, roles: SchemaRoles, log: Log): Promise<void> {
+  if (database.kind === "pglite" || !roles.migrationUrl) {
+    await migrateDatabase(database);
+    if (database.kind === "postgres")
+      log.warn({}, "single database role: the portal's role owns the schema and the audit log (set MIGRATION_DATABASE_URL for a separate migration owner)");
+    return;
+  }
+  const role = roles.runtimeRole ?? (roles.runtimeUrl ? decodeURIComponent(new URL(roles.runtimeUrl).username) : undefined);
+  if (!role) throw new Error("MIGRATION_DATABASE_URL needs ZHENGYUN_RUNTIME_ROLE or a user in DATABASE_URL");
+  const owner = await openDatabase({ url: roles.migrationUrl, poolSize: 1 });
+  try {
+    const { rows } = await owner.sql.query<{ user: string }>("select current_user as user");
+    const ownerRole = rows[0]?.user;
+    await migrateDatabase(owner, ownerRole === role ? {} : { grantTo: role });
+    if (ownerRole === role) log.warn({ role }, "single database role: MIGRATION_DATABASE_URL and DATABASE_URL name the same role");
+    else log.info({ owner: ownerRole, runtime: role }, "schema migrated by its owner; runtime role granted");
+  } finally {
+    await owner.close();
+  }
 }
