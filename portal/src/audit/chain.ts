@@ -107,11 +107,15 @@ export interface ChainEntry extends AuditFields {
 
 export type BreakReason = "hash-mismatch" | "link-broken" | "gap";
 
-/** One entry that does not hold, and the stored hash it carries (what an acknowledgement names). */
+/**
+ * One entry that does not hold: the hash it carries and the hash its content gives now (an
+ * acknowledgement names both, so altering the entry again shows as a new break).
+ */
 export interface ChainBreak {
   seq: number;
   reason: BreakReason;
   storedHash: string;
+  contentHash: string;
 }
 
 /** How many breaks a verdict lists; the count covers them all. */
@@ -124,6 +128,12 @@ export type ChainVerdict =
 const algorithmOf = (e: ChainEntry): HashAlgorithm | null => {
   const alg = e.hashAlg ?? "sha256";
   return (HASH_ALGORITHMS as readonly string[]).includes(alg) ? (alg as HashAlgorithm) : null;
+};
+
+/** What an entry's content hashes to with its recorded digest ("" when that digest is unknown). */
+export const contentHash = (e: ChainEntry): string => {
+  const alg = algorithmOf(e);
+  return alg ? entryHash(e.prevHash, e, alg) : "";
 };
 
 /** Why an entry does not hold after `prev`, or null when it does. */
@@ -153,7 +163,7 @@ export function chainWalker(start: { hash: string; seq: number } = { hash: GENES
       seen++;
       const reason = entryBreak(e, prev);
       if (reason) {
-        const b = { seq: e.seq, reason, storedHash: e.hash };
+        const b = { seq: e.seq, reason, storedHash: e.hash, contentHash: contentHash(e) };
         first ??= b;
         breakCount++;
         if (breaks.length < MAX_LISTED_BREAKS) breaks.push(b);

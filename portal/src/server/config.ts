@@ -22,7 +22,7 @@ const env = z.object({
   METRICS_HOST: z.string().default("127.0.0.1"),
   /** When set, /metrics needs `Authorization: Bearer <token>`. */
   METRICS_TOKEN: z.string().min(16).optional(),
-  RATE_LIMIT_LOGIN_PER_IP: z.coerce.number().int().min(1).default(10),
+  RATE_LIMIT_LOGIN_PER_IP: z.coerce.number().int().min(1).default(20),
   RATE_LIMIT_LOGIN_PER_ACCOUNT: z.coerce.number().int().min(1).default(30),
   RATE_LIMIT_MUTATION_PER_IP: z.coerce.number().int().min(1).default(300),
   RATE_LIMIT_MUTATION_PER_ACCOUNT: z.coerce.number().int().min(1).default(120),

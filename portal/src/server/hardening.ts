@@ -20,7 +20,7 @@ export interface RateLimits {
   windowMs: number;
 }
 
-export const DEFAULT_RATE_LIMITS: RateLimits = { loginPerIp: 10, loginPerAccount: 30, mutationPerIp: 300, mutationPerAccount: 120, windowMs: 60_000 };
+export const DEFAULT_RATE_LIMITS: RateLimits = { loginPerIp: 20, loginPerAccount: 30, mutationPerIp: 300, mutationPerAccount: 120, windowMs: 60_000 };
 
 /** Request bodies above this are refused (413), whatever their type. */
 export const BODY_LIMIT = 1024 * 1024;

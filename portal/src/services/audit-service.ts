@@ -116,9 +116,9 @@ async function acknowledgements(db: DbOrTx) {
     .orderBy(asc(auditLog.seq));
   const acks = new Map<string, Acknowledgement>();
   for (const r of rows) {
-    const a = r.after as { seq?: number; storedHash?: string; reason?: string } | null;
-    if (a && typeof a.seq === "number" && typeof a.storedHash === "string" && r.seq > a.seq)
-      acks.set(`${a.seq}:${a.storedHash}`, { ackSeq: r.seq, by: r.by, at: r.at, reason: a.reason ?? "" });
+    const a = r.after as { seq?: number; storedHash?: string; contentHash?: string; reason?: string } | null;
+    if (a && typeof a.seq === "number" && r.seq > a.seq)
+      acks.set(`${a.seq}:${a.storedHash}:${a.contentHash}`, { ackSeq: r.seq, by: r.by, at: r.at, reason: a.reason ?? "" });
   }
   return acks;
 }
@@ -142,7 +142,7 @@ export async function verifyAuditChain(db: DbOrTx): Promise<AuditChainVerdict> {
   const total = walker.seen;
   if (verdict.ok) return { ok: true, checked: verdict.checked, total, lastHash: verdict.lastHash, breaks: [], breakCount: 0 };
   const acks = await acknowledgements(db);
-  const breaks = verdict.breaks.map((b) => ({ ...b, acknowledged: acks.get(`${b.seq}:${b.storedHash}`) ?? null }));
+  const breaks = verdict.breaks.map((b) => ({ ...b, acknowledged: acks.get(`${b.seq}:${b.storedHash}:${b.contentHash}`) ?? null }));
   const open = breaks.find((b) => !b.acknowledged);
   // Breaks past the listed ones are never taken as acknowledged.
   const unlisted = verdict.breakCount > breaks.length;
@@ -171,7 +171,7 @@ export async function acknowledgeBreak(ctx: ServiceContext, input: { seq: number
       ctx,
       BREAK_ACKNOWLEDGED,
       { type: "audit", id: String(input.seq) },
-      { after: { seq: found.seq, breakReason: found.reason, storedHash: found.storedHash, reason: input.reason } },
+      { after: { seq: found.seq, breakReason: found.reason, storedHash: found.storedHash, contentHash: found.contentHash, reason: input.reason } },
     );
     return { seq: found.seq, ackSeq: seq };
   });

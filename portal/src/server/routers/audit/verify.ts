@@ -9,6 +9,7 @@ const breaks = z.array(
     seq: z.number(),
     reason,
     storedHash: z.string(),
+    contentHash: z.string(),
     acknowledged: z.object({ ackSeq: z.number(), by: z.string(), at: z.date(), reason: z.string() }).nullable(),
   }),
 );
