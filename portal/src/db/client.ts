@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { PGlite } from "@electric-sql/pglite";
@@ -91,6 +91,9 @@ export function runtimeGrants(role: string): string[] {
     `GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${r}`,
     `REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON "audit_log" FROM ${r}`,
     `GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO ${r}`,
+    // To check at start-up that the owner has applied every migration.
+    `GRANT USAGE ON SCHEMA drizzle TO ${r}`,
+    `GRANT SELECT ON drizzle.__drizzle_migrations TO ${r}`,
   ];
 }
 
@@ -139,6 +142,13 @@ interface Log {
  * runtime role then owns the audit log and could drop its triggers). PGlite is single-role.
  */
 export async function prepareSchema(database: Database, roles: SchemaRoles, log: Log): Promise<void> {
+  if (database.kind === "postgres" && !roles.migrationUrl && (await ownedByAnother(database))) {
+    // A runtime role without the owner's URL (the owner migrates elsewhere, e.g. a Helm hook):
+    // it cannot migrate, so it checks that every committed migration has been applied.
+    await assertMigrated(database);
+    log.info({}, "schema owned by another role and up to date: running as the runtime role");
+    return;
+  }
   if (database.kind === "pglite" || !roles.migrationUrl) {
     await migrateDatabase(database);
     if (database.kind === "postgres")
@@ -157,4 +167,22 @@ export async function prepareSchema(database: Database, roles: SchemaRoles, log:
   } finally {
     await owner.close();
   }
+}
+
+/** True when the audit log exists and belongs to a role other than this connection's. */
+async function ownedByAnother(database: Database): Promise<boolean> {
+  const { rows } = await database.sql.query<{ mine: boolean }>(
+    "select pg_get_userbyid(c.relowner) = current_user as mine from pg_class c where c.oid = to_regclass('public.audit_log')",
+  );
+  return rows.length > 0 && !rows[0]!.mine;
+}
+
+/** Refuses to run on a schema some committed migration has not reached. */
+async function assertMigrated(database: Database): Promise<void> {
+  const journal = JSON.parse(readFileSync(path.join(migrationsFolder, "meta", "_journal.json"), "utf8")) as { entries: { when: number; tag: string }[] };
+  const { rows } = await database.sql.query<{ at: string | null }>("select max(created_at)::text as at from drizzle.__drizzle_migrations");
+  const applied = Number(rows[0]?.at ?? 0);
+  const pending = journal.entries.filter((e) => e.when > applied).map((e) => e.tag);
+  if (pending.length)
+    throw new Error(`the database schema is behind (${pending.join(", ")}): run the migrations as the schema owner (MIGRATION_DATABASE_URL)`);
 }
