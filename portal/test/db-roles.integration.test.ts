@@ -92,9 +92,7 @@ describe("separate database roles", () => {
   it("runs as the runtime role alone once the owner has migrated (the owner migrating elsewhere)", async () => {
     const from = logged.length;
     await prepareSchema(runtime, { runtimeUrl }, log);
-    expect(logged.slice(from)).toEqual([
-      { level: "info", msg: "schema owned by another role and up to date: running as the runtime role", obj: {} },
-    ]);
+    expect(logged.slice(from)).toEqual([{ level: "info", msg: "schema owned by another role and up to date: running as the runtime role", obj: {} }]);
   });
 
   it("works with one role for everything, warning that it is single-role", async () => {

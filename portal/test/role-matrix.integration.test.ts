@@ -167,9 +167,7 @@ const TABLE: Record<string, Row> = {
     roles: ["auditor"],
     scoped: false,
     call: (w) =>
-      w.caller.audit
-        .acknowledgeBreak({ seq: 1, reason: "矩阵测试 / matrix test" })
-        .catch((e: TRPCError) => (e.code === "CONFLICT" ? e : Promise.reject(e))),
+      w.caller.audit.acknowledgeBreak({ seq: 1, reason: "矩阵测试 / matrix test" }).catch((e: TRPCError) => (e.code === "CONFLICT" ? e : Promise.reject(e))),
   },
 };
 

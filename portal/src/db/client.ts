@@ -183,6 +183,5 @@ async function assertMigrated(database: Database): Promise<void> {
   const { rows } = await database.sql.query<{ at: string | null }>("select max(created_at)::text as at from drizzle.__drizzle_migrations");
   const applied = Number(rows[0]?.at ?? 0);
   const pending = journal.entries.filter((e) => e.when > applied).map((e) => e.tag);
-  if (pending.length)
-    throw new Error(`the database schema is behind (${pending.join(", ")}): run the migrations as the schema owner (MIGRATION_DATABASE_URL)`);
+  if (pending.length) throw new Error(`the database schema is behind (${pending.join(", ")}): run the migrations as the schema owner (MIGRATION_DATABASE_URL)`);
 }
