@@ -82,11 +82,11 @@ function AcknowledgeModal({ brk, onClose }: { brk: Break; onClose: () => void })
       title={t("audit.breaks.modalTitle", { seq: brk.seq })}
       okText={t("audit.breaks.confirm")}
       okButtonProps={{ danger: true, loading: acknowledge.isPending }}
-      onOk={() => void form.validateFields().then(({ reason }) => acknowledge.mutate({ seq: brk.seq, reason }))}
+      onOk={() => form.submit()}
       onCancel={onClose}
     >
       <Typography.Paragraph>{t("audit.breaks.explain")}</Typography.Paragraph>
-      <Form form={form} layout="vertical">
+      <Form form={form} layout="vertical" onFinish={({ reason }) => acknowledge.mutate({ seq: brk.seq, reason })}>
         <Form.Item name="reason" label={t("audit.breaks.reasonLabel")} rules={[{ required: true, min: 4, max: 500, message: t("audit.breaks.reasonRule") }]}>
           <Input.TextArea rows={3} maxLength={500} data-testid="break-reason" />
         </Form.Item>
