@@ -33,6 +33,18 @@ export function trpcErrorBody(httpStatus: number, code: string, message: string,
 }
 
 /**
+ * Sends a refusal made outside tRPC in the shape the UI's tRPC client reads: for a batch, one
+ * error per call, so each call's caller sees the reason (e.g. RATE_LIMITED) rather than a bad
+ * response.
+ */
+export function refuse(req: FastifyRequest, reply: FastifyReply, status: number, code: string, message: string, appCode?: string) {
+  const body = trpcErrorBody(status, code, message, appCode);
+  const calls = proceduresOf(req).length;
+  const batch = (req.query as { batch?: string } | undefined)?.batch === "1" && calls > 0 && calls <= MAX_BATCH_SIZE;
+  return reply.code(status).send(batch ? Array.from({ length: calls }, () => body) : body);
+}
+
+/**
  * Security headers on every response: a CSP with scripts from the origin only (antd writes its
  * styles at run time, so inline styles are allowed), no framing, no MIME sniffing, no referrer,
  * and HSTS when the portal is served over TLS.
@@ -79,12 +91,14 @@ export function registerBodyGuard(app: FastifyInstance) {
     const type = (req.headers["content-type"] ?? "").split(";", 1)[0]!.trim().toLowerCase();
     const hasBody = length > 0 || req.headers["transfer-encoding"] !== undefined;
     if (hasBody && type !== "application/json")
-      return reply
-        .code(415)
-        .send(
-          trpcErrorBody(415, "UNSUPPORTED_MEDIA_TYPE", `只接受 application/json 请求体 / only application/json bodies are accepted, not ${type || "none"}`),
-        );
-    if (length > BODY_LIMIT) return reply.code(413).send(trpcErrorBody(413, "PAYLOAD_TOO_LARGE", `请求体过大 / request body over ${BODY_LIMIT} bytes`));
+      return refuse(
+        req,
+        reply,
+        415,
+        "UNSUPPORTED_MEDIA_TYPE",
+        `只接受 application/json 请求体 / only application/json bodies are accepted, not ${type || "none"}`,
+      );
+    if (length > BODY_LIMIT) return refuse(req, reply, 413, "PAYLOAD_TOO_LARGE", `请求体过大 / request body over ${BODY_LIMIT} bytes`);
   });
 }
 
@@ -114,8 +128,7 @@ export function registerBatchGuard(app: FastifyInstance) {
     const procedures = proceduresOf(req);
     if (procedures.length > MAX_BATCH_SIZE)
       return reply.code(400).send(trpcErrorBody(400, "BAD_REQUEST", `一次最多 ${MAX_BATCH_SIZE} 个调用 / at most ${MAX_BATCH_SIZE} calls per batch`));
-    if (procedures.filter((p) => p === "auth.login").length > 1)
-      return reply.code(400).send(trpcErrorBody(400, "BAD_REQUEST", "登录不可批量提交 / sign-ins cannot be batched"));
+    if (procedures.filter((p) => p === "auth.login").length > 1) return refuse(req, reply, 400, "BAD_REQUEST", "登录不可批量提交 / sign-ins cannot be batched");
   });
 }
 
@@ -161,13 +174,15 @@ export async function registerRateLimits(app: FastifyInstance, limits: RateLimit
   const checking = new WeakMap<FastifyRequest, string>();
   const loginAccount = limiter(limits.loginPerAccount, "login-name", (req) => checking.get(req) ?? "");
 
-  const refuse = (reply: FastifyReply, ttlSeconds: number, what: string) =>
-    reply
-      .code(429)
-      .header("retry-after", String(ttlSeconds))
-      .send(
-        trpcErrorBody(429, "TOO_MANY_REQUESTS", `请求过于频繁，请 ${ttlSeconds} 秒后再试 / too many ${what}, try again in ${ttlSeconds} s`, "RATE_LIMITED"),
-      );
+  const throttled = (req: FastifyRequest, reply: FastifyReply, ttlSeconds: number, what: string) =>
+    refuse(
+      req,
+      reply.header("retry-after", String(ttlSeconds)),
+      429,
+      "TOO_MANY_REQUESTS",
+      `请求过于频繁，请 ${ttlSeconds} 秒后再试 / too many ${what}, try again in ${ttlSeconds} s`,
+      "RATE_LIMITED",
+    );
 
   app.addHook("preHandler", async (req, reply) => {
     if (req.method !== "POST") return;
@@ -175,19 +190,19 @@ export async function registerRateLimits(app: FastifyInstance, limits: RateLimit
     if (procedures.length === 0) return;
     if (procedures.includes("auth.login")) {
       const byIp = await loginIp(req);
-      if (!byIp.isAllowed && byIp.isExceeded) return refuse(reply, byIp.ttlInSeconds, "sign-in attempts from this address");
+      if (!byIp.isAllowed && byIp.isExceeded) return throttled(req, reply, byIp.ttlInSeconds, "sign-in attempts from this address");
       for (const name of loginNames(req.body)) {
         checking.set(req, name);
         const byName = await loginAccount(req);
-        if (!byName.isAllowed && byName.isExceeded) return refuse(reply, byName.ttlInSeconds, "sign-in attempts for this account");
+        if (!byName.isAllowed && byName.isExceeded) return throttled(req, reply, byName.ttlInSeconds, "sign-in attempts for this account");
       }
       return;
     }
     const byIp = await mutationIp(req);
-    if (!byIp.isAllowed && byIp.isExceeded) return refuse(reply, byIp.ttlInSeconds, "requests from this address");
+    if (!byIp.isAllowed && byIp.isExceeded) return throttled(req, reply, byIp.ttlInSeconds, "requests from this address");
     if (req.cookies[SESSION_COOKIE]) {
       const bySession = await mutationAccount(req);
-      if (!bySession.isAllowed && bySession.isExceeded) return refuse(reply, bySession.ttlInSeconds, "requests for this account");
+      if (!bySession.isAllowed && bySession.isExceeded) return throttled(req, reply, bySession.ttlInSeconds, "requests for this account");
     }
   });
 }
@@ -201,10 +216,10 @@ export function registerErrorHandler(app: FastifyInstance) {
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500;
     if (status >= 500) {
       req.log.error({ err, reqId: req.id }, "request failed");
-      return reply.code(status).send(trpcErrorBody(status, "INTERNAL_SERVER_ERROR", internalErrorMessage(String(req.id))));
+      return refuse(req, reply, status, "INTERNAL_SERVER_ERROR", internalErrorMessage(String(req.id)));
     }
     req.log.info({ err: { message: err.message, code: err.code }, reqId: req.id }, "request refused");
     // Fastify's own 4xx errors (body too large, bad JSON, unsupported type) say nothing internal.
-    return reply.code(status).send(trpcErrorBody(status, err.code ?? "BAD_REQUEST", err.message));
+    return refuse(req, reply, status, err.code ?? "BAD_REQUEST", err.message);
   });
 }
