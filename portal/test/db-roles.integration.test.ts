@@ -73,6 +73,11 @@ describe("separate database roles", () => {
       await app.close();
     }
     expect(await callerFor(runtime, org.people.auditor).audit.verify()).toMatchObject({ ok: true });
+    // The controller's Pulumi state table exists (the owner made it), so Pulumi's backend, running
+    // as the runtime role, never needs to create it.
+    expect(await asRuntime("select to_regclass('pulumi_state')::text")).toBe("accepted");
+    expect(await asRuntime(`insert into pulumi_state (key, data) values ('roles-test', '{}')`)).toBe("accepted");
+    expect(await asRuntime("create table runtime_made (x int)")).toMatch(/permission denied for schema public/);
   });
 
   it("cannot update, delete, truncate or alter the audit log, nor disable or drop its triggers", async () => {

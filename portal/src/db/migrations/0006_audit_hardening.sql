@@ -15,3 +15,14 @@ CREATE TABLE "login_throttle" (
 );
 --> statement-breakpoint
 CREATE INDEX "login_throttle_updated" ON "login_throttle" USING btree ("updated_at");
+--> statement-breakpoint
+-- The controller's Pulumi state (its postgres:// backend, default table), created here by the schema
+-- owner with Pulumi's own DDL: the backend only creates it when missing, so a runtime role without
+-- CREATE on the schema can use it once the migrations granted it.
+CREATE TABLE IF NOT EXISTS "pulumi_state" (
+	"key" text PRIMARY KEY,
+	"data" json NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE INDEX IF NOT EXISTS "pulumi_state_key_prefix_idx" ON "pulumi_state" ("key" text_pattern_ops);
