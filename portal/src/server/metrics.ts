@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from "node:crypto";
 import type { FastifyRequest } from "fastify";
 import Fastify, { type FastifyInstance } from "fastify";
 import { collectDefaultMetrics, Histogram, Registry } from "prom-client";
@@ -37,8 +38,14 @@ export function routeLabel(req: FastifyRequest, known: ReadonlySet<string>): str
 export function buildMetricsApp(metrics: Metrics, opts: { token?: string | undefined } = {}): FastifyInstance {
   const app = Fastify({ logger: false });
   app.get("/metrics", async (req, reply) => {
-    if (opts.token && req.headers.authorization !== `Bearer ${opts.token}`) return reply.code(401).send({ error: "unauthorized" });
+    if (opts.token && !sameSecret(req.headers.authorization ?? "", `Bearer ${opts.token}`)) return reply.code(401).send({ error: "unauthorized" });
     return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
   return app;
+}
+
+/** Compares secrets in constant time (over their digests, so lengths may differ). */
+function sameSecret(given: string, expected: string): boolean {
+  const digest = (s: string) => createHash("sha256").update(s).digest();
+  return timingSafeEqual(digest(given), digest(expected));
 }
