@@ -90,7 +90,8 @@ RUN set -eu; \
     install -d -o 10001 -g 10001 -m 0750 /var/lib/zhengyun
 
 USER 10001:10001
-EXPOSE 8080 9464
+# 9463: the portal's /metrics (set METRICS_HOST=0.0.0.0 to scrape it from outside); 9464: the controller's.
+EXPOSE 8080 9463 9464
 ENTRYPOINT ["/usr/bin/tini", "--"]
 # The portal; the chart runs the controller with `node --import tsx controller/src/main.ts` and the
 # migration with `node --import tsx portal/src/db/migrate-cli.ts`.

@@ -2,7 +2,11 @@
 # Makes sure a PostgreSQL server is reachable for the tests and prints the DATABASE_URL to use.
 # With DATABASE_URL already set it only checks the connection. Otherwise it uses Debian's
 # `postgresql` package (installing it when run as root on a machine without it), starts the
-# cluster, and creates the role and database `zhengyun` / `zhengyun_test` idempotently.
+# cluster, and creates the roles and databases idempotently: `zhengyun` owns the schema (it runs
+# the migrations: MIGRATION_DATABASE_URL), `zhengyun_app` is the runtime role the migrations grant
+# (DATABASE_URL of a deployed portal: it may only INSERT and SELECT the audit log), and the
+# databases `zhengyun` / `zhengyun_test`. Tests connect as the owner and use the runtime role where
+# they check what it cannot do.
 set -euo pipefail
 
 if [ -n "${DATABASE_URL:-}" ]; then
@@ -34,6 +38,9 @@ as_postgres() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else su
 as_postgres psql -qtA -c "DO \$\$ BEGIN
   IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'zhengyun') THEN
     CREATE ROLE zhengyun LOGIN PASSWORD 'zhengyun' CREATEDB;
+  END IF;
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'zhengyun_app') THEN
+    CREATE ROLE zhengyun_app LOGIN PASSWORD 'zhengyun_app' NOCREATEDB NOCREATEROLE;
   END IF; END \$\$;" >&2
 for db in zhengyun zhengyun_test; do
   if ! as_postgres psql -qtA -c "SELECT 1 FROM pg_database WHERE datname = '$db'" | grep -q 1; then

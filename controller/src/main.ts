@@ -3,7 +3,7 @@
 // Reads DATABASE_URL (the portal's PostgreSQL), KUBECONFIG (or in-cluster credentials), and the
 // ZHENGYUN_* settings of config.ts; serves /healthz and /metrics on ZHENGYUN_CONTROLLER_PORT.
 
-import { migrateDatabase, openDatabase, ping } from "@zhengyun/portal/db/client";
+import { openDatabase, ping, prepareSchema } from "@zhengyun/portal/db/client";
 import { pino } from "pino";
 import { loadConfig } from "./config.js";
 import { Controller } from "./controller.js";
@@ -14,8 +14,13 @@ const log = pino({ name: "zhengyun-controller", level: process.env.LOG_LEVEL ?? 
 async function main(): Promise<void> {
   const config = loadConfig();
   const database = await openDatabase({ url: config.databaseUrl, poolSize: config.concurrency * 2 + 6 });
-  // The portal owns the schema; applying pending migrations here lets either start first.
-  await migrateDatabase(database);
+  // The portal owns the schema; applying pending migrations here lets either start first. With
+  // MIGRATION_DATABASE_URL they run as the schema owner, and the runtime role is granted its part.
+  await prepareSchema(
+    database,
+    { runtimeUrl: config.databaseUrl, migrationUrl: process.env.MIGRATION_DATABASE_URL, runtimeRole: process.env.ZHENGYUN_RUNTIME_ROLE },
+    log,
+  );
   const controller = new Controller({ database, config, log, processMetrics: true });
   const server = await startHttp(config.port, controller.metrics.registry, {
     async problem() {

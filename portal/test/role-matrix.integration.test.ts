@@ -161,6 +161,14 @@ const TABLE: Record<string, Row> = {
   "audit.verify": { roles: ["auditor"], scoped: false, call: (w) => w.caller.audit.verify() },
   "audit.anchor": { roles: ["auditor"], scoped: false, call: (w) => w.caller.audit.anchor() },
   "audit.checkAnchor": { roles: ["auditor"], scoped: false, call: (w) => w.caller.audit.checkAnchor({ seq: 1, hash: "0".repeat(64) }) },
+  // This chain has no break to acknowledge: an admitted caller reaches the service, which answers
+  // CONFLICT (test/security.integration.test.ts acknowledges real breaks).
+  "audit.acknowledgeBreak": {
+    roles: ["auditor"],
+    scoped: false,
+    call: (w) =>
+      w.caller.audit.acknowledgeBreak({ seq: 1, reason: "矩阵测试 / matrix test" }).catch((e: TRPCError) => (e.code === "CONFLICT" ? e : Promise.reject(e))),
+  },
 };
 
 let db: Database;

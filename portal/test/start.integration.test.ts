@@ -1,6 +1,8 @@
 /**
  * `npm start` on a machine with no database server: the portal process keeps an embedded
- * PostgreSQL (PGlite), seeds the demo, and serves health, readiness, metrics and the seeded data.
+ * PostgreSQL (PGlite), seeds the demo when listening on loopback, and serves health, readiness,
+ * the seeded data, and metrics on a port of their own. Listening on every interface (as in a
+ * container) it does not seed the demo accounts unless asked.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -15,37 +17,55 @@ const portalDir = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const dataDir = mkdtempSync(path.join(tmpdir(), "zy-pglite-"));
 let child: ChildProcess;
 let base: string;
+let metricsBase: string;
 
-beforeAll(async () => {
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), ZHENGYUN_DATA_DIR: dataDir, LOG_LEVEL: "warn", ZHENGYUN_UI_BUILD: "off" };
+/** Starts `src/server/main.ts` with no DATABASE_URL and waits for /healthz; collects its log lines. */
+async function startMain(extra: NodeJS.ProcessEnv, url: string, dir: string) {
+  const env: NodeJS.ProcessEnv = { ...process.env, ZHENGYUN_DATA_DIR: dir, LOG_LEVEL: "info", ZHENGYUN_UI_BUILD: "off", ...extra };
   delete env.DATABASE_URL;
-  child = spawn(process.execPath, ["--import", "tsx", "src/server/main.ts"], { cwd: portalDir, env, stdio: ["ignore", "ignore", "inherit"] });
+  const proc = spawn(process.execPath, ["--import", "tsx", "src/server/main.ts"], { cwd: portalDir, env, stdio: ["ignore", "pipe", "inherit"] });
+  const log: string[] = [];
+  proc.stdout?.setEncoding("utf8").on("data", (chunk: string) => log.push(...chunk.split("\n").filter(Boolean)));
   for (let i = 0; i < 300; i++) {
     if (
-      await fetch(`${base}/healthz`).then(
+      await fetch(`${url}/healthz`).then(
         (r) => r.ok,
         () => false,
       )
     )
-      return;
+      return { proc, log };
     await new Promise((r) => setTimeout(r, 200));
   }
+  proc.kill("SIGTERM");
   throw new Error("the portal did not start within 60 s");
+}
+
+const stop = async (proc: ChildProcess | undefined) => {
+  if (!proc || proc.exitCode !== null) return;
+  const exited = new Promise((r) => proc.once("exit", r));
+  proc.kill("SIGTERM");
+  await exited;
+};
+
+beforeAll(async () => {
+  const port = await freePort();
+  const metricsPort = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  metricsBase = `http://127.0.0.1:${metricsPort}`;
+  ({ proc: child } = await startMain({ PORT: String(port), METRICS_PORT: String(metricsPort) }, base, dataDir));
 }, 90_000);
 
 afterAll(async () => {
-  child?.kill("SIGTERM");
-  await new Promise((r) => child?.once("exit", r));
+  await stop(child);
   rmSync(dataDir, { recursive: true, force: true });
 });
 
 describe("npm start with no DATABASE_URL", () => {
-  it("serves /healthz, /readyz and /metrics", async () => {
+  it("serves /healthz and /readyz, and /metrics only on the metrics port", async () => {
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
     expect(await (await fetch(`${base}/readyz`)).json()).toEqual({ status: "ready" });
-    const metrics = await (await fetch(`${base}/metrics`)).text();
+    expect((await fetch(`${base}/metrics`)).status).toBe(404);
+    const metrics = await (await fetch(`${metricsBase}/metrics`)).text();
     expect(metrics).toContain("zhengyun_portal_http_request_duration_seconds");
   });
 
@@ -72,4 +92,27 @@ describe("npm start with no DATABASE_URL", () => {
     const res = await fetch(`${base}/trpc/requests.list`);
     expect(res.status).toBe(401);
   });
+});
+
+describe("npm start with no DATABASE_URL listening on every interface", () => {
+  it("does not seed the demo accounts unless asked, and says so in the log", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "zy-pglite-open-"));
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    let proc: ChildProcess | undefined;
+    try {
+      const started = await startMain({ PORT: String(port), HOST: "0.0.0.0", METRICS_PORT: "0" }, url, dir);
+      proc = started.proc;
+      const login = await fetch(`${url}/trpc/auth.login`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ username: "admin", password: DEMO_PASSWORD }),
+      });
+      expect(login.status).toBe(401);
+      expect(started.log.join("\n")).toMatch(/not seeding the demo accounts \(published passwords\) while listening on 0\.0\.0\.0; set ZHENGYUN_SEED=demo/);
+    } finally {
+      await stop(proc);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 90_000);
 });

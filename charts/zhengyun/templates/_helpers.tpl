@@ -78,6 +78,15 @@ app.kubernetes.io/component: {{ .component }}
 {{- end -}}
 
 {{/* "true" or "false": whether the portal marks cookies Secure. */}}
+{{- define "zhengyun.trustProxy" -}}
+{{- $mode := toString .Values.portal.trustProxy -}}
+{{- if eq $mode "auto" -}}
+{{- ternary "1" "false" .Values.ingress.enabled -}}
+{{- else -}}
+{{- $mode -}}
+{{- end -}}
+{{- end -}}
+
 {{- define "zhengyun.secureCookies" -}}
 {{- $mode := toString .Values.portal.secureCookies -}}
 {{- if eq $mode "auto" -}}
@@ -119,6 +128,21 @@ seccompProfile:
     secretKeyRef:
       name: {{ .Values.database.existingSecret }}
       key: {{ .Values.database.key }}
+{{- with .Values.database.runtimeRole }}
+- name: ZHENGYUN_RUNTIME_ROLE
+  value: {{ . | quote }}
+{{- end }}
+{{- end -}}
+
+{{/* The schema owner's URL, for whoever migrates: the migration Job, or the pods when it is disabled. */}}
+{{- define "zhengyun.migrationDatabaseEnv" -}}
+{{- if .Values.database.migration.existingSecret }}
+- name: MIGRATION_DATABASE_URL
+  valueFrom:
+    secretKeyRef:
+      name: {{ .Values.database.migration.existingSecret }}
+      key: {{ .Values.database.migration.key }}
+{{- end }}
 {{- end -}}
 
 {{/* Environment every container shares: a writable HOME and temp dir on the scratch volume. */}}

@@ -105,7 +105,7 @@ describe.each(scenarios())("scenario $name", ({ name, file }) => {
   it("takes the database URL, the passphrase and the OIDC client secret only from Secrets", () => {
     for (const workload of objects.filter(isWorkload)) {
       for (const c of allContainers(podTemplate(workload).spec)) {
-        for (const name of ["DATABASE_URL", "PULUMI_CONFIG_PASSPHRASE", "OIDC_CLIENT_SECRET", "COOKIE_SECRET"]) {
+        for (const name of ["DATABASE_URL", "MIGRATION_DATABASE_URL", "PULUMI_CONFIG_PASSPHRASE", "OIDC_CLIENT_SECRET", "COOKIE_SECRET"]) {
           const env = c.env?.find((e) => e.name === name);
           if (env) expect(env.valueFrom?.secretKeyRef, `${c.name} ${name}`).toBeDefined();
           if (env) expect(env.value, `${c.name} ${name}`).toBeUndefined();
@@ -133,6 +133,19 @@ describe.each(scenarios())("scenario $name", ({ name, file }) => {
         ).toBe(true);
       }
     }
+  });
+
+  it("gives the schema owner's URL only to whoever migrates: the Job when enabled, else the pods", () => {
+    const holders = objects
+      .filter(isWorkload)
+      .filter((w) => allContainers(podTemplate(w).spec).some((c) => c.env?.some((e) => e.name === "MIGRATION_DATABASE_URL")))
+      .map((w) => w.kind);
+    const job = objects.find((o) => o.kind === "Job");
+    if (name === "ha") expect(holders).toEqual(["Job"]);
+    else if (job) expect(holders).toEqual([]);
+    const portal = podTemplate(find(objects, "Deployment", "zhengyun-portal")).spec.containers[0]!;
+    expect(portal.env?.find((e) => e.name === "METRICS_PORT")?.value).toBe("9463");
+    expect(portal.ports?.map((p) => p.containerPort)).toEqual([8080, 9463]);
   });
 
   it("runs the migration before install and upgrade as a hook, when enabled", () => {

@@ -1,5 +1,5 @@
 import type { AnchorInput } from "../shared/anchor.js";
-import { type ChainEntry, type ChainVerdict, entryHash } from "./chain.js";
+import { type ChainEntry, type ChainVerdict, entryHash, type HashAlgorithm } from "./chain.js";
 
 type BreakReason = Extract<ChainVerdict, { ok: false }>["reason"];
 
@@ -33,7 +33,7 @@ export function judgeAnchor(anchor: AnchorInput, facts: ChainFacts): AnchorCheck
   const { entry, chain } = facts;
   if (!entry) return { verdict: "mismatch", ...base, found: null };
   // The stored hash may have been left in place over altered content: recompute it too.
-  const recomputed = entryHash(entry.prevHash, entry);
+  const recomputed = entryHash(entry.prevHash, entry, (entry.hashAlg ?? "sha256") as HashAlgorithm);
   if (entry.hash !== anchor.hash) return { verdict: "mismatch", ...base, found: entry.hash };
   if (recomputed !== anchor.hash) return { verdict: "mismatch", ...base, found: recomputed };
   if (!chain.ok) return { verdict: "broken", ...base, firstBrokenSeq: chain.firstBrokenSeq, reason: chain.reason };

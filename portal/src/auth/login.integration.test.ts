@@ -4,7 +4,7 @@ import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeDepartment, makeUser, testDatabase, unique } from "../../test/harness.js";
 import type { Database } from "../db/client.js";
-import { auditLog, users } from "../db/schema/index.js";
+import { auditLog, loginThrottle, users } from "../db/schema/index.js";
 import { AppError } from "../errors/app-error.js";
 import { buildApp } from "../server/app.js";
 import { loginWithPassword } from "./login.js";
@@ -19,7 +19,9 @@ let passwordHash: string;
 
 beforeAll(async () => {
   db = await testDatabase();
-  app = await buildApp({ db: db.db, logger: false, cookieSecret: randomBytes(32).toString("hex") });
+  // Generous rate limits: these tests are about the lockout, which the limits would otherwise preempt.
+  const rateLimits = { loginPerIp: 1000, loginPerAccount: 1000, mutationPerIp: 1000, mutationPerAccount: 1000, windowMs: 60_000 };
+  app = await buildApp({ db: db.db, logger: false, cookieSecret: randomBytes(32).toString("hex"), rateLimits });
   passwordHash = await hashPassword(PASSWORD);
 });
 afterAll(async () => {
@@ -43,9 +45,16 @@ async function login(username: string, password: string) {
   return { status: res.statusCode, body, error: body.error, session: res.cookies.find((c) => c.name === SESSION_COOKIE) };
 }
 
-async function state(userId: string) {
-  const [row] = await db.db.select({ failedLogins: users.failedLogins, lockedUntil: users.lockedUntil }).from(users).where(eq(users.id, userId));
-  return row;
+/** app.inject's requests come from 127.0.0.1. */
+const SOURCE = "127.0.0.1";
+
+/** The failure counter of a login name from a source (none: no failures counted). */
+async function state(username: string, source = SOURCE) {
+  const [row] = await db.db
+    .select({ failedLogins: loginThrottle.failures, lockedUntil: loginThrottle.lockedUntil })
+    .from(loginThrottle)
+    .where(and(eq(loginThrottle.loginName, username), eq(loginThrottle.source, source)));
+  return row ?? { failedLogins: 0, lockedUntil: null };
 }
 
 const audit = (targetId: string) =>
@@ -97,9 +106,12 @@ describe("password login", () => {
     }
     expect(wrong.error?.message).toMatch(/wrong username or password/);
 
-    expect(await audit(ghostName)).toEqual([{ action: "auth.login_failed", actorId: null, actorName: ghostName, after: { reason: "unknown user" } }]);
+    const counted = { failedLogins: 1, lockedUntil: null, source: SOURCE };
+    expect(await audit(ghostName)).toEqual([
+      { action: "auth.login_failed", actorId: null, actorName: ghostName, after: { reason: "unknown user", ...counted } },
+    ]);
     expect(await audit(disabled.id)).toEqual([
-      { action: "auth.login_failed", actorId: disabled.id, actorName: disabled.username, after: { reason: "disabled" } },
+      { action: "auth.login_failed", actorId: disabled.id, actorName: disabled.username, after: { reason: "disabled", ...counted } },
     ]);
     expect(await audit(user.id)).toMatchObject([{ action: "auth.login_failed", actorId: user.id, after: { failedLogins: 1, lockedUntil: null } }]);
   });
@@ -111,13 +123,13 @@ describe("password login", () => {
       const res = await login(user.username, `wrong-${i}`);
       expect(res.status).toBe(401);
       // Each failure is committed although the call errors.
-      expect((await state(user.id))?.failedLogins).toBe(i);
+      expect((await state(user.username)).failedLogins).toBe(i);
     }
     const fifth = await login(user.username, "wrong-5");
     expect(fifth.status).toBe(403);
     expect(fifth.error?.data.appCode).toBe("ACCOUNT_LOCKED");
 
-    const locked = await state(user.id);
+    const locked = await state(user.username);
     expect(locked?.failedLogins).toBe(5);
     const lockedUntil = locked?.lockedUntil as Date;
     expect(lockedUntil.getTime()).toBeGreaterThanOrEqual(before + policy.lockoutMs);
@@ -130,11 +142,11 @@ describe("password login", () => {
     // Both refusals tell the form until when.
     for (const res of [fifth, right]) expect(res.error?.data.fields).toEqual({ lockedUntil: lockedUntil.toISOString() });
 
-    const meta = (at: number) => ({ correlationId: unique("c"), now: new Date(at) });
+    const meta = (at: number) => ({ correlationId: unique("c"), now: new Date(at), source: SOURCE });
     const input = { username: user.username, password: PASSWORD };
     expect(await codeOf(loginWithPassword(db.db, policy, input, meta(lockedUntil.getTime() - 1000)))).toBe("ACCOUNT_LOCKED");
     expect(await loginWithPassword(db.db, policy, input, meta(lockedUntil.getTime() + 1000))).toEqual({ userId: user.id });
-    expect(await state(user.id)).toEqual({ failedLogins: 0, lockedUntil: null });
+    expect(await state(user.username)).toEqual({ failedLogins: 0, lockedUntil: null });
 
     expect((await audit(user.id)).map((e) => e.action)).toEqual([
       ...Array<string>(5).fill("auth.login_failed"),
@@ -148,13 +160,13 @@ describe("password login", () => {
     const user = await person();
     const t0 = Date.parse("2030-01-01T00:00:00Z");
     const attempt = (password: string, at: number) =>
-      codeOf(loginWithPassword(db.db, policy, { username: user.username, password }, { correlationId: unique("c"), now: new Date(at) }));
+      codeOf(loginWithPassword(db.db, policy, { username: user.username, password }, { correlationId: unique("c"), now: new Date(at), source: SOURCE }));
     for (let i = 0; i < 4; i++) expect(await attempt("wrong", t0 + i)).toBe("UNAUTHENTICATED");
     expect(await attempt("wrong", t0 + 4)).toBe("ACCOUNT_LOCKED");
 
     const after = t0 + 4 + policy.lockoutMs + 1;
     expect(await attempt("wrong", after)).toBe("UNAUTHENTICATED");
-    expect(await state(user.id)).toEqual({ failedLogins: 1, lockedUntil: null });
+    expect(await state(user.username)).toEqual({ failedLogins: 1, lockedUntil: null });
     expect(await attempt(PASSWORD, after + 1)).toBe("OK");
   });
 
@@ -164,9 +176,36 @@ describe("password login", () => {
     const results = await Promise.all(guesses);
     expect(results.filter((r) => r.status === 401)).toHaveLength(4);
     expect(results.filter((r) => r.error?.data.appCode === "ACCOUNT_LOCKED")).toHaveLength(8);
-    expect((await state(user.id))?.failedLogins).toBe(5);
+    expect((await state(user.username)).failedLogins).toBe(5);
     const actions = (await audit(user.id)).map((e) => e.action);
     expect(actions.filter((a) => a === "auth.login_failed")).toHaveLength(5);
     expect(actions.filter((a) => a === "auth.login_refused_locked")).toHaveLength(7);
+  });
+
+  it("locks a name only for the source that failed: the account still signs in from elsewhere", async () => {
+    const user = await person();
+    const attempt = (password: string, source: string) =>
+      codeOf(loginWithPassword(db.db, policy, { username: user.username, password }, { correlationId: unique("c"), source }));
+    for (let i = 0; i < 4; i++) expect(await attempt("wrong", "203.0.113.7")).toBe("UNAUTHENTICATED");
+    expect(await attempt("wrong", "203.0.113.7")).toBe("ACCOUNT_LOCKED");
+    expect(await attempt(PASSWORD, "203.0.113.7")).toBe("ACCOUNT_LOCKED");
+    // The administrator at their own desk is not locked out by the attacker's failures.
+    expect(await attempt(PASSWORD, "198.51.100.20")).toBe("OK");
+    expect(await state(user.username, "203.0.113.7")).toMatchObject({ failedLogins: 5 });
+  });
+
+  it("answers an unknown name exactly as a known one, lock included", async () => {
+    const user = await person();
+    const ghost = unique("ghost");
+    const known: unknown[] = [];
+    const unknown: unknown[] = [];
+    for (let i = 0; i < 6; i++) {
+      const a = await login(user.username, "wrong");
+      const b = await login(ghost, "wrong");
+      known.push([a.status, a.error?.data.appCode, a.error?.message.replace(/until .*/, "")]);
+      unknown.push([b.status, b.error?.data.appCode, b.error?.message.replace(/until .*/, "")]);
+    }
+    expect(unknown).toEqual(known);
+    expect(known.at(-1)).toEqual([403, "ACCOUNT_LOCKED", expect.any(String)]);
   });
 });

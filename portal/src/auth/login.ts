@@ -5,21 +5,26 @@ import { users } from "../db/schema/index.js";
 import { AppError } from "../errors/app-error.js";
 import { verifyPassword } from "./passwords.js";
 import type { AuthPolicy } from "./policy.js";
+import { clearThrottle, lockThrottle, setThrottle, throttleKey } from "./throttle.js";
 
 const BAD_CREDENTIALS = "用户名或密码错误 / wrong username or password";
 
 /**
- * Checks a local password. Repeated failures lock the account for a while; every attempt, good
- * or bad, is audited with the login name tried.
+ * Checks a local password. Repeated failures for one login name from one source address lock that
+ * name for that source for a while (so an attacker cannot lock a named administrator out from
+ * elsewhere); unknown names, disabled accounts and wrong passwords count and answer alike. Every
+ * attempt, good or bad, is audited with the login name tried.
  */
 export async function loginWithPassword(
   db: Db,
   policy: AuthPolicy,
   input: { username: string; password: string },
-  meta: { correlationId: string; now?: Date },
+  meta: { correlationId: string; now?: Date; source?: string | undefined },
 ) {
   const now = meta.now ?? new Date();
+  const key = throttleKey(input.username, meta.source);
   const [user] = await db.select().from(users).where(eq(users.username, input.username));
+  // Unknown users are checked against a dummy hash, so the time taken does not tell them apart.
   const ok = await verifyPassword(user?.passwordHash ?? null, input.password);
   // The failure is committed (counter, lock, audit entry) before it is reported, so it is never rolled back.
   const outcome = await db.transaction(async (tx): Promise<{ userId: string } | AppError> => {
@@ -35,38 +40,30 @@ export async function loginWithPassword(
         correlationId: meta.correlationId,
         at: now,
       });
-    // Decide on the row as it is now, under its lock: concurrent attempts queue here, so no more
-    // than maxFailedLogins guesses are judged before the lock holds.
-    const [current] = user
-      ? await tx
-          .select({ disabled: users.disabled, failedLogins: users.failedLogins, lockedUntil: users.lockedUntil })
-          .from(users)
-          .where(eq(users.id, user.id))
-          .for("update")
-      : [];
-    if (!user || !current || current.disabled) {
-      await record("auth.login_failed", { reason: user ? "disabled" : "unknown user" });
-      return new AppError("UNAUTHENTICATED", BAD_CREDENTIALS);
-    }
-    if (current.lockedUntil && current.lockedUntil > now) {
-      await record("auth.login_refused_locked", { lockedUntil: current.lockedUntil });
-      return new AppError("ACCOUNT_LOCKED", `账户已锁定 / account locked until ${current.lockedUntil.toISOString()}`, {
-        lockedUntil: current.lockedUntil.toISOString(),
+    // Decide on the counter as it is now, under its lock: concurrent attempts queue here, so no
+    // more than maxFailedLogins guesses from one source are judged before the lock holds.
+    const throttle = await lockThrottle(tx, key);
+    if (throttle.lockedUntil && throttle.lockedUntil > now) {
+      await record("auth.login_refused_locked", { lockedUntil: throttle.lockedUntil, source: key.source });
+      return new AppError("ACCOUNT_LOCKED", `账户已锁定 / account locked until ${throttle.lockedUntil.toISOString()}`, {
+        lockedUntil: throttle.lockedUntil.toISOString(),
       });
     }
-    if (!ok) {
+    const [current] = user ? await tx.select({ disabled: users.disabled }).from(users).where(eq(users.id, user.id)) : [];
+    if (!user || !current || current.disabled || !ok) {
       // A lock that has passed starts the count afresh.
-      const failedLogins = (current.lockedUntil ? 0 : current.failedLogins) + 1;
+      const failedLogins = (throttle.lockedUntil ? 0 : throttle.failures) + 1;
       const lockedUntil = failedLogins >= policy.maxFailedLogins ? new Date(now.getTime() + policy.lockoutMs) : null;
-      await tx.update(users).set({ failedLogins, lockedUntil }).where(eq(users.id, user.id));
-      await record("auth.login_failed", { failedLogins, lockedUntil });
+      await setThrottle(tx, key, { failures: failedLogins, lockedUntil }, now);
+      const reason = !user || !current ? { reason: "unknown user" } : current.disabled ? { reason: "disabled" } : {};
+      await record("auth.login_failed", { ...reason, failedLogins, lockedUntil, source: key.source });
       if (lockedUntil)
         return new AppError("ACCOUNT_LOCKED", `连续登录失败, 账户已锁定 / too many failures, account locked until ${lockedUntil.toISOString()}`, {
           lockedUntil: lockedUntil.toISOString(),
         });
       return new AppError("UNAUTHENTICATED", BAD_CREDENTIALS);
     }
-    await tx.update(users).set({ failedLogins: 0, lockedUntil: null }).where(eq(users.id, user.id));
+    await clearThrottle(tx, key);
     await record("auth.login", { method: "password" });
     return { userId: user.id };
   });

@@ -12,7 +12,19 @@ import { createSession, resolveSession } from "../auth/sessions.js";
 import { type Db, ping } from "../db/client.js";
 import { AppError } from "../errors/app-error.js";
 import { registerEvidenceRoutes } from "./evidence-routes.js";
-import { createMetrics } from "./metrics.js";
+import {
+  BODY_LIMIT,
+  DEFAULT_RATE_LIMITS,
+  MAX_BATCH_SIZE,
+  type RateLimits,
+  registerBatchGuard,
+  registerBodyGuard,
+  registerErrorHandler,
+  registerRateLimits,
+  registerSecurityHeaders,
+  registerTextGuard,
+} from "./hardening.js";
+import { createMetrics, type Metrics, routeLabel } from "./metrics.js";
 import { type AppRouter, appRouter } from "./router.js";
 import type { CookieJar, RequestContext } from "./trpc.js";
 
@@ -27,12 +39,21 @@ export interface AppOptions {
   oidc?: OidcLogin | undefined;
   /** Folder of the built UI to serve, when present. */
   uiDir?: string | undefined;
+  /** Fastify's trustProxy: only behind a proxy that sets X-Forwarded-For (TRUST_PROXY). Default: off. */
+  trustProxy?: boolean | string | number | undefined;
+  /** Rate limits on sign-in and mutations. */
+  rateLimits?: RateLimits | undefined;
+  /** The metrics this app records into; served elsewhere (see buildMetricsApp). */
+  metrics?: Metrics | undefined;
 }
 
 const OIDC_COOKIE = "zy_oidc";
 
-function cookieJar(req: FastifyRequest, reply: FastifyReply, secure: boolean): CookieJar {
-  const base = { path: "/", httpOnly: true, sameSite: "strict" as const, secure };
+/** Cookies are Secure when configured, or when the request itself came over TLS. */
+const secureFor = (req: FastifyRequest, configured: boolean) => configured || req.protocol === "https";
+
+function cookieJar(req: FastifyRequest, reply: FastifyReply, configured: boolean): CookieJar {
+  const base = { path: "/", httpOnly: true, sameSite: "strict" as const, secure: secureFor(req, configured) };
   return {
     get: (name) => req.cookies[name],
     set: (name, value, maxAge) => void reply.setCookie(name, value, { ...base, maxAge }),
@@ -50,29 +71,37 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       const given = req.headers["x-request-id"];
       return typeof given === "string" && given.length <= 64 ? given : randomUUID();
     },
-    trustProxy: true,
+    trustProxy: opts.trustProxy ?? false,
+    bodyLimit: BODY_LIMIT,
     // tRPC batches name every procedure in the path.
     routerOptions: { maxParamLength: 5000 },
   } as never) as unknown as FastifyInstance;
-  const metrics = createMetrics();
+  const metrics = opts.metrics ?? createMetrics();
+  const procedures = new Set(Object.keys(appRouter._def.procedures));
 
+  registerErrorHandler(app);
+  await registerSecurityHeaders(app, { hsts: secure });
   await app.register(fastifyCookie, { secret: opts.cookieSecret });
+  registerBodyGuard(app);
+  registerBatchGuard(app);
+  registerTextGuard(app);
+  await registerRateLimits(app, opts.rateLimits ?? DEFAULT_RATE_LIMITS);
 
   app.addHook("onResponse", async (req, reply) => {
-    const route = req.routeOptions.url?.startsWith("/trpc") ? `/trpc/${(req.params as { path?: string }).path ?? ""}` : (req.routeOptions.url ?? "unmatched");
-    metrics.httpDuration.observe({ method: req.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    metrics.httpDuration.observe({ method: req.method, route: routeLabel(req, procedures), status: String(reply.statusCode) }, reply.elapsedTime / 1000);
   });
 
   app.get("/healthz", async () => ({ status: "ok" }));
-  app.get("/readyz", async (_req, reply) => {
+  app.get("/readyz", async (req, reply) => {
     try {
       await ping(opts.db);
       return { status: "ready" };
     } catch (err) {
-      return reply.code(503).send({ status: "not ready", error: (err as Error).message });
+      // The reason goes to the log; the probe needs only the verdict.
+      req.log.warn({ err }, "database not reachable");
+      return reply.code(503).send({ status: "not ready" });
     }
   });
-  app.get("/metrics", async (_req, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
 
   /** The caller as every procedure sees them: the session cookie resolved to a person. */
   const contextFor = async (req: FastifyRequest, reply: FastifyReply): Promise<RequestContext> => ({
@@ -91,8 +120,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     trpcOptions: {
       router: appRouter,
       createContext: ({ req, res }) => contextFor(req, res),
-      onError({ error, path }) {
-        if (error.code === "INTERNAL_SERVER_ERROR") app.log.error({ err: error, path }, "procedure failed");
+      maxBatchSize: MAX_BATCH_SIZE,
+      onError({ error, path, req }) {
+        if (error.code === "INTERNAL_SERVER_ERROR") req.log.error({ err: error, path, reqId: req.id }, "procedure failed");
       },
     } satisfies FastifyTRPCPluginOptions<AppRouter>["trpcOptions"],
   });
@@ -110,15 +140,18 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   return app;
 }
 
-function registerOidcRoutes(app: FastifyInstance, oidc: OidcLogin, db: Db, policy: AuthPolicy, secure: boolean) {
-  const base = { path: "/", httpOnly: true, sameSite: "lax" as const, secure, signed: true };
-  app.get("/auth/oidc/login", async (_req, reply) => {
+function registerOidcRoutes(app: FastifyInstance, oidc: OidcLogin, db: Db, policy: AuthPolicy, configuredSecure: boolean) {
+  const cookie = (req: FastifyRequest) => ({ path: "/", httpOnly: true, sameSite: "lax" as const, secure: secureFor(req, configuredSecure), signed: true });
+  app.get("/auth/oidc/login", async (req, reply) => {
+    const base = cookie(req);
     const { url, pending } = await oidc.start();
     // SameSite=lax: the provider redirects back with a top-level GET, which strict would strip.
     reply.setCookie(OIDC_COOKIE, JSON.stringify(pending), { ...base, maxAge: 600 });
     return reply.redirect(url.href);
   });
   app.get("/auth/oidc/callback", async (req, reply) => {
+    const base = cookie(req);
+    const secure = base.secure;
     const raw = req.cookies[OIDC_COOKIE];
     const unsigned = raw ? req.unsignCookie(raw) : null;
     reply.clearCookie(OIDC_COOKIE, base);

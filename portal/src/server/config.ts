@@ -3,6 +3,30 @@ import { z } from "zod";
 
 const env = z.object({
   DATABASE_URL: z.string().url().optional(),
+  /** The schema owner's URL: migrations run as it and grant the runtime role (DATABASE_URL's) its part. */
+  MIGRATION_DATABASE_URL: z.string().url().optional(),
+  /** The runtime role granted by migrations; default: DATABASE_URL's user. */
+  ZHENGYUN_RUNTIME_ROLE: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_$]{0,62}$/)
+    .optional(),
+  /** The audit chain's digest for new entries. */
+  ZHENGYUN_AUDIT_HASH: z.enum(["sha256", "sm3"]).default("sha256"),
+  /** Fastify's trustProxy: "true", a hop count, or addresses/CIDRs of the proxies; unset: off. */
+  TRUST_PROXY: z.string().optional(),
+  /** /metrics listens here, apart from the application's port ("0" picks a free port, "off" none). */
+  METRICS_PORT: z
+    .string()
+    .regex(/^(off|\d{1,5})$/)
+    .default("9463"),
+  METRICS_HOST: z.string().default("127.0.0.1"),
+  /** When set, /metrics needs `Authorization: Bearer <token>`. */
+  METRICS_TOKEN: z.string().min(16).optional(),
+  RATE_LIMIT_LOGIN_PER_IP: z.coerce.number().int().min(1).default(20),
+  RATE_LIMIT_LOGIN_PER_ACCOUNT: z.coerce.number().int().min(1).default(30),
+  RATE_LIMIT_MUTATION_PER_IP: z.coerce.number().int().min(1).default(300),
+  RATE_LIMIT_MUTATION_PER_ACCOUNT: z.coerce.number().int().min(1).default(120),
+  RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
   ZHENGYUN_DATA_DIR: z.string().optional(),
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   HOST: z.string().default("127.0.0.1"),
@@ -42,13 +66,22 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env) {
     throw new Error("invalid portal configuration: OIDC needs OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET and OIDC_REDIRECT_URI together");
   if (Boolean(c.ZHENGYUN_ADMIN_USERNAME) !== Boolean(c.ZHENGYUN_ADMIN_PASSWORD))
     throw new Error("invalid portal configuration: ZHENGYUN_ADMIN_USERNAME and ZHENGYUN_ADMIN_PASSWORD go together");
+  if (c.MIGRATION_DATABASE_URL && !c.DATABASE_URL)
+    throw new Error("invalid portal configuration: MIGRATION_DATABASE_URL needs DATABASE_URL (the runtime role)");
   return {
     ...c,
     cookieSecret: c.COOKIE_SECRET ?? randomBytes(32).toString("hex"),
-    // The embedded database is for trying the product: it seeds the demo unless told not to.
     // Images ship the UI built (NODE_ENV=production); a checkout builds it on first start.
     uiBuild: c.ZHENGYUN_UI_BUILD ?? (source.NODE_ENV === "production" ? "off" : "auto"),
-    seed: c.ZHENGYUN_SEED ?? (c.DATABASE_URL ? "none" : "demo"),
+    seed: seedChoice(c),
+    trustProxy: parseTrustProxy(c.TRUST_PROXY),
+    rateLimits: {
+      loginPerIp: c.RATE_LIMIT_LOGIN_PER_IP,
+      loginPerAccount: c.RATE_LIMIT_LOGIN_PER_ACCOUNT,
+      mutationPerIp: c.RATE_LIMIT_MUTATION_PER_IP,
+      mutationPerAccount: c.RATE_LIMIT_MUTATION_PER_ACCOUNT,
+      windowMs: c.RATE_LIMIT_WINDOW_SECONDS * 1000,
+    },
     oidc: c.OIDC_ISSUER
       ? {
           issuer: c.OIDC_ISSUER,
@@ -59,4 +92,33 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env) {
         }
       : undefined,
   };
+}
+
+const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost"]);
+export const isLoopback = (host: string) => LOOPBACK.has(host) || host.startsWith("127.");
+
+/**
+ * Whether to seed the demo (with its published passwords) into an empty database: when asked
+ * (ZHENGYUN_SEED), or on the embedded database while listening on loopback only. A portal without
+ * DATABASE_URL listening on every interface (a container) does not seed unless asked.
+ */
+export function seedChoice(c: { ZHENGYUN_SEED?: "demo" | "none" | undefined; DATABASE_URL?: string | undefined; HOST: string }): {
+  seed: "demo" | "none";
+  why: string;
+} {
+  if (c.ZHENGYUN_SEED) return { seed: c.ZHENGYUN_SEED, why: `ZHENGYUN_SEED=${c.ZHENGYUN_SEED}` };
+  if (c.DATABASE_URL) return { seed: "none", why: "a PostgreSQL server is configured" };
+  if (isLoopback(c.HOST)) return { seed: "demo", why: `embedded database listening on loopback (${c.HOST})` };
+  return {
+    seed: "none",
+    why: `not seeding the demo accounts (published passwords) while listening on ${c.HOST}; set ZHENGYUN_SEED=demo to seed them anyway`,
+  };
+}
+
+/** TRUST_PROXY as Fastify takes it: true/false, a hop count, or a list of addresses and CIDRs. */
+export function parseTrustProxy(v: string | undefined): boolean | number | string {
+  if (v === undefined || v === "" || v === "false") return false;
+  if (v === "true") return true;
+  if (/^\d+$/.test(v)) return Number(v);
+  return v;
 }

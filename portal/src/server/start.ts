@@ -2,12 +2,14 @@ import type { Logger } from "pino";
 import { OidcLogin } from "../auth/oidc.js";
 import { DEFAULT_AUTH_POLICY } from "../auth/policy.js";
 import { purgeStaleSessions } from "../auth/sessions.js";
+import { purgeStaleThrottles } from "../auth/throttle.js";
 import { ensureBootstrapAdmin } from "../db/bootstrap.js";
-import { type Database, migrateDatabase } from "../db/client.js";
+import { type Database, prepareSchema } from "../db/client.js";
 import { isSeeded, seed } from "../db/seed/seed.js";
 import { reclaimExpired } from "../services/requests/platform.js";
 import { buildApp } from "./app.js";
 import type { PortalConfig } from "./config.js";
+import { buildMetricsApp, createMetrics } from "./metrics.js";
 import { DEFAULT_UI_DIR, ensureUiBundle } from "./ui-bundle.js";
 
 /**
@@ -15,8 +17,12 @@ import { DEFAULT_UI_DIR, ensureUiBundle } from "./ui-bundle.js";
  * runs the expiry sweep. Used by the portal's own entry point and by the product launcher.
  */
 export async function startPortal(database: Database, config: PortalConfig, logger: Logger) {
-  await migrateDatabase(database);
-  logger.info({ database: database.kind }, "database migrated");
+  await prepareSchema(
+    database,
+    { runtimeUrl: config.DATABASE_URL, migrationUrl: config.MIGRATION_DATABASE_URL, runtimeRole: config.ZHENGYUN_RUNTIME_ROLE },
+    logger,
+  );
+  logger.info({ database: database.kind, auditHash: config.ZHENGYUN_AUDIT_HASH }, "database migrated");
   if (config.ZHENGYUN_ADMIN_USERNAME && config.ZHENGYUN_ADMIN_PASSWORD) {
     const created = await ensureBootstrapAdmin(database.db, {
       username: config.ZHENGYUN_ADMIN_USERNAME,
@@ -26,9 +32,13 @@ export async function startPortal(database: Database, config: PortalConfig, logg
     });
     if (created) logger.info({ username: config.ZHENGYUN_ADMIN_USERNAME }, "first system administrator created");
   }
-  if (config.seed === "demo" && !(await isSeeded(database.db))) {
+  if (config.seed.seed === "demo" && !(await isSeeded(database.db))) {
+    logger.info({ why: config.seed.why }, "seeding the demo");
     await seed(database.db, "demo", (m) => logger.info(`seed: ${m}`));
-  }
+  } else if (config.seed.seed === "none" && !config.DATABASE_URL) logger.warn({ host: config.HOST }, config.seed.why);
+
+  const metrics = createMetrics();
+  const metricsApp = config.METRICS_PORT === "off" ? undefined : buildMetricsApp(metrics, { token: config.METRICS_TOKEN });
 
   const uiDir = config.UI_DIR ?? DEFAULT_UI_DIR;
   if (config.uiBuild === "auto") ensureUiBundle({ uiDir, log: (m) => logger.info(m) });
@@ -38,6 +48,9 @@ export async function startPortal(database: Database, config: PortalConfig, logg
     logger,
     cookieSecret: config.cookieSecret,
     secureCookies: config.SECURE_COOKIES === "true",
+    trustProxy: config.trustProxy,
+    rateLimits: config.rateLimits,
+    metrics,
     oidc: config.oidc ? await OidcLogin.discover(config.oidc) : undefined,
     uiDir,
   });
@@ -46,15 +59,22 @@ export async function startPortal(database: Database, config: PortalConfig, logg
     reclaimExpired(database.db)
       .then((systems) => systems.length && logger.info({ systems }, "expired grants reclaimed"))
       .then(() => purgeStaleSessions(database.db, DEFAULT_AUTH_POLICY))
+      .then(() => purgeStaleThrottles(database.db))
       .catch((err) => logger.error({ err }, "expiry sweep failed"));
   }, config.EXPIRY_SWEEP_SECONDS * 1000);
 
   await app.listen({ port: config.PORT, host: config.HOST });
+  if (metricsApp) {
+    await metricsApp.listen({ port: Number(config.METRICS_PORT), host: config.METRICS_HOST });
+    logger.info({ address: metricsApp.server.address() }, "metrics listening");
+  }
   return {
     app,
+    metricsApp,
     async close() {
       clearInterval(sweep);
       await app.close();
+      await metricsApp?.close();
     },
   };
 }

@@ -1,5 +1,6 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import { ZodError } from "zod";
+import { unstorablePath } from "../audit/chain.js";
 import type { AuthPolicy } from "../auth/policy.js";
 import type { Db } from "../db/client.js";
 import type { Role } from "../db/schema/enums.js";
@@ -34,8 +35,16 @@ const t = initTRPC
   .context<RequestContext>()
   .meta<Meta>()
   .create({
-    errorFormatter({ shape, error }) {
+    errorFormatter({ shape, error, ctx }) {
       const cause = error.cause;
+      // Unexpected failures (a database error, a bug) keep their details for the log, which
+      // carries the request id; the caller gets the code and that id only.
+      if (error.code === "INTERNAL_SERVER_ERROR")
+        return {
+          ...shape,
+          message: internalErrorMessage(ctx?.correlationId),
+          data: { ...shape.data, stack: undefined, requestId: ctx?.correlationId },
+        };
       const zodIssues = cause instanceof ZodError ? cause.issues.map((i) => ({ field: i.path.join("."), message: i.message })) : undefined;
       const appCode: AppErrorCode | undefined = cause instanceof AppError ? cause.code : zodIssues ? "INVALID_INPUT" : undefined;
       const message = cause instanceof ZodError ? describeZodError(cause) : shape.message;
@@ -49,6 +58,10 @@ const t = initTRPC
 
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
+
+/** What a caller is told about an unexpected failure: no SQL, no stack, only where to look. */
+export const internalErrorMessage = (requestId: string | undefined) =>
+  `服务器内部错误，请联系管理员（请求编号 ${requestId ?? "-"}） / internal error, please contact the administrator (request id ${requestId ?? "-"})`;
 
 /** "field: message; …" for a zod error, so bad input reads plainly wherever it surfaces. */
 export function describeZodError(error: ZodError): string {
@@ -66,6 +79,21 @@ const mapErrors = t.middleware(async ({ next }) => {
     throw new TRPCError({ code: "BAD_REQUEST", message: describeZodError(result.error.cause), cause: result.error.cause });
   }
   return result;
+});
+
+/**
+ * Refuses, for every procedure, input holding text PostgreSQL cannot store as given: a lone UTF-16
+ * surrogate (stored as U+FFFD, so it would not read back as written) or NUL (refused by the
+ * database). Runs before any input parser, on the raw input.
+ */
+const refuseUnstorableText = t.middleware(async ({ getRawInput, next }) => {
+  const where = unstorablePath(await getRawInput());
+  if (where !== null)
+    throw new TRPCError({
+      code: "BAD_REQUEST",
+      message: `${where || "input"}: 含有无法存储的字符（孤立代理项或 NUL） / contains characters that cannot be stored (a lone surrogate or NUL)`,
+    });
+  return next();
 });
 
 /**
@@ -89,7 +117,7 @@ const authorize = t.middleware(async ({ ctx, meta, next }) => {
   return next({ ctx: { ...ctx, service: service as ServiceContext | null } });
 });
 
-const base = t.procedure.use(mapErrors).use(authorize);
+const base = t.procedure.use(refuseUnstorableText).use(mapErrors).use(authorize);
 
 /** After `authorize`, every non-public procedure has a service context. */
 const withService = base.use(({ ctx, next }) => next({ ctx: { ...ctx, service: ctx.service as ServiceContext } }));

@@ -1,5 +1,6 @@
 import { asc, eq, inArray } from "drizzle-orm";
 import { hashPassword } from "../auth/passwords.js";
+import { clearThrottle, lockedUntilOf } from "../auth/throttle.js";
 import type { Role } from "../db/schema/enums.js";
 import { departments, roleAssignments, sessions, users } from "../db/schema/index.js";
 import { AppError, notFound } from "../errors/app-error.js";
@@ -26,7 +27,7 @@ export async function listUsers(ctx: ServiceContext) {
       departmentId: users.departmentId,
       departmentName: departments.name,
       disabled: users.disabled,
-      lockedUntil: users.lockedUntil,
+      lockedUntil: lockedUntilOf(users.username),
       sso: users.oidcSubject,
     })
     .from(users)
@@ -88,8 +89,14 @@ export async function setRoles(ctx: ServiceContext, userId: string, roles: Role[
 
 export async function setUserStatus(ctx: ServiceContext, userId: string, input: { disabled?: boolean | undefined; unlock?: boolean | undefined }) {
   return ctx.db.transaction(async (tx) => {
-    const [before] = await tx.select({ disabled: users.disabled, lockedUntil: users.lockedUntil }).from(users).where(eq(users.id, userId)).for("update");
+    const [before] = await tx
+      .select({ username: users.username, disabled: users.disabled, lockedUntil: lockedUntilOf(users.username) })
+      .from(users)
+      .where(eq(users.id, userId))
+      .for("update");
     if (!before) throw notFound("user");
+    // Unlocking lifts the lock for every source address.
+    if (input.unlock) await clearThrottle(tx, { loginName: before.username.toLowerCase() });
     const patch = {
       ...(input.disabled !== undefined ? { disabled: input.disabled } : {}),
       ...(input.unlock ? { lockedUntil: null, failedLogins: 0 } : {}),

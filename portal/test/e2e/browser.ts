@@ -24,6 +24,8 @@ export interface Browser {
   page: Page;
   /** Uncaught exceptions thrown in the page; a healthy journey has none. */
   pageErrors: string[];
+  /** What the Content-Security-Policy refused (scripts, styles, frames…); the UI needs none of it. */
+  cspViolations: string[];
   close(): Promise<void>;
 }
 
@@ -43,10 +45,15 @@ export async function launchBrowser(): Promise<Browser> {
   const page = context.pages()[0] ?? (await context.newPage());
   const pageErrors: string[] = [];
   page.on("pageerror", (err) => pageErrors.push(err.message));
+  const cspViolations: string[] = [];
+  page.on("console", (msg) => {
+    if (msg.type() === "error" && /Content Security Policy/i.test(msg.text())) cspViolations.push(msg.text());
+  });
   return {
     context,
     page,
     pageErrors,
+    cspViolations,
     async close() {
       await context.close();
       rmSync(profile, { recursive: true, force: true });

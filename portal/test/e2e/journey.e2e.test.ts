@@ -439,7 +439,8 @@ describe("the portal in the browser", () => {
     expect(new URL(page.url()).searchParams.get("next")).toBe("/ops/capacity");
   });
 
-  it("raised no uncaught errors in the page", () => {
+  it("raised no uncaught errors in the page, and the security headers' CSP refused nothing", () => {
     expect(browser.pageErrors).toEqual([]);
+    expect(browser.cspViolations).toEqual([]);
   });
 });

@@ -255,7 +255,8 @@ describe("releasing a system in the browser", () => {
     await listed.locator('[data-state="active"]').getByText("已释放").waitFor();
   });
 
-  it("raised no uncaught errors in the page", () => {
+  it("raised no uncaught errors in the page, and the security headers' CSP refused nothing", () => {
     expect(browser.pageErrors).toEqual([]);
+    expect(browser.cspViolations).toEqual([]);
   });
 });

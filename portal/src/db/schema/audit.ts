@@ -21,6 +21,8 @@ export const auditLog = pgTable(
     correlationId: text("correlation_id").notNull(),
     prevHash: text("prev_hash").notNull(),
     hash: text("hash").notNull().unique(),
+    /** The digest of `hash`: sha256 or sm3 (GB/T 32905), chosen by ZHENGYUN_AUDIT_HASH when appended. */
+    hashAlg: text("hash_alg").notNull().default("sha256"),
   },
   (t) => [index("audit_target").on(t.targetType, t.targetId), index("audit_actor").on(t.actorId), index("audit_at").on(t.at)],
 );

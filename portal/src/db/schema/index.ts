@@ -3,6 +3,8 @@ export * from "./audit.js";
 export * from "./enums.js";
 export * from "./evidence.js";
 export * from "./org.js";
+export * from "./pulumi.js";
 export * from "./reconcile.js";
 export * from "./requests.js";
 export * from "./systems.js";
+export * from "./throttle.js";

@@ -545,7 +545,25 @@ export const en: Messages = {
     verifyOk: "Audit chain intact",
     verifyOkDetail: "All {{checked}} entries checked; nothing altered or removed. Latest hash: {{hash}}",
     verifyBroken: "Audit chain verification FAILED",
-    verifyBrokenDetail: "Entry {{seq}} failed verification ({{reason}}). Checked {{checked}} of {{total}}. Report this at once.",
+    verifyBrokenDetail:
+      "Entry {{seq}} failed verification ({{reason}}); {{count}} unacknowledged break(s) in all. Checked {{checked}} of {{total}}. Report this at once.",
+    breaks: {
+      title: "Breaks in the chain ({{count}})",
+      reason: "Reason",
+      storedHash: "Stored hash",
+      status: "Handling",
+      acknowledged: "Acknowledged as a known break",
+      acknowledgedBy: "by {{by}} at {{at}} (audit entry {{seq}})",
+      acknowledge: "Acknowledge as a known break",
+      okWithKnown: "{{count}} break(s) were acknowledged by an auditor as known breaks.",
+      modalTitle: "Acknowledge entry {{seq}} as a known break",
+      explain:
+        "Once acknowledged, this break shows as acknowledged rather than failing verification; the acknowledgement is itself recorded in the chain. If the entry is altered again, the break shows again. Say what you checked.",
+      reasonLabel: "Reason",
+      reasonRule: "Give a reason of 4 to 500 characters",
+      confirm: "Acknowledge",
+      done: "Entry {{seq}} acknowledged as a known break",
+    },
     verifying: "Verifying the audit chain…",
     reverify: "Verify again",
     reason: {
@@ -640,6 +658,7 @@ export const en: Messages = {
     "exemption.grant": "Granted an exemption",
     "exemption.revoke": "Revoked an exemption",
     "audit.anchor_taken": "Took an audit anchor",
+    "audit.break_acknowledged": "Acknowledged a known break",
   },
   users: {
     title: "Accounts and roles",

@@ -11,7 +11,7 @@ export const login = publicProcedure
   .input(input)
   .output(output)
   .mutation(async ({ ctx, input }) => {
-    const { userId } = await loginWithPassword(ctx.db, ctx.policy, input, { correlationId: ctx.correlationId, now: ctx.now() });
+    const { userId } = await loginWithPassword(ctx.db, ctx.policy, input, { correlationId: ctx.correlationId, now: ctx.now(), source: ctx.ip });
     const token = await createSession(ctx.db, userId, ctx.policy, {
       ...(ctx.ip ? { ip: ctx.ip } : {}),
       ...(ctx.userAgent ? { userAgent: ctx.userAgent } : {}),

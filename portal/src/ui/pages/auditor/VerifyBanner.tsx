@@ -5,6 +5,7 @@ import { useTranslation } from "react-i18next";
 import { trpc } from "../../api/trpc.js";
 import { ErrorAlert } from "../../components/ErrorAlert.js";
 import { shortHash } from "../../lib/format.js";
+import { KnownBreaks } from "./KnownBreaks.js";
 
 /** The hash chain's verification result, the first thing an auditor sees. */
 export function VerifyBanner() {
@@ -19,7 +20,8 @@ export function VerifyBanner() {
   if (verify.error) return <ErrorAlert error={verify.error} onRetry={() => void verify.refetch()} />;
   const v = verify.data;
   const titleStyle = { fontSize: 20, fontWeight: 600 } as const;
-  return v.ok ? (
+  const acknowledged = v.breaks.filter((b) => b.acknowledged).length;
+  const banner = v.ok ? (
     <Alert
       type="success"
       showIcon
@@ -27,7 +29,12 @@ export function VerifyBanner() {
       data-testid="audit-verify"
       data-ok="true"
       title={<span style={titleStyle}>{t("audit.verifyOk")}</span>}
-      description={<Typography.Text>{t("audit.verifyOkDetail", { checked: v.checked, hash: shortHash(v.lastHash) })}</Typography.Text>}
+      description={
+        <Typography.Text>
+          {t("audit.verifyOkDetail", { checked: v.checked, hash: shortHash(v.lastHash) })}
+          {acknowledged > 0 && ` ${t("audit.breaks.okWithKnown", { count: acknowledged })}`}
+        </Typography.Text>
+      }
       action={again}
       style={{ marginBottom: 20, padding: "18px 24px" }}
     />
@@ -40,9 +47,21 @@ export function VerifyBanner() {
       data-testid="audit-verify"
       data-ok="false"
       title={<span style={titleStyle}>{t("audit.verifyBroken")}</span>}
-      description={t("audit.verifyBrokenDetail", { seq: v.firstBrokenSeq, reason: t(`audit.reason.${v.reason}`), checked: v.checked, total: v.total })}
+      description={t("audit.verifyBrokenDetail", {
+        seq: v.firstBrokenSeq,
+        reason: t(`audit.reason.${v.reason}`),
+        checked: v.checked,
+        total: v.total,
+        count: v.breakCount - acknowledged,
+      })}
       action={again}
       style={{ marginBottom: 20, padding: "18px 24px" }}
     />
+  );
+  return (
+    <>
+      {banner}
+      <KnownBreaks breaks={v.breaks} breakCount={v.breakCount} />
+    </>
   );
 }
