@@ -16,7 +16,7 @@ export async function loginWithPassword(
   db: Db,
   policy: AuthPolicy,
   input: { username: string; password: string },
-  meta: { correlationId: string; now?: Date },
+  meta: { correlationId: string; now?: Date; ip?: string | undefined },
 ) {
   const now = meta.now ?? new Date();
   const [user] = await db.select().from(users).where(eq(users.username, input.username));
@@ -58,7 +58,10 @@ export async function loginWithPassword(
       // A lock that has passed starts the count afresh.
       const failedLogins = (current.lockedUntil ? 0 : current.failedLogins) + 1;
       const lockedUntil = failedLogins >= policy.maxFailedLogins ? new Date(now.getTime() + policy.lockoutMs) : null;
-      await tx.update(users).set({ failedLogins, lockedUntil }).where(eq(users.id, user.id));
+      await tx
+        .update(users)
+        .set({ failedLogins, lockedUntil, lastFailedLoginAt: now, lastFailedLoginIp: meta.ip ?? null })
+        .where(eq(users.id, user.id));
       await record("auth.login_failed", { failedLogins, lockedUntil });
       if (lockedUntil)
         return new AppError("ACCOUNT_LOCKED", `连续登录失败, 账户已锁定 / too many failures, account locked until ${lockedUntil.toISOString()}`, {

@@ -1,7 +1,6 @@
 import { fileURLToPath } from "node:url";
 import type { Logger } from "pino";
 import { OidcLogin } from "../auth/oidc.js";
-import { DEFAULT_AUTH_POLICY } from "../auth/policy.js";
 import { purgeStaleSessions } from "../auth/sessions.js";
 import { ensureBootstrapAdmin } from "../db/bootstrap.js";
 import { type Database, migrateDatabase } from "../db/client.js";
@@ -30,10 +29,12 @@ export async function startPortal(database: Database, config: PortalConfig, logg
     await seed(database.db, "demo", (m) => logger.info(`seed: ${m}`));
   }
 
+  if (config.secretKeySource === "ephemeral") logger.warn("neither ZHENGYUN_SECRET_KEY nor COOKIE_SECRET is set: TOTP enrolments will not survive a restart");
   const app = await buildApp({
     db: database.db,
     logger,
     cookieSecret: config.cookieSecret,
+    policy: config.policy,
     secureCookies: config.SECURE_COOKIES === "true",
     oidc: config.oidc ? await OidcLogin.discover(config.oidc) : undefined,
     uiDir: config.UI_DIR ?? fileURLToPath(new URL("../../dist/ui", import.meta.url)),
@@ -42,7 +43,7 @@ export async function startPortal(database: Database, config: PortalConfig, logg
   const sweep = setInterval(() => {
     reclaimExpired(database.db)
       .then((systems) => systems.length && logger.info({ systems }, "expired grants reclaimed"))
-      .then(() => purgeStaleSessions(database.db, DEFAULT_AUTH_POLICY))
+      .then(() => purgeStaleSessions(database.db, config.policy))
       .catch((err) => logger.error({ err }, "expiry sweep failed"));
   }, config.EXPIRY_SWEEP_SECONDS * 1000);
 
