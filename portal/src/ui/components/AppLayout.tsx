@@ -8,6 +8,7 @@ import {
   FileProtectOutlined,
   FileSearchOutlined,
   FileTextOutlined,
+  KeyOutlined,
   LogoutOutlined,
   PieChartOutlined,
   PlusCircleOutlined,
@@ -30,6 +31,7 @@ import { trpc } from "../api/trpc.js";
 import { activeKey, type NavKey, navFor } from "../lib/nav.js";
 import { LanguageSwitch } from "./LanguageSwitch.js";
 import { Loading } from "./Loading.js";
+import { SignInNotice } from "./SignInNotice.js";
 import { RoleTag } from "./tags.js";
 
 const ICONS: Record<NavKey, ReactNode> = {
@@ -46,6 +48,7 @@ const ICONS: Record<NavKey, ReactNode> = {
   securityApprovals: <SafetyCertificateOutlined aria-hidden />,
   grading: <SafetyOutlined aria-hidden />,
   exemptions: <ExceptionOutlined aria-hidden />,
+  mfaReset: <KeyOutlined aria-hidden />,
   evidence: <FileProtectOutlined aria-hidden />,
   catalog: <BookOutlined aria-hidden />,
   audit: <FileSearchOutlined aria-hidden />,
@@ -155,6 +158,7 @@ export function AppLayout() {
         </Layout.Sider>
         <Layout.Content style={{ padding: 24, minWidth: 0 }}>
           <main id="main" tabIndex={-1} style={{ outline: "none", maxWidth: 1400 }}>
+            <SignInNotice />
             {items.length === 0 ? (
               <Result status="info" title={t("app.noRoles")} />
             ) : (
