@@ -9,6 +9,18 @@ import { seal, unseal } from "./secrets.js";
 import type { Challenge } from "./sign-in.js";
 import { acceptTotp, hashRecoveryCode, looksLikeRecoveryCode, newRecoveryCodes, newTotpSecret, recoveryCodeMatches, totpFor } from "./totp.js";
 
+/** A sealed secret opened, or a clear refusal when the key it was sealed with is gone. */
+function openSecret(policy: AuthPolicy, sealed: string, userId: string): string {
+  try {
+    return unseal(policy.secretKey, sealed, userId);
+  } catch {
+    throw new AppError(
+      "INVALID_STATE",
+      "动态口令密钥无法读取（服务端密钥已更换）, 请联系安全管理员重置 / the authenticator secret cannot be read (the server key changed); ask the security officer to reset it",
+    );
+  }
+}
+
 const WRONG_CODE = "动态口令或恢复码错误 / wrong authentication code";
 
 /**
@@ -56,7 +68,7 @@ export async function verifySecondFactor(
     }
     let method: "totp" | "recovery_code" | null = null;
     if (/^\d{6}$/.test(code.trim())) {
-      const step = acceptTotp(unseal(policy.secretKey, user.totpSecret, challenge.userId), code.trim(), user.totpLastStep, now);
+      const step = acceptTotp(openSecret(policy, user.totpSecret, challenge.userId), code.trim(), user.totpLastStep, now);
       if (step !== null) {
         await tx.update(users).set({ totpLastStep: step }).where(eq(users.id, challenge.userId));
         method = "totp";
@@ -136,7 +148,7 @@ export async function confirmEnrolment(
       .for("update");
     if (user?.totpEnabledAt) throw new AppError("CONFLICT", "已绑定动态口令 / a second factor is already enrolled");
     if (!user?.pending) throw new AppError("INVALID_STATE", "请先获取二维码 / start the enrolment first");
-    const secret = unseal(policy.secretKey, user.pending, who.userId);
+    const secret = openSecret(policy, user.pending, who.userId);
     const step = acceptTotp(secret, code.trim(), null, meta.now);
     if (step === null) throw new AppError("INVALID_INPUT", "code: 动态口令错误, 请核对手机时间 / wrong code; check the phone's clock", { field: "code" });
     await tx

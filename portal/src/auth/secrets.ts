@@ -1,4 +1,6 @@
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from "node:crypto";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
 
 /**
  * The 32-byte key for sealing secrets at rest, derived with HKDF-SHA256 from the configured
@@ -28,4 +30,14 @@ export function unseal(key: Buffer, sealed: string, context: string): string {
   decipher.setAAD(Buffer.from(context));
   decipher.setAuthTag(Buffer.from(tag, "base64url"));
   return Buffer.concat([decipher.update(Buffer.from(body, "base64url")), decipher.final()]).toString("utf8");
+}
+
+/**
+ * For the embedded database only, when no secret is configured: a random secret kept in a file
+ * (mode 0600) inside the database folder, so enrolments survive a restart of the trial install.
+ */
+export function secretFromFile(dir: string): string {
+  const file = path.join(dir, "zhengyun-secret.key");
+  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString("hex"), { mode: 0o600, flag: "wx" });
+  return readFileSync(file, "utf8").trim();
 }

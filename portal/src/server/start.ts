@@ -1,6 +1,8 @@
+import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Logger } from "pino";
 import { OidcLogin } from "../auth/oidc.js";
+import { deriveSecretKey, secretFromFile } from "../auth/secrets.js";
 import { purgeStaleSessions } from "../auth/sessions.js";
 import { ensureBootstrapAdmin } from "../db/bootstrap.js";
 import { type Database, migrateDatabase } from "../db/client.js";
@@ -34,7 +36,7 @@ export async function startPortal(database: Database, config: PortalConfig, logg
     db: database.db,
     logger,
     cookieSecret: config.cookieSecret,
-    policy: config.policy,
+    policy,
     secureCookies: config.SECURE_COOKIES === "true",
     oidc: config.oidc ? await OidcLogin.discover(config.oidc) : undefined,
     uiDir: config.UI_DIR ?? fileURLToPath(new URL("../../dist/ui", import.meta.url)),
@@ -43,7 +45,7 @@ export async function startPortal(database: Database, config: PortalConfig, logg
   const sweep = setInterval(() => {
     reclaimExpired(database.db)
       .then((systems) => systems.length && logger.info({ systems }, "expired grants reclaimed"))
-      .then(() => purgeStaleSessions(database.db, config.policy))
+      .then(() => purgeStaleSessions(database.db, policy))
       .catch((err) => logger.error({ err }, "expiry sweep failed"));
   }, config.EXPIRY_SWEEP_SECONDS * 1000);
 
