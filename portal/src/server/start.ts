@@ -31,7 +31,12 @@ export async function startPortal(database: Database, config: PortalConfig, logg
     await seed(database.db, "demo", (m) => logger.info(`seed: ${m}`));
   }
 
-  if (config.secretKeySource === "ephemeral") logger.warn("neither ZHENGYUN_SECRET_KEY nor COOKIE_SECRET is set: TOTP enrolments will not survive a restart");
+  let policy = config.policy;
+  if (config.secretKeySource === "ephemeral" && database.kind === "pglite") {
+    policy = { ...policy, secretKey: deriveSecretKey(secretFromFile(config.ZHENGYUN_DATA_DIR ?? path.resolve(".data/pglite"))) };
+  } else if (config.secretKeySource === "ephemeral") {
+    logger.warn("neither ZHENGYUN_SECRET_KEY nor COOKIE_SECRET is set: TOTP enrolments will not survive a restart");
+  }
   const app = await buildApp({
     db: database.db,
     logger,
