@@ -59,10 +59,15 @@ CREATE INDEX "sign_in_challenges_user" ON "sign_in_challenges" ("user_id");
 CREATE OR REPLACE FUNCTION role_assignments_separation_check() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
   held text[];
+  replaced text;
 BEGIN
+  -- An UPDATE judges the row as it will be, not beside its own old value.
+  IF TG_OP = 'UPDATE' AND OLD."user_id" = NEW."user_id" THEN
+    replaced := OLD."role"::text;
+  END IF;
   PERFORM 1 FROM "users" WHERE "id" = NEW."user_id" FOR UPDATE;
   SELECT coalesce(array_agg("role"::text), '{}') INTO held FROM "role_assignments"
-    WHERE "user_id" = NEW."user_id" AND "role" <> NEW."role";
+    WHERE "user_id" = NEW."user_id" AND "role" <> NEW."role" AND "role"::text IS DISTINCT FROM replaced;
   IF cardinality(held) = 0 THEN
     RETURN NEW;
   END IF;
