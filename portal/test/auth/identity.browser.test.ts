@@ -119,6 +119,21 @@ describe("two-factor sign-in in the browser", () => {
     await notice.getByText(/上次成功登录：\d{4}-\d{2}-\d{2} \d{2}:\d{2}，来自 127\.0\.0\.1/).waitFor();
     await notice.getByText(/最近一次登录失败：\d{4}-\d{2}-\d{2} \d{2}:\d{2}，来自 127\.0\.0\.1/).waitFor();
     await screenshot(page, "33-sign-in-notice");
+
+    // The person changes their own password from the user menu; the rules apply.
+    await page.getByTestId("user-menu").click();
+    await page.getByRole("menuitem", { name: "修改口令" }).click();
+    const dialog = page.getByRole("dialog");
+    await dialog.getByLabel("当前口令").fill(newcomer.password);
+    await dialog.getByLabel("新口令", { exact: true }).fill("short");
+    await dialog.getByLabel("确认新口令").fill("short");
+    await dialog.getByRole("button", { name: /保\s*存/ }).click();
+    await dialog.getByText("at least 10 characters").first().waitFor();
+    await dialog.getByLabel("新口令", { exact: true }).fill("Changed-Passw0rd-22");
+    await dialog.getByLabel("确认新口令").fill("Changed-Passw0rd-22");
+    await dialog.getByRole("button", { name: /保\s*存/ }).click();
+    await page.getByText("口令已修改；您在其他地方的会话已结束。").waitFor();
+    await dialog.waitFor({ state: "detached" });
   });
 
   it("raised no uncaught errors in the page", () => {

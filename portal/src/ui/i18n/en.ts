@@ -91,6 +91,9 @@ export const en: Messages = {
     footer: "Request, approve and audit government cloud resources · every action on record",
   },
   account: {
+    changePassword: "Change password",
+    currentPassword: "Current password",
+    passwordChanged: "Password changed; your sessions elsewhere have ended.",
     noticeTitle: "Sign-in notice",
     lastLogin: "Last successful sign-in: {{at}} from {{ip}}",
     firstLogin: "This is your first sign-in to the platform.",

@@ -89,6 +89,9 @@ export const zh = {
     footer: "政务云资源申请、审批与审计 · 全程留痕",
   },
   account: {
+    changePassword: "修改口令",
+    currentPassword: "当前口令",
+    passwordChanged: "口令已修改；您在其他地方的会话已结束。",
     noticeTitle: "登录提示",
     lastLogin: "上次成功登录：{{at}}，来自 {{ip}}",
     firstLogin: "这是您首次登录本平台。",
