@@ -4,10 +4,13 @@
  * a procedure without a row here fails the test.
  */
 import type { TRPCError } from "@trpc/server";
+import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
+import { hashPassword } from "../src/auth/passwords.js";
+import { totpFor } from "../src/auth/totp.js";
 import type { Database } from "../src/db/client.js";
 import { type RequestState, ROLES, type Role } from "../src/db/schema/enums.js";
-import { reconcileStates } from "../src/db/schema/index.js";
+import { reconcileStates, users } from "../src/db/schema/index.js";
 import { appRouter } from "../src/server/router.js";
 import type { Actor } from "../src/services/context.js";
 import { completeProvisioning } from "../src/services/requests/platform.js";
@@ -42,6 +45,27 @@ const stateFor = (role: Role): RequestState => (role === "ops" ? "dept_approved"
 
 const TABLE: Record<string, Row> = {
   "auth.login": { roles: "anyone", scoped: false, call: (w) => w.caller.auth.login({ username: "nobody", password: "wrong" }).catch((e) => e) },
+  // The sign-in steps after the password are public; without a sign-in in progress they are refused.
+  "auth.secondFactor": { roles: "anyone", scoped: false, call: (w) => w.caller.auth.secondFactor({ code: "123456" }).catch((e) => e) },
+  "auth.setPassword": { roles: "anyone", scoped: false, call: (w) => w.caller.auth.setPassword({ newPassword: "Matrix-New-Passw0rd" }).catch((e) => e) },
+  // A signed-in person may enrol an authenticator for their own account.
+  "auth.totpSetup": { roles: "anyone", scoped: false, call: (w) => w.caller.auth.totpSetup() },
+  "auth.totpConfirm": {
+    roles: "anyone",
+    scoped: false,
+    call: async (w) => {
+      const { secret } = await w.caller.auth.totpSetup();
+      return w.caller.auth.totpConfirm({ code: totpFor(secret, w.actor.username).generate() });
+    },
+  },
+  "auth.changePassword": {
+    roles: "signed-in",
+    scoped: false,
+    call: async (w) => {
+      await db.db.update(users).set({ passwordHash: knownHash }).where(eq(users.id, w.actor.id));
+      return w.caller.auth.changePassword({ currentPassword: KNOWN_PASSWORD, newPassword: "Matrix-New-Passw0rd" });
+    },
+  },
   "auth.logout": { roles: "signed-in", scoped: false, call: (w) => w.caller.auth.logout() },
   "auth.me": { roles: "signed-in", scoped: false, call: (w) => w.caller.auth.me() },
   "systems.register": {
@@ -113,6 +137,21 @@ const TABLE: Record<string, Row> = {
     scoped: false,
     call: async (w) => w.caller.users.setRoles({ id: (await makeUser(db, w.org.dept.id, [])).id, roles: ["applicant"] }),
   },
+  "users.resetPassword": {
+    roles: ["sysadmin"],
+    scoped: false,
+    call: async (w) => w.caller.users.resetPassword({ id: (await makeUser(db, w.org.dept.id, ["applicant"])).id }),
+  },
+  "users.resetMfa": {
+    roles: ["security"],
+    scoped: false,
+    call: async (w) => w.caller.users.resetMfa({ username: (await makeUser(db, w.org.dept.id, ["ops"])).username }),
+  },
+  "users.setSso": {
+    roles: ["sysadmin"],
+    scoped: false,
+    call: async (w) => w.caller.users.setSso({ id: (await makeUser(db, w.org.dept.id, ["applicant"])).id, ssoUsername: unique("sso.") }),
+  },
   "users.setStatus": {
     roles: ["sysadmin"],
     scoped: false,
@@ -172,8 +211,11 @@ const TABLE: Record<string, Row> = {
 };
 
 let db: Database;
+const KNOWN_PASSWORD = "Matrix-Known-Passw0rd";
+let knownHash: string;
 beforeAll(async () => {
   db = await testDatabase();
+  knownHash = await hashPassword(KNOWN_PASSWORD);
 });
 
 /** "FORBIDDEN" when the call was refused for role or department; otherwise how it ended. */

@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { totpFor } from "../src/auth/totp.js";
 import { DEMO_PASSWORD } from "../src/db/seed/data.js";
 import { freePort } from "./ports.js";
 
@@ -69,14 +70,25 @@ describe("npm start with no DATABASE_URL", () => {
     expect(metrics).toContain("zhengyun_portal_http_request_duration_seconds");
   });
 
-  it("serves the seeded demo through tRPC to a signed-in user", async () => {
-    const login = await fetch(`${base}/trpc/auth.login`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ username: "ops1", password: DEMO_PASSWORD }),
-    });
+  it("serves the seeded demo through tRPC to a signed-in user, who sets up an authenticator at the first sign-in", async () => {
+    const post = (procedure: string, body: unknown, cookie?: string) =>
+      fetch(`${base}/trpc/${procedure}${body === undefined ? "?batch=1" : ""}`, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...(cookie ? { cookie } : {}) },
+        body: JSON.stringify(body ?? {}),
+      });
+    const login = await post("auth.login", { username: "ops1", password: DEMO_PASSWORD });
     expect(login.status).toBe(200);
-    const cookie = login.headers.get("set-cookie")!;
+    expect(((await login.json()) as { result: { data: unknown } }).result.data).toEqual({ ok: true, next: "enrol_totp" });
+    const challenge = login.headers.get("set-cookie")!;
+    expect(challenge).toMatch(/zy_signin=.*HttpOnly.*SameSite=Strict/i);
+    expect(challenge).not.toMatch(/zy_session=/);
+    const signIn = challenge.split(";")[0]!;
+    const setup = (await (await post("auth.totpSetup", undefined, signIn)).json()) as [{ result: { data: { secret: string } } }];
+    const code = totpFor(setup[0].result.data.secret, "ops1").generate();
+    const confirmed = await post("auth.totpConfirm", { code }, signIn);
+    expect(confirmed.status).toBe(200);
+    const cookie = confirmed.headers.getSetCookie().find((c) => c.startsWith("zy_session="))!;
     expect(cookie).toMatch(/zy_session=.*HttpOnly.*SameSite=Strict/i);
     const list = await fetch(`${base}/trpc/requests.list?input=${encodeURIComponent(JSON.stringify({ limit: 100 }))}`, {
       headers: { cookie: cookie.split(";")[0]! },

@@ -79,7 +79,7 @@ describe("password login", () => {
     const user = await person();
     const res = await login(user.username, PASSWORD);
     expect(res.status).toBe(200);
-    expect(res.body.result?.data).toEqual({ ok: true });
+    expect(res.body.result?.data).toEqual({ ok: true, next: "done" });
     expect(res.session).toMatchObject({ httpOnly: true, sameSite: "Strict", path: "/", maxAge: policy.absoluteTimeoutMs / 1000 });
     expect(res.session?.value).toMatch(/^[A-Za-z0-9_-]{43}$/);
 

@@ -19,7 +19,7 @@ export async function loginWithPassword(
   db: Db,
   policy: AuthPolicy,
   input: { username: string; password: string },
-  meta: { correlationId: string; now?: Date; source?: string | undefined },
+  meta: { correlationId: string; now?: Date; source?: string | undefined; ip?: string | undefined },
 ) {
   const now = meta.now ?? new Date();
   const key = throttleKey(input.username, meta.source);
@@ -57,6 +57,12 @@ export async function loginWithPassword(
       await setThrottle(tx, key, { failures: failedLogins, lockedUntil }, now);
       const reason = !user || !current ? { reason: "unknown user" } : current.disabled ? { reason: "disabled" } : {};
       await record("auth.login_failed", { ...reason, failedLogins, lockedUntil, source: key.source });
+      // The sign-in notice shows the account's last failure, wherever it came from.
+      if (user)
+        await tx
+          .update(users)
+          .set({ lastFailedLoginAt: now, lastFailedLoginIp: meta.ip ?? null })
+          .where(eq(users.id, user.id));
       if (lockedUntil)
         return new AppError("ACCOUNT_LOCKED", `连续登录失败, 账户已锁定 / too many failures, account locked until ${lockedUntil.toISOString()}`, {
           lockedUntil: lockedUntil.toISOString(),

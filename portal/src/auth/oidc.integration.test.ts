@@ -10,7 +10,7 @@ import type { Database } from "../db/client.js";
 import { auditLog, sessions, users } from "../db/schema/index.js";
 import { buildApp } from "../server/app.js";
 import { OidcLogin } from "./oidc.js";
-import { SESSION_COOKIE } from "./policy.js";
+import { DEFAULT_AUTH_POLICY, SESSION_COOKIE, SIGN_IN_COOKIE } from "./policy.js";
 import { tokenHash } from "./sessions.js";
 
 let db: Database;
@@ -30,7 +30,9 @@ beforeAll(async () => {
   redirectUri = `${portal}/auth/oidc/callback`;
   idp = await startIdentityProvider({ redirectUri });
   const oidc = await OidcLogin.discover({ issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret, redirectUri, allowInsecure: true });
-  app = await buildApp({ db: db.db, logger: false, cookieSecret: randomBytes(32).toString("hex"), oidc });
+  // The provider's own second factor counts when it reports amr "otp".
+  const policy = { ...DEFAULT_AUTH_POLICY, mfaAmr: ["otp"] };
+  app = await buildApp({ db: db.db, logger: false, cookieSecret: randomBytes(32).toString("hex"), oidc, policy });
   await app.ready();
   portalHandler = (req, res) => app.routing(req, res);
 });
@@ -41,12 +43,18 @@ afterAll(async () => {
   await idp?.close();
 });
 
-/** An account at the provider whose next login is `preferredUsername`. */
-function identity(preferredUsername: string) {
+/** An account at the provider whose next login is `preferredUsername` (reporting `amr` when given). */
+function identity(preferredUsername: string, amr?: string[]) {
   const sub = unique("sub-");
   idp.accounts.set(sub, { preferred_username: preferredUsername, name: `SSO ${preferredUsername}` });
   idp.nextLogin = sub;
+  idp.nextAmr = amr;
   return sub;
+}
+
+/** The system admin marks an account for SSO with the provider username expected at its first SSO login. */
+async function markForSso(userId: string, ssoUsername: string) {
+  await db.db.update(users).set({ ssoUsername }).where(eq(users.id, userId));
 }
 
 const atPortal = (path: string) => (next: URL) => next.origin === portal && next.pathname === path;
@@ -72,10 +80,13 @@ async function auditFor(userId: string, actions: string[]) {
 }
 
 describe("SSO login through a real OpenID Provider", () => {
-  it("links the provisioned account on first login, signs it in, and reuses the link afterwards", async () => {
+  it("links the account marked for SSO on first login, signs it in, and reuses the link afterwards", async () => {
     const dept = await makeDepartment(db);
     const user = await makeUser(db, dept.id, ["applicant"]);
-    const sub = identity(user.username);
+    // The provider's username need not equal the portal's: the administrator names the one expected.
+    const providerName = unique("idp.");
+    await markForSso(user.id, providerName);
+    const sub = identity(providerName);
     const browser = new Browser();
 
     // The portal sends the browser to the provider with a signed, lax, short-lived state cookie.
@@ -118,14 +129,20 @@ describe("SSO login through a real OpenID Provider", () => {
     expect(signedIn.status).toBe(200);
     expect(signedIn.body.result?.data).toMatchObject({ id: user.id, username: user.username, roles: ["applicant"] });
 
-    const [linked] = await db.db.select({ issuer: users.oidcIssuer, subject: users.oidcSubject }).from(users).where(eq(users.id, user.id));
-    expect(linked).toEqual({ issuer: idp.issuer, subject: sub });
+    const [linked] = await db.db
+      .select({ issuer: users.oidcIssuer, subject: users.oidcSubject, ssoUsername: users.ssoUsername })
+      .from(users)
+      .where(eq(users.id, user.id));
+    // Linked, and the mark is spent: from now on only (issuer, subject) finds the account.
+    expect(linked).toEqual({ issuer: idp.issuer, subject: sub, ssoUsername: null });
     expect(await auditFor(user.id, ["auth.sso_linked", "auth.login"])).toEqual([
       { action: "auth.sso_linked", actorId: user.id, after: { issuer: idp.issuer, subject: sub } },
       { action: "auth.login", actorId: user.id, after: { method: "oidc", issuer: idp.issuer } },
     ]);
 
-    // A second login (another browser, so the provider asks again) finds the account by the link.
+    // A second login (another browser, so the provider asks again) finds the account by the link,
+    // even once the provider reports another username.
+    idp.accounts.set(sub, { preferred_username: unique("renamed."), name: "renamed" });
     const second = new Browser();
     idp.nextLogin = sub;
     const again = await second.request(await toCallback(second));
@@ -133,9 +150,48 @@ describe("SSO login through a real OpenID Provider", () => {
     expect(second.cookie(portal, SESSION_COOKIE)?.value).not.toBe(session?.value);
     expect((await me(second)).body.result?.data.id).toBe(user.id);
     expect((await auditFor(user.id, ["auth.sso_linked", "auth.login"])).map((e) => e.action)).toEqual(["auth.sso_linked", "auth.login", "auth.login"]);
+
+    // Another identity presenting the first username finds nothing: the mark was used once.
+    identity(providerName);
+    const impostor = new Browser();
+    expect((await impostor.request(await toCallback(impostor))).headers.get("location")).toBe("/login?error=sso_no_account");
   });
 
-  it("refuses an identity with no provisioned account, and does not link a disabled one", async () => {
+  it("never links an account by its username alone, privileged or not", async () => {
+    const dept = await makeDepartment(db);
+    for (const role of ["applicant", "sysadmin", "security", "ops"] as const) {
+      const user = await makeUser(db, dept.id, [role]);
+      identity(user.username);
+      const browser = new Browser();
+      expect((await browser.request(await toCallback(browser))).headers.get("location"), role).toBe("/login?error=sso_no_account");
+      expect(browser.cookie(portal, SESSION_COOKIE)).toBeUndefined();
+      const [row] = await db.db.select({ subject: users.oidcSubject }).from(users).where(eq(users.id, user.id));
+      expect(row?.subject).toBeNull();
+    }
+  });
+
+  it("asks a platform role for a second factor unless the provider reports one the configuration accepts", async () => {
+    const dept = await makeDepartment(db);
+    const ops = await makeUser(db, dept.id, ["ops"]);
+    await markForSso(ops.id, ops.username);
+    const sub = identity(ops.username, ["pwd"]);
+    const browser = new Browser();
+    const pending = await browser.request(await toCallback(browser));
+    // Password only at the provider: no session; the sign-in continues at enrolment.
+    expect(pending.headers.get("location")).toBe("/login?step=enrol_totp");
+    expect(browser.cookie(portal, SESSION_COOKIE)).toBeUndefined();
+    expect(browser.cookie(portal, SIGN_IN_COOKIE)).toBeDefined();
+    expect((await me(browser)).status).toBe(401);
+
+    idp.nextLogin = sub;
+    idp.nextAmr = ["pwd", "otp"];
+    const strong = new Browser();
+    const done = await strong.request(await toCallback(strong));
+    expect(done.headers.get("location")).toBe("/");
+    expect((await me(strong)).body.result?.data.id).toBe(ops.id);
+  });
+
+  it("refuses an identity with no account marked for it, and does not link a disabled one", async () => {
     const nobody = identity(unique("nobody"));
     const browser = new Browser();
     const refused = await browser.request(await toCallback(browser));
@@ -147,6 +203,7 @@ describe("SSO login through a real OpenID Provider", () => {
 
     const dept = await makeDepartment(db);
     const disabled = await makeUser(db, dept.id, ["applicant"]);
+    await markForSso(disabled.id, disabled.username);
     await db.db.update(users).set({ disabled: true }).where(eq(users.id, disabled.id));
     identity(disabled.username);
     const other = new Browser();
@@ -161,6 +218,7 @@ describe("SSO login through a real OpenID Provider", () => {
   it("accepts a callback only with the signed state cookie of the same login, and only once", async () => {
     const dept = await makeDepartment(db);
     const user = await makeUser(db, dept.id, ["applicant"]);
+    await markForSso(user.id, user.username);
     identity(user.username);
     const browser = new Browser();
     const callback = await toCallback(browser);
@@ -207,6 +265,7 @@ describe("SSO login through a real OpenID Provider", () => {
   it("completes the callback behind a reverse proxy that rewrites the Host header", async () => {
     const dept = await makeDepartment(db);
     const user = await makeUser(db, dept.id, ["applicant"]);
+    await markForSso(user.id, user.username);
     identity(user.username);
     const browser = new Browser();
     const callback = await toCallback(browser);

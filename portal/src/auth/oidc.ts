@@ -77,8 +77,10 @@ export class OidcLogin {
 }
 
 /**
- * Finds the local account for an SSO identity. Accounts are provisioned by the system admin; the
- * first SSO login links the account whose username equals the `preferred_username` claim.
+ * Finds the local account for an SSO identity: by (issuer, subject) once linked, and nothing
+ * else. The first SSO login links only an account the system admin marked for SSO with the
+ * provider username now presented (`preferred_username`); no account, privileged or not, is ever
+ * linked because its own username happens to match.
  */
 export async function accountForIdentity(
   db: Db,
@@ -96,8 +98,8 @@ export async function accountForIdentity(
     if (!userId && typeof claims.preferred_username === "string") {
       const [candidate] = await tx
         .update(users)
-        .set({ oidcIssuer: issuer, oidcSubject: claims.sub })
-        .where(and(eq(users.username, claims.preferred_username), isNull(users.oidcSubject), eq(users.disabled, false)))
+        .set({ oidcIssuer: issuer, oidcSubject: claims.sub, ssoUsername: null })
+        .where(and(eq(users.ssoUsername, claims.preferred_username), isNull(users.oidcSubject), eq(users.disabled, false)))
         .returning({ id: users.id });
       userId = candidate?.id;
       if (userId)

@@ -1,25 +1,80 @@
-import { createHash, randomBytes } from "node:crypto";
-import { and, eq, gt, lt, or, sql } from "drizzle-orm";
+import { createHash, randomBytes, randomUUID } from "node:crypto";
+import { and, desc, eq, gt, inArray, lt, or, sql } from "drizzle-orm";
+import { appendAudit } from "../audit/append.js";
 import type { Db, DbOrTx } from "../db/client.js";
 import type { Role } from "../db/schema/enums.js";
-import { roleAssignments, sessions, users } from "../db/schema/index.js";
+import { roleAssignments, type SignInNotice, sessions, users } from "../db/schema/index.js";
 import type { Actor } from "../services/context.js";
 import type { AuthPolicy } from "./policy.js";
 
 export const tokenHash = (token: string) => createHash("sha256").update(token).digest("hex");
 
+/**
+ * Issues a session once every sign-in step is done. In one transaction (the account row locked):
+ * the notice of the previous successful and last failed sign-in is kept with the session, this
+ * sign-in becomes the last one, and the account's oldest sessions beyond `maxSessions` end.
+ */
 export async function createSession(db: Db, userId: string, policy: AuthPolicy, meta: { ip?: string; userAgent?: string }, now = new Date()) {
   const token = randomBytes(32).toString("base64url");
-  await db.insert(sessions).values({
-    tokenHash: tokenHash(token),
-    userId,
-    createdAt: now,
-    lastSeenAt: now,
-    expiresAt: new Date(now.getTime() + policy.absoluteTimeoutMs),
-    ip: meta.ip ?? null,
-    userAgent: meta.userAgent ?? null,
+  await db.transaction(async (tx) => {
+    const [account] = await tx
+      .select({
+        username: users.username,
+        lastLoginAt: users.lastLoginAt,
+        lastLoginIp: users.lastLoginIp,
+        lastFailedLoginAt: users.lastFailedLoginAt,
+        lastFailedLoginIp: users.lastFailedLoginIp,
+      })
+      .from(users)
+      .where(eq(users.id, userId))
+      .for("update");
+    if (!account) throw new Error(`no account ${userId}`);
+    const notice: SignInNotice = {
+      lastLogin: account.lastLoginAt ? { at: account.lastLoginAt.toISOString(), ip: account.lastLoginIp } : null,
+      lastFailed: account.lastFailedLoginAt ? { at: account.lastFailedLoginAt.toISOString(), ip: account.lastFailedLoginIp } : null,
+    };
+    await tx
+      .update(users)
+      .set({ lastLoginAt: now, lastLoginIp: meta.ip ?? null })
+      .where(eq(users.id, userId));
+    const open = await tx.select({ tokenHash: sessions.tokenHash }).from(sessions).where(eq(sessions.userId, userId)).orderBy(desc(sessions.createdAt));
+    const ended = open.slice(Math.max(0, policy.maxSessions - 1)).map((s) => s.tokenHash);
+    if (ended.length) {
+      await tx.delete(sessions).where(inArray(sessions.tokenHash, ended));
+      await appendAudit(tx, {
+        actorId: userId,
+        actorName: account.username,
+        actorRole: null,
+        action: "auth.sessions_ended",
+        targetType: "user",
+        targetId: userId,
+        after: { reason: "concurrent session limit", limit: policy.maxSessions, ended: ended.length },
+        correlationId: randomUUID(),
+        at: now,
+      });
+    }
+    await tx.insert(sessions).values({
+      tokenHash: tokenHash(token),
+      userId,
+      createdAt: now,
+      lastSeenAt: now,
+      expiresAt: new Date(now.getTime() + policy.absoluteTimeoutMs),
+      ip: meta.ip ?? null,
+      userAgent: meta.userAgent ?? null,
+      notice,
+    });
   });
   return token;
+}
+
+/** The sign-in notice kept with a session. */
+export async function sessionNotice(db: Db, token: string | undefined): Promise<SignInNotice | null> {
+  if (!token) return null;
+  const [row] = await db
+    .select({ notice: sessions.notice })
+    .from(sessions)
+    .where(eq(sessions.tokenHash, tokenHash(token)));
+  return row?.notice ?? null;
 }
 
 /** Activity refreshes a session at most this often, so reads do not each write. */

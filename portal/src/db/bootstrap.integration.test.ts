@@ -28,11 +28,14 @@ afterAll(async () => {
 });
 
 describe("first system administrator", () => {
-  it("is created once on an empty database and can sign in", async () => {
+  it("is created once on an empty database and signs in to change the configured password first", async () => {
     const settings = { username: "root.admin", password: "first-admin-passphrase", departmentCode: "platform", departmentName: "平台运营单位" };
     expect(await ensureBootstrapAdmin(db.db, settings)).toBe(true);
     expect(await ensureBootstrapAdmin(db.db, { ...settings, username: "second.admin" })).toBe(false);
-    await expect(callerFor(db, null).auth.login({ username: "root.admin", password: settings.password })).resolves.toEqual({ ok: true });
+    await expect(callerFor(db, null).auth.login({ username: "root.admin", password: settings.password })).resolves.toEqual({
+      ok: true,
+      next: "change_password",
+    });
     await expect(callerFor(db, null).auth.login({ username: "second.admin", password: settings.password })).rejects.toThrow(/wrong username or password/);
   });
 });

@@ -26,7 +26,8 @@ export async function ensureBootstrapAdmin(db: Db, admin: BootstrapAdmin): Promi
     const [dept] = await tx.select({ id: departments.id }).from(departments).where(eq(departments.code, admin.departmentCode));
     const [user] = await tx
       .insert(users)
-      .values({ username: admin.username, displayName: admin.username, departmentId: dept!.id, passwordHash })
+      // The password came through configuration: its owner replaces it at the first sign-in.
+      .values({ username: admin.username, displayName: admin.username, departmentId: dept!.id, passwordHash, mustChangePassword: true })
       .returning({ id: users.id });
     await tx.insert(roleAssignments).values({ userId: user!.id, role: "sysadmin" });
     await appendAudit(tx, {

@@ -7,8 +7,9 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import type { Logger } from "pino";
 import { appendAudit } from "../audit/append.js";
 import { accountForIdentity, type OidcLogin, type PendingLogin } from "../auth/oidc.js";
-import { type AuthPolicy, DEFAULT_AUTH_POLICY, SESSION_COOKIE } from "../auth/policy.js";
-import { createSession, resolveSession } from "../auth/sessions.js";
+import { type AuthPolicy, DEFAULT_AUTH_POLICY, SESSION_COOKIE, SIGN_IN_COOKIE } from "../auth/policy.js";
+import { resolveSession } from "../auth/sessions.js";
+import { beginSignIn, providerDidMfa } from "../auth/sign-in.js";
 import { type Db, ping } from "../db/client.js";
 import { AppError } from "../errors/app-error.js";
 import { registerEvidenceRoutes } from "./evidence-routes.js";
@@ -161,9 +162,20 @@ function registerOidcRoutes(app: FastifyInstance, oidc: OidcLogin, db: Db, polic
       const url = new URL(req.url, `${req.protocol}://${req.host}`);
       const claims = await oidc.finish(url, pending);
       const userId = await accountForIdentity(db, oidc.issuer, claims, String(req.id));
-      const token = await createSession(db, userId, policy, { ip: req.ip, ...(req.headers["user-agent"] ? { userAgent: req.headers["user-agent"] } : {}) });
-      reply.setCookie(SESSION_COOKIE, token, { path: "/", httpOnly: true, sameSite: "strict", secure, maxAge: Math.floor(policy.absoluteTimeoutMs / 1000) });
-      return reply.redirect("/");
+      // The provider's own second factor counts only when its amr/acr is one configured (OIDC_MFA_AMR).
+      const signIn = await beginSignIn(db, policy, userId, "oidc", {
+        ip: req.ip,
+        userAgent: req.headers["user-agent"],
+        now: new Date(),
+        secondFactorDone: providerDidMfa(claims, policy),
+      });
+      const strict = { path: "/", httpOnly: true, sameSite: "strict" as const, secure };
+      if (signIn.next === "done") {
+        reply.setCookie(SESSION_COOKIE, signIn.sessionToken, { ...strict, maxAge: Math.floor(policy.absoluteTimeoutMs / 1000) });
+        return reply.redirect("/");
+      }
+      reply.setCookie(SIGN_IN_COOKIE, signIn.challengeToken, { ...strict, maxAge: Math.floor(policy.challengeTtlMs / 1000) });
+      return reply.redirect(`/login?step=${signIn.next}`);
     } catch (err) {
       req.log.warn({ err }, "SSO login failed");
       // Refused sign-ins are part of the trail, as refused passwords are.

@@ -1,5 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
+import { type AuthPolicy, DEFAULT_AUTH_POLICY } from "../auth/policy.js";
+import { deriveSecretKey } from "../auth/secrets.js";
 
 const env = z.object({
   DATABASE_URL: z.string().url().optional(),
@@ -39,6 +41,18 @@ const env = z.object({
   OIDC_CLIENT_ID: z.string().optional(),
   OIDC_CLIENT_SECRET: z.string().optional(),
   OIDC_REDIRECT_URI: z.string().url().optional(),
+  /** Who signs in with a second factor (TOTP): the platform roles, or every account. */
+  ZHENGYUN_MFA: z.enum(["platform", "all"]).default("platform"),
+  /** Secret the key sealing TOTP secrets at rest is derived from (HKDF-SHA256); at least 32 characters. */
+  ZHENGYUN_SECRET_KEY: z.string().min(32).optional(),
+  ZHENGYUN_PASSWORD_MIN_LENGTH: z.coerce.number().int().min(8).max(128).default(10),
+  ZHENGYUN_PASSWORD_MIN_CLASSES: z.coerce.number().int().min(1).max(4).default(3),
+  ZHENGYUN_PASSWORD_HISTORY: z.coerce.number().int().min(1).max(24).default(5),
+  /** Days before a password must be changed at sign-in; 0 = never. */
+  ZHENGYUN_PASSWORD_MAX_AGE_DAYS: z.coerce.number().int().min(0).max(3650).default(90),
+  ZHENGYUN_MAX_SESSIONS: z.coerce.number().int().min(1).max(100).default(3),
+  /** Comma-separated OIDC amr (or acr) values that count as the provider's second factor, e.g. "mfa,otp". */
+  OIDC_MFA_AMR: z.string().default(""),
   EXPIRY_SWEEP_SECONDS: z.coerce.number().int().min(10).default(300),
   UI_DIR: z.string().optional(),
   /** Build the web UI at start when it is missing or older than its sources ("auto"), or never ("off"). */
@@ -68,9 +82,29 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env) {
     throw new Error("invalid portal configuration: ZHENGYUN_ADMIN_USERNAME and ZHENGYUN_ADMIN_PASSWORD go together");
   if (c.MIGRATION_DATABASE_URL && !c.DATABASE_URL)
     throw new Error("invalid portal configuration: MIGRATION_DATABASE_URL needs DATABASE_URL (the runtime role)");
+  const cookieSecret = c.COOKIE_SECRET ?? randomBytes(32).toString("hex");
+  const policy: AuthPolicy = {
+    ...DEFAULT_AUTH_POLICY,
+    maxSessions: c.ZHENGYUN_MAX_SESSIONS,
+    mfa: c.ZHENGYUN_MFA,
+    mfaAmr: c.OIDC_MFA_AMR.split(",")
+      .map((v) => v.trim())
+      .filter(Boolean),
+    password: {
+      minLength: c.ZHENGYUN_PASSWORD_MIN_LENGTH,
+      minClasses: c.ZHENGYUN_PASSWORD_MIN_CLASSES,
+      history: c.ZHENGYUN_PASSWORD_HISTORY,
+      maxAgeMs: c.ZHENGYUN_PASSWORD_MAX_AGE_DAYS * 86_400_000,
+    },
+    // Without ZHENGYUN_SECRET_KEY the key follows COOKIE_SECRET; with neither, it lives as long as
+    // the process (enrolments then do not survive a restart).
+    secretKey: deriveSecretKey(c.ZHENGYUN_SECRET_KEY ?? cookieSecret),
+  };
   return {
     ...c,
-    cookieSecret: c.COOKIE_SECRET ?? randomBytes(32).toString("hex"),
+    cookieSecret,
+    policy,
+    secretKeySource: c.ZHENGYUN_SECRET_KEY ? "ZHENGYUN_SECRET_KEY" : c.COOKIE_SECRET ? "COOKIE_SECRET" : "ephemeral",
     // Images ship the UI built (NODE_ENV=production); a checkout builds it on first start.
     uiBuild: c.ZHENGYUN_UI_BUILD ?? (source.NODE_ENV === "production" ? "off" : "auto"),
     seed: seedChoice(c),

@@ -128,9 +128,15 @@ export function registerBatchGuard(app: FastifyInstance) {
     const procedures = proceduresOf(req);
     if (procedures.length > MAX_BATCH_SIZE)
       return reply.code(400).send(trpcErrorBody(400, "BAD_REQUEST", `一次最多 ${MAX_BATCH_SIZE} 个调用 / at most ${MAX_BATCH_SIZE} calls per batch`));
-    if (procedures.filter((p) => p === "auth.login").length > 1) return refuse(req, reply, 400, "BAD_REQUEST", "登录不可批量提交 / sign-ins cannot be batched");
+    if (procedures.filter((p) => SIGN_IN_STEPS.has(p)).length > 1) return refuse(req, reply, 400, "BAD_REQUEST", "登录不可批量提交 / sign-ins cannot be batched");
   });
 }
+
+/**
+ * The public steps of signing in (password, second factor, forced password change, enrolment):
+ * each guesses a secret or acts on a half-signed-in challenge, so each counts like a sign-in.
+ */
+const SIGN_IN_STEPS = new Set(["auth.login", "auth.secondFactor", "auth.setPassword", "auth.totpSetup", "auth.totpConfirm"]);
 
 /** The tRPC procedures one request names, from its path ("a.b,c.d" for a batch). */
 export function proceduresOf(req: FastifyRequest): string[] {
@@ -188,7 +194,7 @@ export async function registerRateLimits(app: FastifyInstance, limits: RateLimit
     if (req.method !== "POST") return;
     const procedures = proceduresOf(req);
     if (procedures.length === 0) return;
-    if (procedures.includes("auth.login")) {
+    if (procedures.some((p) => SIGN_IN_STEPS.has(p))) {
       const byIp = await loginIp(req);
       if (!byIp.isAllowed && byIp.isExceeded) return throttled(req, reply, byIp.ttlInSeconds, "sign-in attempts from this address");
       for (const name of loginNames(req.body)) {

@@ -1,6 +1,8 @@
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import type { Logger } from "pino";
 import { OidcLogin } from "../auth/oidc.js";
-import { DEFAULT_AUTH_POLICY } from "../auth/policy.js";
+import { deriveSecretKey, secretFromFile } from "../auth/secrets.js";
 import { purgeStaleSessions } from "../auth/sessions.js";
 import { purgeStaleThrottles } from "../auth/throttle.js";
 import { ensureBootstrapAdmin } from "../db/bootstrap.js";
@@ -43,10 +45,17 @@ export async function startPortal(database: Database, config: PortalConfig, logg
   const uiDir = config.UI_DIR ?? DEFAULT_UI_DIR;
   if (config.uiBuild === "auto") ensureUiBundle({ uiDir, log: (m) => logger.info(m) });
 
+  let policy = config.policy;
+  if (config.secretKeySource === "ephemeral" && database.kind === "pglite") {
+    policy = { ...policy, secretKey: deriveSecretKey(secretFromFile(config.ZHENGYUN_DATA_DIR ?? path.resolve(".data/pglite"))) };
+  } else if (config.secretKeySource === "ephemeral") {
+    logger.warn("neither ZHENGYUN_SECRET_KEY nor COOKIE_SECRET is set: TOTP enrolments will not survive a restart");
+  }
   const app = await buildApp({
     db: database.db,
     logger,
     cookieSecret: config.cookieSecret,
+    policy,
     secureCookies: config.SECURE_COOKIES === "true",
     trustProxy: config.trustProxy,
     rateLimits: config.rateLimits,
@@ -58,7 +67,7 @@ export async function startPortal(database: Database, config: PortalConfig, logg
   const sweep = setInterval(() => {
     reclaimExpired(database.db)
       .then((systems) => systems.length && logger.info({ systems }, "expired grants reclaimed"))
-      .then(() => purgeStaleSessions(database.db, DEFAULT_AUTH_POLICY))
+      .then(() => purgeStaleSessions(database.db, policy))
       .then(() => purgeStaleThrottles(database.db))
       .catch((err) => logger.error({ err }, "expiry sweep failed"));
   }, config.EXPIRY_SWEEP_SECONDS * 1000);

@@ -1,21 +1,25 @@
 import { asc, eq, inArray } from "drizzle-orm";
-import { hashPassword } from "../auth/passwords.js";
+import { clearSecondFactor } from "../auth/mfa.js";
+import { storePassword } from "../auth/password-change.js";
+import { temporaryPassword } from "../auth/password-rules.js";
+import type { PasswordPolicy } from "../auth/policy.js";
 import { clearThrottle, lockedUntilOf } from "../auth/throttle.js";
 import type { Role } from "../db/schema/enums.js";
-import { departments, roleAssignments, sessions, users } from "../db/schema/index.js";
+import { departments, roleAssignments, sessions, signInChallenges, users } from "../db/schema/index.js";
 import { AppError, notFound } from "../errors/app-error.js";
+import { separationConflict } from "../shared/separation.js";
 import { audit } from "./audit-service.js";
 import type { ServiceContext } from "./context.js";
 
-/** 三员分立: at most one of these per person. */
-export const EXCLUSIVE_ROLES: readonly Role[] = ["sysadmin", "security", "auditor"];
-
+/** Refuses a role set that breaks separation of duties (三员分立; two-stage approval by different people). */
 export function checkSeparationOfDuties(roles: readonly Role[]): void {
-  const held = roles.filter((r) => EXCLUSIVE_ROLES.includes(r));
-  if (held.length > 1)
-    throw new AppError("SEPARATION_OF_DUTIES", `三员分立: system admin, security officer and auditor are mutually exclusive (asked: ${held.join(", ")})`, {
-      field: "roles",
-    });
+  const conflict = separationConflict(roles);
+  if (conflict)
+    throw new AppError(
+      "SEPARATION_OF_DUTIES",
+      `职责分离: ${conflict.join(" + ")} 不能由同一人担任 / separation of duties: one person may not hold ${conflict.join(" and ")}`,
+      { field: "roles" },
+    );
 }
 
 export async function listUsers(ctx: ServiceContext) {
@@ -29,6 +33,9 @@ export async function listUsers(ctx: ServiceContext) {
       disabled: users.disabled,
       lockedUntil: lockedUntilOf(users.username),
       sso: users.oidcSubject,
+      ssoUsername: users.ssoUsername,
+      mfa: users.totpEnabledAt,
+      mustChangePassword: users.mustChangePassword,
     })
     .from(users)
     .innerJoin(departments, eq(departments.id, users.departmentId))
@@ -44,38 +51,100 @@ export async function listUsers(ctx: ServiceContext) {
           ),
         )
     : [];
-  return rows.map((r) => ({ ...r, sso: r.sso !== null, roles: roles.filter((x) => x.userId === r.id).map((x) => x.role) }));
+  return rows.map((r) => ({ ...r, sso: r.sso !== null, mfa: r.mfa !== null, roles: roles.filter((x) => x.userId === r.id).map((x) => x.role) }));
 }
 
+/**
+ * Creates an account with a generated temporary password, returned this once: nobody chooses a
+ * password for someone else, and the person must change it at the first sign-in.
+ */
 export async function createUser(
   ctx: ServiceContext,
-  input: { username: string; displayName: string; departmentId: string; password: string | null; roles: Role[] },
+  input: { username: string; displayName: string; departmentId: string; roles: Role[]; ssoUsername?: string | null | undefined },
+  policy: PasswordPolicy,
 ) {
   checkSeparationOfDuties(input.roles);
-  const passwordHash = input.password ? await hashPassword(input.password) : null;
+  const temporary = temporaryPassword();
   return ctx.db.transaction(async (tx) => {
     const [row] = await tx
       .insert(users)
-      .values({ username: input.username, displayName: input.displayName, departmentId: input.departmentId, passwordHash })
+      .values({ username: input.username, displayName: input.displayName, departmentId: input.departmentId, ssoUsername: input.ssoUsername ?? null })
       .onConflictDoNothing()
       .returning({ id: users.id });
     if (!row) throw new AppError("CONFLICT", "username: already taken", { field: "username" });
+    await storePassword(tx, policy, row.id, temporary, { temporary: true, now: ctx.now() });
     if (input.roles.length) await tx.insert(roleAssignments).values(input.roles.map((role) => ({ userId: row.id, role })));
     await audit(
       tx,
       ctx,
       "user.create",
       { type: "user", id: row.id },
-      { after: { username: input.username, departmentId: input.departmentId, roles: input.roles } },
+      {
+        after: {
+          username: input.username,
+          departmentId: input.departmentId,
+          roles: input.roles,
+          ssoUsername: input.ssoUsername ?? null,
+          password: "temporary",
+        },
+      },
     );
-    return row;
+    return { id: row.id, temporaryPassword: temporary };
+  });
+}
+
+/** A new temporary password for someone else's account (never one's own): sessions end, locks lift. */
+export async function resetPassword(ctx: ServiceContext, userId: string, policy: PasswordPolicy) {
+  if (userId === ctx.actor.id) throw new AppError("FORBIDDEN", "不能重置自己的口令, 请使用修改口令 / change your own password instead of resetting it");
+  const temporary = temporaryPassword();
+  return ctx.db.transaction(async (tx) => {
+    const [user] = await tx.select({ id: users.id, username: users.username }).from(users).where(eq(users.id, userId)).for("update");
+    if (!user) throw notFound("user");
+    await storePassword(tx, policy, userId, temporary, { temporary: true, now: ctx.now() });
+    await tx.update(users).set({ failedLogins: 0, lockedUntil: null }).where(eq(users.id, userId));
+    await clearThrottle(tx, { loginName: user.username.toLowerCase() });
+    await tx.delete(sessions).where(eq(sessions.userId, userId));
+    await tx.delete(signInChallenges).where(eq(signInChallenges.userId, userId));
+    await audit(tx, ctx, "user.password_reset", { type: "user", id: userId }, { after: { password: "temporary", sessionsEnded: true } });
+    return { userId, temporaryPassword: temporary };
+  });
+}
+
+/** The security officer resets someone else's second factor: the next sign-in enrols afresh. */
+export async function resetSecondFactor(ctx: ServiceContext, username: string) {
+  return ctx.db.transaction(async (tx) => {
+    const [user] = await tx.select({ id: users.id, totpEnabledAt: users.totpEnabledAt }).from(users).where(eq(users.username, username)).for("update");
+    if (!user) throw notFound("user");
+    if (user.id === ctx.actor.id) throw new AppError("FORBIDDEN", "不能重置自己的双因素认证 / another security officer must reset your own second factor");
+    await clearSecondFactor(tx, user.id);
+    await audit(tx, ctx, "user.mfa_reset", { type: "user", id: user.id }, { before: { enrolled: user.totpEnabledAt !== null }, after: { enrolled: false } });
+    return { userId: user.id };
+  });
+}
+
+/**
+ * Marks an account for SSO with the identity provider username expected at its first SSO login
+ * (which then links the provider's issuer and subject), or unmarks and unlinks it (null).
+ */
+export async function setSso(ctx: ServiceContext, userId: string, ssoUsername: string | null) {
+  return ctx.db.transaction(async (tx) => {
+    const [before] = await tx
+      .select({ ssoUsername: users.ssoUsername, oidcIssuer: users.oidcIssuer, oidcSubject: users.oidcSubject })
+      .from(users)
+      .where(eq(users.id, userId))
+      .for("update");
+    if (!before) throw notFound("user");
+    const patch = ssoUsername === null ? { ssoUsername: null, oidcIssuer: null, oidcSubject: null } : { ssoUsername };
+    await tx.update(users).set(patch).where(eq(users.id, userId));
+    await audit(tx, ctx, "user.set_sso", { type: "user", id: userId }, { before, after: patch });
+    return { userId, ssoUsername };
   });
 }
 
 export async function setRoles(ctx: ServiceContext, userId: string, roles: Role[]) {
+  if (userId === ctx.actor.id)
+    throw new AppError("SEPARATION_OF_DUTIES", "职责分离: 不能修改自己的角色 / nobody may change their own roles", { field: "roles" });
   checkSeparationOfDuties(roles);
-  if (userId === ctx.actor.id && !roles.includes("sysadmin"))
-    throw new AppError("INVALID_INPUT", "roles: you cannot remove your own system admin role", { field: "roles" });
   return ctx.db.transaction(async (tx) => {
     const [user] = await tx.select({ id: users.id }).from(users).where(eq(users.id, userId)).for("update");
     if (!user) throw notFound("user");

@@ -18,6 +18,7 @@ export const PAGES: Record<NavKey, Page> = {
   securityApprovals: lazy(() => import("./pages/security/SecurityApprovalsPage.js")),
   grading: lazy(() => import("./pages/security/GradingPage.js")),
   exemptions: lazy(() => import("./pages/security/ExemptionsPage.js")),
+  mfaReset: lazy(() => import("./pages/security/MfaResetPage.js")),
   evidence: lazy(() => import("./pages/security/EvidencePage.js")),
   catalog: lazy(() => import("./pages/security/CatalogPage.js")),
   audit: lazy(() => import("./pages/auditor/AuditPage.js")),

@@ -16,6 +16,8 @@ export interface IdentityProvider {
   accounts: Map<string, { preferred_username: string; name?: string }>;
   /** The subject the next login interaction signs in. */
   nextLogin: string | undefined;
+  /** The authentication methods the next login reports (`amr`), e.g. ["pwd", "otp"]. */
+  nextAmr: string[] | undefined;
   /** Prompts answered so far, in order ("login", "consent"). */
   prompts: string[];
   close(): Promise<void>;
@@ -47,6 +49,7 @@ export async function startIdentityProvider(opts: { redirectUri: string }): Prom
     clientSecret: randomBytes(24).toString("base64url"),
     accounts: new Map(),
     nextLogin: undefined,
+    nextAmr: undefined,
     prompts: [],
     close: () => closeServer(server),
   };
@@ -65,7 +68,8 @@ export async function startIdentityProvider(opts: { redirectUri: string }): Prom
     ],
     jwks: { keys: [{ ...privateKey.export({ format: "jwk" }), kid: "test", use: "sig", alg: "RS256" }] },
     cookies: { keys: [randomBytes(32).toString("base64url")] },
-    claims: { openid: ["sub"], profile: ["preferred_username", "name"] },
+    // amr travels in the ID token with the openid scope, as a government SSO reports its second factor.
+    claims: { openid: ["sub", "acr", "amr"], profile: ["preferred_username", "name"] },
     features: { devInteractions: { enabled: false } },
     ttl: { Session: 3600, Grant: 3600, Interaction: 600, AuthorizationCode: 60, AccessToken: 600, IdToken: 600 },
     interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `/interaction/${interaction.uid}` },
@@ -81,7 +85,12 @@ export async function startIdentityProvider(opts: { redirectUri: string }): Prom
     idp.prompts.push(details.prompt.name);
     if (details.prompt.name === "login") {
       if (!idp.nextLogin) throw new Error("no account set for the login prompt");
-      return provider.interactionFinished(req, res, { login: { accountId: idp.nextLogin } }, { mergeWithLastSubmission: false });
+      return provider.interactionFinished(
+        req,
+        res,
+        { login: { accountId: idp.nextLogin, ...(idp.nextAmr ? { amr: idp.nextAmr } : {}) } },
+        { mergeWithLastSubmission: false },
+      );
     }
     if (details.prompt.name === "consent") {
       const accountId = details.session?.accountId;

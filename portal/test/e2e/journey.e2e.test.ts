@@ -13,8 +13,9 @@ import type { Database } from "../../src/db/client.js";
 import { completeProvisioning } from "../../src/services/requests/platform.js";
 import { type Org, unique } from "../harness.js";
 import { type Browser, launchBrowser, screenshot } from "./browser.js";
-import { makeOrgWithPasswords, PASSWORD } from "./people.js";
+import { makeOrgWithPasswords } from "./people.js";
 import { ensureUiBuilt, type RunningPortal, startPortal } from "./portal.js";
+import { signIn as signInAs } from "./session.js";
 
 type Person = keyof Org["people"];
 
@@ -54,13 +55,8 @@ const journey = {
 
 const at = (path: string) => `${portal.url}${path}`;
 
-async function signIn(who: Person): Promise<void> {
-  await page.goto(at("/login"));
-  await page.getByLabel("用户名").fill(org.people[who].username);
-  await page.getByLabel("密码").fill(PASSWORD);
-  await page.getByRole("button", { name: "登录", exact: true }).click();
-  await page.waitForURL((url) => !url.pathname.startsWith("/login"));
-}
+/** Password, then the authenticator's code for the platform roles. */
+const signIn = (who: Person) => signInAs(page, portal.url, org.people[who].username);
 
 async function signOut(): Promise<void> {
   await page.getByTestId("user-menu").click();
@@ -422,12 +418,12 @@ describe("the portal in the browser", () => {
     await dialog.getByRole("button", { name: "取消" }).click();
     await dialog.waitFor({ state: "detached" });
 
-    // The server refuses what the form cannot know: removing one's own admin role.
+    // The server refuses what the form cannot know: changing one's own roles.
     const self = await rowFor(org.people.sysadmin.username);
     await self.getByRole("button", { name: /^分配角色/ }).click();
     await box("系统管理员").uncheck();
     await dialog.getByRole("button", { name: "保存" }).click();
-    await dialog.getByText("you cannot remove your own system admin role").first().waitFor();
+    await dialog.getByText("nobody may change their own roles").first().waitFor();
     await dialog.getByRole("button", { name: "取消" }).click();
   });
 

@@ -1,11 +1,16 @@
 /** One department with a person per role, each able to sign in with a password. */
 import { eq } from "drizzle-orm";
 import { hashPassword } from "../../src/auth/passwords.js";
+import { PLATFORM_ROLES } from "../../src/auth/sign-in.js";
 import type { Database } from "../../src/db/client.js";
 import { departments, users } from "../../src/db/schema/index.js";
+import { enrolTotp } from "../auth/totp.js";
 import { callerFor, makeDepartment, makeUser, type Org, unique } from "../harness.js";
 
 export const PASSWORD = "E2e-journey-Passw0rd";
+
+/** The authenticator of each person who has one, by username, as their phone would hold it. */
+export const AUTHENTICATORS = new Map<string, { db: Database; userId: string; secret: string }>();
 
 /** A department ceiling of a realistic size, so quota charts show something. */
 const CEILING = { vcpu: 64, memory_gib: 256, storage_standard_gib: 2000, storage_ssd_gib: 1000, storage_encrypted_gib: 2000, segments: 8, egress_mbps: 200 };
@@ -38,6 +43,10 @@ export async function makeOrgWithPasswords(db: Database) {
     auditor: await makeUser(db, dept.id, ["auditor"], hash),
     sysadmin: await makeUser(db, dept.id, ["sysadmin"], hash),
   };
+  // The platform roles sign in with two factors: each has an authenticator already set up.
+  for (const person of Object.values(people))
+    if (person.roles.some((r) => PLATFORM_ROLES.includes(r)))
+      AUTHENTICATORS.set(person.username, { db, userId: person.id, secret: await enrolTotp(db, person.id) });
   for (const [who, person] of Object.entries(people)) {
     const displayName = DISPLAY_NAMES[who as keyof typeof DISPLAY_NAMES];
     await db.db.update(users).set({ displayName }).where(eq(users.id, person.id));

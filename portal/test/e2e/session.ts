@@ -1,12 +1,19 @@
 /** Signing in and out, and finding rows, as a person does it in the browser (Chinese UI). */
 import type { Page } from "playwright-core";
-import { PASSWORD } from "./people.js";
+import { totpCode } from "../auth/totp.js";
+import { AUTHENTICATORS, PASSWORD } from "./people.js";
 
-export async function signIn(page: Page, baseUrl: string, username: string): Promise<void> {
+/** Password, then (for those with an authenticator) the code from it, as a person signs in. */
+export async function signIn(page: Page, baseUrl: string, username: string, password = PASSWORD): Promise<void> {
   await page.goto(`${baseUrl}/login`);
   await page.getByLabel("用户名").fill(username);
-  await page.getByLabel("密码").fill(PASSWORD);
+  await page.getByLabel("密码").fill(password);
   await page.getByRole("button", { name: "登录", exact: true }).click();
+  const authenticator = AUTHENTICATORS.get(username);
+  if (authenticator) {
+    await page.getByLabel("动态口令").fill(await totpCode(authenticator.db, authenticator.userId, authenticator.secret));
+    await page.getByRole("button", { name: "验证", exact: true }).click();
+  }
   await page.waitForURL((url) => !url.pathname.startsWith("/login"));
 }
 

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { bigint, boolean, check, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { bigint, bigserial, boolean, check, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { resourceEnum, roleEnum } from "./enums.js";
 
 export const departments = pgTable("departments", {
@@ -39,6 +39,22 @@ export const users = pgTable(
     lockedUntil: timestamp("locked_until", { withTimezone: true }),
     disabled: boolean("disabled").notNull().default(false),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    passwordChangedAt: timestamp("password_changed_at", { withTimezone: true }).notNull().defaultNow(),
+    /** Set for a temporary password (new account, administrator reset): changed at the next sign-in. */
+    mustChangePassword: boolean("must_change_password").notNull().default(false),
+    /** TOTP secret, AES-256-GCM sealed (auth/secrets.ts); never returned once enrolled. */
+    totpSecret: text("totp_secret"),
+    /** A secret shown for enrolment, confirmed by a first code before it counts. */
+    totpPendingSecret: text("totp_pending_secret"),
+    totpEnabledAt: timestamp("totp_enabled_at", { withTimezone: true }),
+    /** The last TOTP time step accepted: a code is good once. */
+    totpLastStep: bigint("totp_last_step", { mode: "number" }),
+    /** Marked by the system admin for SSO: the IdP username expected at the first SSO login. */
+    ssoUsername: text("sso_username"),
+    lastLoginAt: timestamp("last_login_at", { withTimezone: true }),
+    lastLoginIp: text("last_login_ip"),
+    lastFailedLoginAt: timestamp("last_failed_login_at", { withTimezone: true }),
+    lastFailedLoginIp: text("last_failed_login_ip"),
   },
   (t) => [
     uniqueIndex("users_oidc_identity").on(t.oidcIssuer, t.oidcSubject),
@@ -76,8 +92,63 @@ export const sessions = pgTable(
     expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
     ip: text("ip"),
     userAgent: text("user_agent"),
+    /** The previous successful and last failed sign-in as they were when this session began. */
+    notice: jsonb("notice").$type<SignInNotice>(),
   },
   (t) => [index("sessions_user").on(t.userId)],
+);
+
+export interface SignInNotice {
+  lastLogin: { at: string; ip: string | null } | null;
+  lastFailed: { at: string; ip: string | null } | null;
+}
+
+/** Earlier password hashes of an account, so a change cannot go back to a recent one. */
+export const passwordHistory = pgTable(
+  "password_history",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    passwordHash: text("password_hash").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("password_history_user").on(t.userId, t.id)],
+);
+
+/** One-time recovery codes for the second factor, stored as salted SHA-256. */
+export const recoveryCodes = pgTable(
+  "recovery_codes",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    codeHash: text("code_hash").notNull(),
+    usedAt: timestamp("used_at", { withTimezone: true }),
+  },
+  (t) => [index("recovery_codes_user").on(t.userId)],
+);
+
+/**
+ * A sign-in between its first and last step (second factor, password change, enrolment): no
+ * session exists until it completes. The cookie token is stored as SHA-256.
+ */
+export const signInChallenges = pgTable(
+  "sign_in_challenges",
+  {
+    tokenHash: text("token_hash").primaryKey(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    method: text("method").notNull(),
+    secondFactorDone: boolean("second_factor_done").notNull().default(false),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    ip: text("ip"),
+  },
+  (t) => [index("sign_in_challenges_user").on(t.userId)],
 );
 
 /** Platform-wide settings: cluster capacity per resource and the zone address pools. */

@@ -3,7 +3,7 @@ import { eq, sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { callerFor, makeOrg, makeUser, requestIn, testDatabase } from "../../../test/harness.js";
 import type { Database } from "../../db/client.js";
-import { networkSegments, requestTransitions, resourceRequests } from "../../db/schema/index.js";
+import { networkSegments, requestTransitions, resourceRequests, roleAssignments } from "../../db/schema/index.js";
 import { completeProvisioning } from "./platform.js";
 
 let db: Database;
@@ -27,11 +27,14 @@ describe("request workflow", () => {
     const { request } = await requestIn(org, "ops_approved", { level: 3, segmentPrefix: 27 });
     expect((await org.as("applicant").requests.get({ id: request.id })).state).toBe("ops_approved");
 
-    // The same person cannot give the ops and the security approval.
-    const both = await makeUser(db, org.dept.id, ["ops", "security"]);
+    // The same person cannot give the ops and the security approval: nobody holds both roles at
+    // once (the database refuses it), and one who moved from ops to security meanwhile is refused too.
+    const mover = await makeUser(db, org.dept.id, ["ops"]);
     const { request: second } = await requestIn(org, "dept_approved", { level: 3 });
-    await callerFor(db, both).requests.approve({ id: second.id });
-    expect(await appCode(callerFor(db, both).requests.approve({ id: second.id }))).toBe("SEPARATION_OF_DUTIES");
+    await callerFor(db, mover).requests.approve({ id: second.id });
+    await expect(db.db.insert(roleAssignments).values({ userId: mover.id, role: "security" })).rejects.toThrow();
+    await db.db.update(roleAssignments).set({ role: "security" }).where(eq(roleAssignments.userId, mover.id));
+    expect(await appCode(callerFor(db, { ...mover, roles: ["security"] }).requests.approve({ id: second.id }))).toBe("SEPARATION_OF_DUTIES");
 
     const done = await org.as("security").requests.approve({ id: request.id });
     expect(done.state).toBe("provisioning");

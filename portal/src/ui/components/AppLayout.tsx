@@ -8,6 +8,8 @@ import {
   FileProtectOutlined,
   FileSearchOutlined,
   FileTextOutlined,
+  KeyOutlined,
+  LockOutlined,
   LogoutOutlined,
   PieChartOutlined,
   PlusCircleOutlined,
@@ -21,15 +23,17 @@ import {
 } from "@ant-design/icons";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Avatar, Button, Dropdown, Flex, Layout, Menu, Result, Space, Typography, theme } from "antd";
-import { type ReactNode, Suspense } from "react";
+import { type ReactNode, Suspense, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, Outlet, useLocation, useNavigate } from "react-router";
 import { useCurrentUser } from "../api/current-user.js";
 import { session } from "../api/session.js";
 import { trpc } from "../api/trpc.js";
 import { activeKey, type NavKey, navFor } from "../lib/nav.js";
+import { ChangePasswordModal } from "./ChangePasswordModal.js";
 import { LanguageSwitch } from "./LanguageSwitch.js";
 import { Loading } from "./Loading.js";
+import { SignInNotice } from "./SignInNotice.js";
 import { RoleTag } from "./tags.js";
 
 const ICONS: Record<NavKey, ReactNode> = {
@@ -46,6 +50,7 @@ const ICONS: Record<NavKey, ReactNode> = {
   securityApprovals: <SafetyCertificateOutlined aria-hidden />,
   grading: <SafetyOutlined aria-hidden />,
   exemptions: <ExceptionOutlined aria-hidden />,
+  mfaReset: <KeyOutlined aria-hidden />,
   evidence: <FileProtectOutlined aria-hidden />,
   catalog: <BookOutlined aria-hidden />,
   audit: <FileSearchOutlined aria-hidden />,
@@ -60,6 +65,7 @@ function UserMenu() {
   const departments = useQuery({ ...trpc.departments.list.queryOptions(), staleTime: Number.POSITIVE_INFINITY });
   const dept = departments.data?.find((d) => d.id === me.departmentId);
   const deptName = dept ? (i18n.language === "en" ? dept.nameEn : dept.name) : "";
+  const [changingPassword, setChangingPassword] = useState(false);
   const logout = useMutation(
     trpc.auth.logout.mutationOptions({
       onSettled: () => {
@@ -70,36 +76,40 @@ function UserMenu() {
     }),
   );
   return (
-    <Dropdown
-      trigger={["click"]}
-      menu={{
-        items: [
-          {
-            key: "who",
-            type: "group",
-            label: (
-              <Space orientation="vertical" size={4}>
-                <Typography.Text type="secondary">{deptName}</Typography.Text>
-                <Space size={4} wrap>
-                  {me.roles.map((r) => (
-                    <RoleTag key={r} role={r} />
-                  ))}
+    <>
+      <Dropdown
+        trigger={["click"]}
+        menu={{
+          items: [
+            {
+              key: "who",
+              type: "group",
+              label: (
+                <Space orientation="vertical" size={4}>
+                  <Typography.Text type="secondary">{deptName}</Typography.Text>
+                  <Space size={4} wrap>
+                    {me.roles.map((r) => (
+                      <RoleTag key={r} role={r} />
+                    ))}
+                  </Space>
                 </Space>
-              </Space>
-            ),
-          },
-          { type: "divider" },
-          { key: "logout", icon: <LogoutOutlined aria-hidden />, label: t("app.logout"), onClick: () => logout.mutate() },
-        ],
-      }}
-    >
-      <Button type="text" aria-label={`${t("app.signedInAs")} ${me.displayName}`} data-testid="user-menu" style={{ height: 40 }}>
-        <Space>
-          <Avatar size="small" icon={<UserOutlined aria-hidden />} />
-          <span>{me.displayName}</span>
-        </Space>
-      </Button>
-    </Dropdown>
+              ),
+            },
+            { type: "divider" },
+            { key: "password", icon: <LockOutlined aria-hidden />, label: t("account.changePassword"), onClick: () => setChangingPassword(true) },
+            { key: "logout", icon: <LogoutOutlined aria-hidden />, label: t("app.logout"), onClick: () => logout.mutate() },
+          ],
+        }}
+      >
+        <Button type="text" aria-label={`${t("app.signedInAs")} ${me.displayName}`} data-testid="user-menu" style={{ height: 40 }}>
+          <Space>
+            <Avatar size="small" icon={<UserOutlined aria-hidden />} />
+            <span>{me.displayName}</span>
+          </Space>
+        </Button>
+      </Dropdown>
+      {changingPassword && <ChangePasswordModal onClose={() => setChangingPassword(false)} />}
+    </>
   );
 }
 
@@ -155,6 +165,7 @@ export function AppLayout() {
         </Layout.Sider>
         <Layout.Content style={{ padding: 24, minWidth: 0 }}>
           <main id="main" tabIndex={-1} style={{ outline: "none", maxWidth: 1400 }}>
+            <SignInNotice />
             {items.length === 0 ? (
               <Result status="info" title={t("app.noRoles")} />
             ) : (

@@ -15,6 +15,7 @@ export type NavKey =
   | "securityApprovals"
   | "grading"
   | "exemptions"
+  | "mfaReset"
   | "evidence"
   | "catalog"
   | "audit"
@@ -39,6 +40,7 @@ export const NAV: readonly NavItem[] = [
   { key: "securityApprovals", path: "/security/approvals", roles: ["security"] },
   { key: "grading", path: "/security/grading", roles: ["security"] },
   { key: "exemptions", path: "/security/exemptions", roles: ["security"] },
+  { key: "mfaReset", path: "/security/mfa-reset", roles: ["security"] },
   { key: "audit", path: "/audit", roles: ["auditor"] },
   { key: "evidence", path: "/security/evidence", roles: ["security", "auditor", "dept_admin"] },
   { key: "users", path: "/admin/users", roles: ["sysadmin"] },

@@ -1,21 +1,18 @@
 import { z } from "zod";
 import { loginWithPassword } from "../../../auth/login.js";
-import { SESSION_COOKIE } from "../../../auth/policy.js";
-import { createSession } from "../../../auth/sessions.js";
+import { beginSignIn } from "../../../auth/sign-in.js";
 import { publicProcedure } from "../../trpc.js";
+import { applySignIn, metaOf, stepOutput } from "./steps.js";
 
 export const input = z.object({ username: z.string().trim().min(1, "required").max(64), password: z.string().min(1, "required").max(256) });
-export const output = z.object({ ok: z.literal(true) });
+export const output = stepOutput;
 
+/** The first step of a password sign-in; `next` says what remains before the session is issued. */
 export const login = publicProcedure
   .input(input)
   .output(output)
   .mutation(async ({ ctx, input }) => {
-    const { userId } = await loginWithPassword(ctx.db, ctx.policy, input, { correlationId: ctx.correlationId, now: ctx.now(), source: ctx.ip });
-    const token = await createSession(ctx.db, userId, ctx.policy, {
-      ...(ctx.ip ? { ip: ctx.ip } : {}),
-      ...(ctx.userAgent ? { userAgent: ctx.userAgent } : {}),
-    });
-    ctx.cookies.set(SESSION_COOKIE, token, Math.floor(ctx.policy.absoluteTimeoutMs / 1000));
-    return { ok: true as const };
+    const meta = metaOf(ctx);
+    const { userId } = await loginWithPassword(ctx.db, ctx.policy, input, { correlationId: ctx.correlationId, now: meta.now, ip: ctx.ip, source: ctx.ip });
+    return applySignIn(ctx, await beginSignIn(ctx.db, ctx.policy, userId, "password", meta));
   });

@@ -1,5 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { App, Form, Input, Select } from "antd";
+import { App, Flex, Form, Input, Select, Typography } from "antd";
+import type { TFunction } from "i18next";
 import { useTranslation } from "react-i18next";
 import { trpc } from "../../api/trpc.js";
 import { FormModal } from "../../components/FormModal.js";
@@ -49,24 +50,41 @@ interface CreateForm {
   username: string;
   displayName: string;
   departmentId: string;
-  password?: string;
+  ssoUsername?: string;
   roles: Role[];
+}
+
+/** Shows a temporary password once, for the administrator to hand over; it is not kept anywhere. */
+export function showTemporaryPassword(modal: ReturnType<typeof App.useApp>["modal"], t: TFunction, name: string, password: string) {
+  modal.success({
+    title: t("users.temporaryTitle"),
+    width: 480,
+    content: (
+      <Flex vertical gap={8}>
+        <Typography.Text>{t("users.temporaryIntro", { name })}</Typography.Text>
+        <Typography.Text code copyable data-testid="temporary-password" style={{ fontSize: 18 }}>
+          {password}
+        </Typography.Text>
+      </Flex>
+    ),
+  });
 }
 
 export function CreateUserModal({ onClose }: { onClose: () => void }) {
   const { t, i18n } = useTranslation();
-  const { message } = App.useApp();
+  const { message, modal } = App.useApp();
   const queryClient = useQueryClient();
   const [form] = Form.useForm<CreateForm>();
   const departments = useQuery({ ...trpc.departments.list.queryOptions(), staleTime: 60_000 });
   const create = useMutation(
     trpc.users.create.mutationOptions({
-      onSuccess: async (_res, input) => {
+      onSuccess: async (res, input) => {
         message.success(t("users.created", { name: input.username }));
+        showTemporaryPassword(modal, t, input.username, res.temporaryPassword);
         await refreshUsers(queryClient);
         onClose();
       },
-      onError: (err) => applyFieldErrors(form, err, ["username", "displayName", "departmentId", "password", "roles"]),
+      onError: (err) => applyFieldErrors(form, err, ["username", "displayName", "departmentId", "ssoUsername", "roles"]),
     }),
   );
   return (
@@ -81,7 +99,7 @@ export function CreateUserModal({ onClose }: { onClose: () => void }) {
           username: v.username.trim(),
           displayName: v.displayName.trim(),
           departmentId: v.departmentId,
-          password: v.password ? v.password : null,
+          ssoUsername: v.ssoUsername?.trim() ? v.ssoUsername.trim() : null,
           roles: v.roles,
         })
       }
@@ -107,16 +125,48 @@ export function CreateUserModal({ onClose }: { onClose: () => void }) {
           options={(departments.data ?? []).map((d) => ({ value: d.id, label: i18n.language === "en" ? d.nameEn : d.name }))}
         />
       </Form.Item>
-      <Form.Item
-        name="password"
-        label={`${t("users.password")} ${t("common.optional")}`}
-        extra={t("users.passwordHint")}
-        rules={[{ min: 12, max: 256, message: t("users.passwordShort") }]}
-      >
-        <Input.Password autoComplete="new-password" />
+      <Form.Item name="ssoUsername" label={`${t("users.ssoUsername")} ${t("common.optional")}`} extra={t("users.ssoHint")} rules={[{ max: 128 }]}>
+        <Input autoComplete="off" />
       </Form.Item>
       <Form.Item name="roles" label={t("users.roles")}>
         <RoleCheckboxes />
+      </Form.Item>
+    </FormModal>
+  );
+}
+
+/** Marks an account for SSO with the provider username expected at its first SSO login, or unmarks it. */
+export function SsoModal({ user, onClose }: { user: { id: string; displayName: string; ssoUsername: string | null }; onClose: () => void }) {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const queryClient = useQueryClient();
+  const [form] = Form.useForm<{ ssoUsername?: string }>();
+  const save = useMutation(
+    trpc.users.setSso.mutationOptions({
+      onSuccess: async () => {
+        message.success(t("users.ssoSaved"));
+        await refreshUsers(queryClient);
+        onClose();
+      },
+      onError: (err) => applyFieldErrors(form, err, ["ssoUsername"]),
+    }),
+  );
+  return (
+    <FormModal<{ ssoUsername?: string }>
+      name="set-sso"
+      title={t("users.setSsoTitle", { name: user.displayName })}
+      open
+      form={form}
+      onCancel={onClose}
+      onFinish={(v) => save.mutate({ id: user.id, ssoUsername: v.ssoUsername?.trim() ? v.ssoUsername.trim() : null })}
+      okText={t("common.save")}
+      pending={save.isPending}
+      error={save.error}
+      initialValues={{ ssoUsername: user.ssoUsername ?? "" }}
+      width={480}
+    >
+      <Form.Item name="ssoUsername" label={t("users.ssoUsername")} extra={`${t("users.ssoHint")} ${t("users.ssoClear")}`} rules={[{ max: 128 }]}>
+        <Input autoComplete="off" />
       </Form.Item>
     </FormModal>
   );

@@ -11,7 +11,7 @@ import { TableFilter } from "../../components/TableFilter.js";
 import { RoleTag } from "../../components/tags.js";
 import { useErrorText } from "../../components/useErrorText.js";
 import { toTime } from "../../lib/format.js";
-import { CreateUserModal, EditRolesModal } from "./UserModals.js";
+import { CreateUserModal, EditRolesModal, SsoModal, showTemporaryPassword } from "./UserModals.js";
 
 type User = RouterOutputs["users"]["list"][number];
 
@@ -24,6 +24,20 @@ export default function UsersPage() {
   const [text, setText] = useState("");
   const [editing, setEditing] = useState<User | null>(null);
   const [creating, setCreating] = useState(false);
+  const [ssoFor, setSsoFor] = useState<User | null>(null);
+  const resetPassword = useMutation(
+    trpc.users.resetPassword.mutationOptions({
+      onSuccess: async (res) => {
+        const user = users.data?.find((u) => u.id === res.userId);
+        showTemporaryPassword(modal, t, user?.username ?? "", res.temporaryPassword);
+        await queryClient.invalidateQueries({ queryKey: trpc.users.pathKey() });
+      },
+      onError: (err) => {
+        const { title, detail } = errorText(err);
+        modal.error({ title, content: detail });
+      },
+    }),
+  );
   const users = useQuery(trpc.users.list.queryOptions());
   const setStatus = useMutation(
     trpc.users.setStatus.mutationOptions({
@@ -79,23 +93,41 @@ export default function UsersPage() {
           {
             title: t("users.status"),
             key: "status",
-            width: 170,
+            width: 220,
             render: (_, u) => (
               <Space size={4} wrap>
                 {u.disabled ? <Tag color="default">{t("users.disabled")}</Tag> : <Tag color="success">{t("users.enabled")}</Tag>}
                 {u.lockedUntil && toTime(u.lockedUntil) > now && <Tag color="error">{t("users.locked")}</Tag>}
                 {u.sso && <Tag color="blue">{t("users.sso")}</Tag>}
+                {u.ssoUsername && <Tag color="processing">{t("users.ssoPending")}</Tag>}
+                {u.mfa && <Tag color="green">{t("users.mfa")}</Tag>}
+                {u.mustChangePassword && <Tag color="warning">{t("users.mustChange")}</Tag>}
               </Space>
             ),
           },
           {
             title: t("common.actions"),
             key: "actions",
-            width: 230,
+            width: 380,
             render: (_, u) => (
               <Space size={4}>
                 <Button size="small" onClick={() => setEditing(u)} aria-label={`${t("users.editRoles")} ${u.username}`}>
                   {t("users.editRoles")}
+                </Button>
+                {u.id !== me.id && (
+                  <Popconfirm
+                    title={t("users.resetConfirm")}
+                    okText={t("users.resetPassword")}
+                    cancelText={t("common.cancel")}
+                    onConfirm={() => resetPassword.mutate({ id: u.id })}
+                  >
+                    <Button size="small" aria-label={`${t("users.resetPassword")} ${u.username}`}>
+                      {t("users.resetPassword")}
+                    </Button>
+                  </Popconfirm>
+                )}
+                <Button size="small" onClick={() => setSsoFor(u)} aria-label={`${t("users.setSso")} ${u.username}`}>
+                  {t("users.setSso")}
                 </Button>
                 {u.lockedUntil && toTime(u.lockedUntil) > now && (
                   <Button size="small" onClick={() => setStatus.mutate({ id: u.id, unlock: true })}>
@@ -127,6 +159,7 @@ export default function UsersPage() {
       />
       {editing && <EditRolesModal key={editing.id} user={editing} onClose={() => setEditing(null)} />}
       {creating && <CreateUserModal onClose={() => setCreating(false)} />}
+      {ssoFor && <SsoModal key={ssoFor.id} user={ssoFor} onClose={() => setSsoFor(null)} />}
     </>
   );
 }
