@@ -42,6 +42,10 @@ as_postgres psql -qtA -c "DO \$\$ BEGIN
   IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'zhengyun_app') THEN
     CREATE ROLE zhengyun_app LOGIN PASSWORD 'zhengyun_app' NOCREATEDB NOCREATEROLE;
   END IF; END \$\$;" >&2
+# --fresh (CI): the test database starts empty, whatever earlier runs on this server left in it.
+if [ "${1:-}" = "--fresh" ]; then
+  as_postgres dropdb --if-exists --force zhengyun_test >&2
+fi
 for db in zhengyun zhengyun_test; do
   if ! as_postgres psql -qtA -c "SELECT 1 FROM pg_database WHERE datname = '$db'" | grep -q 1; then
     as_postgres createdb -O zhengyun "$db" >&2
