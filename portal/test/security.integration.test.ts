@@ -16,14 +16,14 @@ import { buildApp } from "../src/server/app.js";
 import { parseTrustProxy, seedChoice } from "../src/server/config.js";
 import type { RateLimits } from "../src/server/hardening.js";
 import { buildMetricsApp, createMetrics } from "../src/server/metrics.js";
-import { callerFor, type IsolatedDatabase, isolatedDatabase, makeDepartment, makeUser, unique } from "./harness.js";
+import { callerFor, type IsolatedDatabase, isolatedDatabase, makeDepartment, makeUser, TEST_RATE_LIMITS, unique } from "./harness.js";
 
 const PASSWORD = "Zhengyun-安全测试-2026";
 let isolated: IsolatedDatabase;
 let db: Database;
 let passwordHash: string;
 const apps: FastifyInstance[] = [];
-const GENEROUS: RateLimits = { loginPerIp: 1000, loginPerAccount: 1000, mutationPerIp: 1000, mutationPerAccount: 1000, windowMs: 60_000 };
+const GENEROUS: RateLimits = TEST_RATE_LIMITS;
 
 async function app(opts: { rateLimits?: RateLimits; trustProxy?: boolean; secureCookies?: boolean; database?: Database } = {}) {
   const a = await buildApp({

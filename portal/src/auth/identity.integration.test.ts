@@ -7,7 +7,7 @@ import { and, asc, eq, isNull } from "drizzle-orm";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { enrolTotp, totpCode } from "../../test/auth/totp.js";
-import { makeDepartment, makeUser, testDatabase, unique } from "../../test/harness.js";
+import { makeDepartment, makeUser, TEST_RATE_LIMITS, testDatabase, unique } from "../../test/harness.js";
 import type { Database } from "../db/client.js";
 import type { Role } from "../db/schema/enums.js";
 import { auditLog, passwordHistory, recoveryCodes, sessions, signInChallenges, users } from "../db/schema/index.js";
@@ -24,9 +24,9 @@ let passwordHash: string;
 
 beforeAll(async () => {
   db = await testDatabase();
-  app = await buildApp({ db: db.db, logger: false, cookieSecret: randomBytes(32).toString("hex") });
+  app = await buildApp({ db: db.db, logger: false, cookieSecret: randomBytes(32).toString("hex"), rateLimits: TEST_RATE_LIMITS });
   const all: AuthPolicy = { ...DEFAULT_AUTH_POLICY, mfa: "all" };
-  everyone = await buildApp({ db: db.db, logger: false, cookieSecret: randomBytes(32).toString("hex"), policy: all });
+  everyone = await buildApp({ db: db.db, logger: false, cookieSecret: randomBytes(32).toString("hex"), policy: all, rateLimits: TEST_RATE_LIMITS });
   passwordHash = await hashPassword(PASSWORD);
 });
 afterAll(async () => {

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { and, asc, eq } from "drizzle-orm";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { makeDepartment, makeUser, testDatabase, unique } from "../../test/harness.js";
+import { makeDepartment, makeUser, TEST_RATE_LIMITS, testDatabase, unique } from "../../test/harness.js";
 import type { Database } from "../db/client.js";
 import { auditLog, loginThrottle, users } from "../db/schema/index.js";
 import { AppError } from "../errors/app-error.js";
@@ -20,7 +20,7 @@ let passwordHash: string;
 beforeAll(async () => {
   db = await testDatabase();
   // Generous rate limits: these tests are about the lockout, which the limits would otherwise preempt.
-  const rateLimits = { loginPerIp: 1000, loginPerAccount: 1000, mutationPerIp: 1000, mutationPerAccount: 1000, windowMs: 60_000 };
+  const rateLimits = TEST_RATE_LIMITS;
   app = await buildApp({ db: db.db, logger: false, cookieSecret: randomBytes(32).toString("hex"), rateLimits });
   passwordHash = await hashPassword(PASSWORD);
 });

@@ -128,7 +128,8 @@ export function registerBatchGuard(app: FastifyInstance) {
     const procedures = proceduresOf(req);
     if (procedures.length > MAX_BATCH_SIZE)
       return reply.code(400).send(trpcErrorBody(400, "BAD_REQUEST", `一次最多 ${MAX_BATCH_SIZE} 个调用 / at most ${MAX_BATCH_SIZE} calls per batch`));
-    if (procedures.filter((p) => SIGN_IN_STEPS.has(p)).length > 1) return refuse(req, reply, 400, "BAD_REQUEST", "登录不可批量提交 / sign-ins cannot be batched");
+    if (procedures.filter((p) => SIGN_IN_STEPS.has(p)).length > 1)
+      return refuse(req, reply, 400, "BAD_REQUEST", "登录不可批量提交 / sign-ins cannot be batched");
   });
 }
 

@@ -5,6 +5,7 @@ import type { FastifyInstance } from "fastify";
 import type { Database } from "../../src/db/client.js";
 import { buildApp } from "../../src/server/app.js";
 import { ensureUiBundle } from "../../src/server/ui-bundle.js";
+import { TEST_RATE_LIMITS } from "../harness.js";
 
 export const UI_DIR = fileURLToPath(new URL("../../dist/ui/", import.meta.url));
 
@@ -19,7 +20,7 @@ export interface RunningPortal {
 }
 
 export async function startPortal(database: Database): Promise<RunningPortal> {
-  const app = await buildApp({ db: database.db, logger: false, cookieSecret: randomBytes(32).toString("hex"), uiDir: UI_DIR });
+  const app = await buildApp({ db: database.db, logger: false, cookieSecret: randomBytes(32).toString("hex"), uiDir: UI_DIR, rateLimits: TEST_RATE_LIMITS });
   await app.listen({ port: 0, host: "127.0.0.1" });
   const address = app.server.address();
   if (!address || typeof address === "string") throw new Error("portal did not bind a TCP port");
