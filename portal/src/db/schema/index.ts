@@ -6,3 +6,4 @@ export * from "./org.js";
 export * from "./reconcile.js";
 export * from "./requests.js";
 export * from "./systems.js";
+export * from "./tokens.js";
