@@ -161,6 +161,18 @@ const TABLE: Record<string, Row> = {
   "audit.verify": { roles: ["auditor"], scoped: false, call: (w) => w.caller.audit.verify() },
   "audit.anchor": { roles: ["auditor"], scoped: false, call: (w) => w.caller.audit.anchor() },
   "audit.checkAnchor": { roles: ["auditor"], scoped: false, call: (w) => w.caller.audit.checkAnchor({ seq: 1, hash: "0".repeat(64) }) },
+  "allocations.list": { roles: ALL_READERS, scoped: false, call: (w) => w.caller.allocations.list() },
+  "tokens.list": { roles: ["dept_admin", "ops", "security", "auditor", "sysadmin"], scoped: false, call: (w) => w.caller.tokens.list() },
+  "tokens.create": {
+    roles: ["dept_admin", "ops", "security", "auditor", "sysadmin"],
+    scoped: false,
+    call: (w) => w.caller.tokens.create({ name: unique("t"), roles: [w.role], expiresInDays: 1 }),
+  },
+  "tokens.revoke": {
+    roles: ["dept_admin", "ops", "security", "auditor", "sysadmin"],
+    scoped: false,
+    call: async (w) => w.caller.tokens.revoke({ id: (await w.caller.tokens.create({ name: unique("t"), roles: [w.role], expiresInDays: 1 })).id }),
+  },
 };
 
 let db: Database;

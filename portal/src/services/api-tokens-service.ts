@@ -1,4 +1,4 @@
-import { and, desc, eq, lt, or, type SQL } from "drizzle-orm";
+import { and, desc, eq, lt, or, type SQL, sql } from "drizzle-orm";
 import { newTokenSecret } from "../auth/api-tokens.js";
 import type { Role } from "../db/schema/enums.js";
 import { apiTokens, users } from "../db/schema/index.js";
@@ -11,11 +11,14 @@ export const MAX_TOKEN_DAYS = 365;
 const DAY_MS = 86_400_000;
 
 /**
- * Which tokens the caller manages: a department admin those of their department's integrations;
- * a platform role its own automation's.
+ * Which tokens the caller manages: a department admin their own and their department's
+ * integrations' (tokens of department roles only); a platform role its own automation's.
  */
 function scope(ctx: ServiceContext): SQL {
-  return ctx.role === "dept_admin" ? eq(apiTokens.departmentId, ctx.actor.departmentId) : eq(apiTokens.userId, ctx.actor.id);
+  const own = eq(apiTokens.userId, ctx.actor.id);
+  if (ctx.role !== "dept_admin") return own;
+  const departmentIntegration = and(eq(apiTokens.departmentId, ctx.actor.departmentId), sql`${apiTokens.roles} <@ ARRAY['applicant', 'dept_admin']::text[]`);
+  return or(own, departmentIntegration) as SQL;
 }
 
 export async function createApiToken(ctx: ServiceContext, input: { name: string; roles: Role[]; expiresInDays: number }) {
