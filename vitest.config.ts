@@ -12,7 +12,7 @@ export default defineConfig({
       {
         test: {
           name: "portal",
-          include: ["portal/src/**/*.test.ts", "portal/test/**/*.test.ts"],
+          include: ["portal/src/**/*.test.ts", "portal/test/**/*.test.ts", "cli/src/**/*.test.ts"],
           // The browser journey ends with the controller applying on the cluster: it runs there.
           exclude: ["portal/test/e2e/**", "**/node_modules/**"],
           globalSetup: ["portal/test/global-setup.ts"],
