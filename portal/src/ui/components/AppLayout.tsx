@@ -8,6 +8,7 @@ import {
   FileProtectOutlined,
   FileSearchOutlined,
   FileTextOutlined,
+  KeyOutlined,
   LogoutOutlined,
   PieChartOutlined,
   PlusCircleOutlined,
@@ -33,6 +34,7 @@ import { Loading } from "./Loading.js";
 import { RoleTag } from "./tags.js";
 
 const ICONS: Record<NavKey, ReactNode> = {
+  tokens: <KeyOutlined aria-hidden />,
   systems: <AppstoreOutlined aria-hidden />,
   newRequest: <PlusCircleOutlined aria-hidden />,
   myRequests: <FileTextOutlined aria-hidden />,
