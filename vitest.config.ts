@@ -14,7 +14,7 @@ export default defineConfig({
           name: "portal",
           include: ["portal/src/**/*.test.ts", "portal/test/**/*.test.ts", "cli/src/**/*.test.ts"],
           // The browser journey ends with the controller applying on the cluster: it runs there.
-          exclude: ["portal/test/e2e/**", "**/node_modules/**"],
+          exclude: ["portal/test/e2e/**", "cli/src/**/*.e2e.test.ts", "**/node_modules/**"],
           globalSetup: ["portal/test/global-setup.ts"],
           testTimeout: 60_000,
           hookTimeout: 120_000,
@@ -23,7 +23,13 @@ export default defineConfig({
       {
         test: {
           name: "cluster",
-          include: ["infra/src/**/*.test.ts", "policies/src/**/*.test.ts", "controller/src/**/*.test.ts", "portal/test/e2e/**/*.test.ts"],
+          include: [
+            "infra/src/**/*.test.ts",
+            "policies/src/**/*.test.ts",
+            "controller/src/**/*.test.ts",
+            "portal/test/e2e/**/*.test.ts",
+            "cli/src/**/*.e2e.test.ts",
+          ],
           globalSetup: [clusterSetup],
           testTimeout: 300_000,
           hookTimeout: 300_000,
