@@ -60,7 +60,8 @@ async function personWithPassword(roles: Parameters<typeof makeUser>[2]) {
   return { user, home };
 }
 
-describe("zhengyun CLI", () => {
+// Each call starts a Node process with tsx: give the multi-step journeys room on a busy machine.
+describe("zhengyun CLI", { timeout: 240_000 }, () => {
   it("refuses to work before login (exit 3) and on bad usage (exit 2)", async () => {
     const home = mkdtempSync(path.join(tmpdir(), "zy-cli-"));
     homes.push(home);
