@@ -23,9 +23,9 @@ export default defineConfig({
       {
         test: {
           name: "portal",
-          include: ["portal/src/**/*.integration.test.ts", "portal/test/**/*.test.ts"],
+          include: ["portal/src/**/*.integration.test.ts", "portal/test/**/*.test.ts", "cli/src/**/*.integration.test.ts"],
           // The browser journey ends with the controller applying on the cluster: it runs there.
-          exclude: ["portal/test/e2e/**", "**/node_modules/**"],
+          exclude: ["portal/test/e2e/**", "cli/src/**/*.e2e.test.ts", "**/node_modules/**"],
           globalSetup: ["portal/test/global-setup.ts"],
           testTimeout: 60_000,
           hookTimeout: 120_000,
@@ -39,6 +39,7 @@ export default defineConfig({
             "policies/src/**/*.integration.test.ts",
             "controller/src/**/*.integration.test.ts",
             "portal/test/e2e/**/*.test.ts",
+            "cli/src/**/*.e2e.test.ts",
           ],
           globalSetup: [clusterSetup],
           testTimeout: 300_000,

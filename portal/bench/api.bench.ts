@@ -2,7 +2,7 @@
  * API benchmark: a portal process on PostgreSQL with the 64-department / 534-system seed, loaded
  * by autocannon from this process. Prints p50/p99 latency and requests/s per scenario, at a fixed
  * 200 requests/s and flat out. Usage: npm run bench:api -w portal  (DATABASE_URL names the server;
- * a database `zhengyun_bench` is created afresh there).
+ * a database `zhengyun_bench`, or BENCH_DATABASE, is created afresh there).
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
@@ -22,7 +22,7 @@ import { registerSystem } from "../src/services/systems-service.js";
 const serverUrl = process.env.DATABASE_URL ?? "postgres://zhengyun:zhengyun@127.0.0.1:5432/zhengyun";
 const benchUrl = (() => {
   const u = new URL(serverUrl);
-  u.pathname = "/zhengyun_bench";
+  u.pathname = `/${process.env.BENCH_DATABASE ?? "zhengyun_bench"}`;
   return u.toString();
 })();
 const DURATION = Number(process.env.BENCH_SECONDS ?? 15);
@@ -40,8 +40,9 @@ async function freePort(): Promise<number> {
 async function prepareDatabase() {
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
-  await admin.query("drop database if exists zhengyun_bench with (force)");
-  await admin.query("create database zhengyun_bench");
+  const name = new URL(benchUrl).pathname.slice(1);
+  await admin.query(`drop database if exists ${name} with (force)`);
+  await admin.query(`create database ${name}`);
   await admin.end();
   const database = await openDatabase({ url: benchUrl });
   await migrateDatabase(database);
@@ -151,10 +152,26 @@ async function main() {
     const applicant = await login(base, "fgw.staff");
     const ops = await login(base, "ops1");
     const enc = (v: unknown) => encodeURIComponent(JSON.stringify(v));
+    // Where the third page of the ops queue starts: below the last number of the second.
+    const firstPages = (await (await fetch(`${base}/api/v1/approvals?stage=ops&limit=100`, { headers: { cookie: ops } })).json()) as { number: number }[];
+    const thirdPage = firstPages.at(-1)!.number;
+    const tokenRes = await fetch(`${base}/api/v1/tokens`, {
+      method: "POST",
+      headers: { cookie: ops, "content-type": "application/json" },
+      body: JSON.stringify({ name: "bench", roles: ["ops"], expiresInDays: 1 }),
+    });
+    const opsToken = ((await tokenRes.json()) as { secret: string }).secret;
     const reads: Scenario[] = [
       { name: "list my requests", opts: { url: `${base}/trpc/requests.list?input=${enc({ mine: true, limit: 50 })}`, headers: { cookie: applicant } } },
       { name: "get one request", opts: { url: `${base}/trpc/requests.get?input=${enc({ id: someRequest!.id })}`, headers: { cookie: applicant } } },
       { name: "ops approval queue", opts: { url: `${base}/trpc/requests.queue?input=${enc({ stage: "ops" })}`, headers: { cookie: ops } } },
+      { name: "ops queue, page of 50", opts: { url: `${base}/trpc/requests.queue?input=${enc({ stage: "ops", limit: 50 })}`, headers: { cookie: ops } } },
+      {
+        name: "ops queue, 3rd page",
+        opts: { url: `${base}/trpc/requests.queue?input=${enc({ stage: "ops", limit: 50, beforeNumber: thirdPage })}`, headers: { cookie: ops } },
+      },
+      { name: "REST ops queue (token)", opts: { url: `${base}/api/v1/approvals?stage=ops&limit=50`, headers: { authorization: `Bearer ${opsToken}` } } },
+      { name: "REST allocations (token)", opts: { url: `${base}/api/v1/allocations?limit=50`, headers: { authorization: `Bearer ${opsToken}` } } },
     ];
     console.log(`\nportal on PostgreSQL, ${DURATION} s per run, 10 connections`);
     for (const s of reads) {

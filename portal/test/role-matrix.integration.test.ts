@@ -208,6 +208,18 @@ const TABLE: Record<string, Row> = {
     call: (w) =>
       w.caller.audit.acknowledgeBreak({ seq: 1, reason: "矩阵测试 / matrix test" }).catch((e: TRPCError) => (e.code === "CONFLICT" ? e : Promise.reject(e))),
   },
+  "allocations.list": { roles: ALL_READERS, scoped: false, call: (w) => w.caller.allocations.list() },
+  "tokens.list": { roles: ["dept_admin", "ops", "security", "auditor", "sysadmin"], scoped: false, call: (w) => w.caller.tokens.list() },
+  "tokens.create": {
+    roles: ["dept_admin", "ops", "security", "auditor", "sysadmin"],
+    scoped: false,
+    call: (w) => w.caller.tokens.create({ name: unique("t"), roles: [w.role], expiresInDays: 1 }),
+  },
+  "tokens.revoke": {
+    roles: ["dept_admin", "ops", "security", "auditor", "sysadmin"],
+    scoped: false,
+    call: async (w) => w.caller.tokens.revoke({ id: (await w.caller.tokens.create({ name: unique("t"), roles: [w.role], expiresInDays: 1 })).id }),
+  },
 };
 
 let db: Database;

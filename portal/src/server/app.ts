@@ -12,6 +12,7 @@ import { resolveSession } from "../auth/sessions.js";
 import { beginSignIn, providerDidMfa } from "../auth/sign-in.js";
 import { type Db, ping } from "../db/client.js";
 import { AppError } from "../errors/app-error.js";
+import { resolveCaller } from "./caller.js";
 import { registerEvidenceRoutes } from "./evidence-routes.js";
 import {
   BODY_LIMIT,
@@ -26,6 +27,7 @@ import {
   registerTextGuard,
 } from "./hardening.js";
 import { createMetrics, type Metrics, routeLabel } from "./metrics.js";
+import { restApi } from "./rest/plugin.js";
 import { type AppRouter, appRouter } from "./router.js";
 import type { CookieJar, RequestContext } from "./trpc.js";
 
@@ -107,7 +109,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   /** The caller as every procedure sees them: the session cookie resolved to a person. */
   const contextFor = async (req: FastifyRequest, reply: FastifyReply): Promise<RequestContext> => ({
     db: opts.db,
-    actor: await resolveSession(opts.db, req.cookies[SESSION_COOKIE], policy),
+    actor: await resolveCaller(opts.db, req.headers.authorization, req.cookies[SESSION_COOKIE], policy),
     correlationId: String(req.id),
     policy,
     cookies: cookieJar(req, reply, secure),
@@ -129,13 +131,16 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   });
 
   registerEvidenceRoutes(app, contextFor);
+  await app.register(restApi, { contextFor });
   if (opts.oidc) registerOidcRoutes(app, opts.oidc, opts.db, policy, secure);
 
   if (opts.uiDir && existsSync(opts.uiDir)) {
     await app.register(fastifyStatic, { root: opts.uiDir, wildcard: false });
     // Client-side routes fall back to the app shell.
     app.setNotFoundHandler((req, reply) =>
-      req.method === "GET" && !req.url.startsWith("/trpc") ? reply.sendFile("index.html") : reply.code(404).send({ error: "not found" }),
+      req.method === "GET" && !req.url.startsWith("/trpc") && !req.url.startsWith("/api/")
+        ? reply.sendFile("index.html")
+        : reply.code(404).send({ error: "not found" }),
     );
   }
   return app;

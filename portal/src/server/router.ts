@@ -1,3 +1,4 @@
+import { allocationsRouter } from "./routers/allocations/index.js";
 import { auditRouter } from "./routers/audit/index.js";
 import { authRouter } from "./routers/auth/index.js";
 import { departmentsRouter } from "./routers/departments/index.js";
@@ -8,6 +9,7 @@ import { policiesRouter } from "./routers/policies/index.js";
 import { ratingsRouter } from "./routers/ratings/index.js";
 import { requestsRouter } from "./routers/requests/index.js";
 import { systemsRouter } from "./routers/systems/index.js";
+import { tokensRouter } from "./routers/tokens/index.js";
 import { usersRouter } from "./routers/users/index.js";
 import { router } from "./trpc.js";
 
@@ -23,6 +25,8 @@ export const appRouter = router({
   policies: policiesRouter,
   audit: auditRouter,
   evidence: evidenceRouter,
+  tokens: tokensRouter,
+  allocations: allocationsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,6 +1,7 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import { ZodError } from "zod";
 import { unstorablePath } from "../audit/chain.js";
+import { auditTokenMutation } from "../auth/api-tokens.js";
 import type { AuthPolicy } from "../auth/policy.js";
 import type { Db } from "../db/client.js";
 import type { Role } from "../db/schema/enums.js";
@@ -117,7 +118,17 @@ const authorize = t.middleware(async ({ ctx, meta, next }) => {
   return next({ ctx: { ...ctx, service: service as ServiceContext | null } });
 });
 
-const base = t.procedure.use(refuseUnstorableText).use(mapErrors).use(authorize);
+/** A mutation made with an API token is recorded against the token, whether it went through or not. */
+const auditTokenUse = t.middleware(async ({ ctx, type, path, next }) => {
+  const result = await next();
+  if (type === "mutation" && ctx.actor?.token) {
+    const code = result.ok ? undefined : result.error.cause instanceof AppError ? result.error.cause.code : result.error.code;
+    await auditTokenMutation(ctx.db, ctx.actor, { path, ok: result.ok, code, role: null, correlationId: ctx.correlationId, at: ctx.now() });
+  }
+  return result;
+});
+
+const base = t.procedure.use(refuseUnstorableText).use(auditTokenUse).use(mapErrors).use(authorize);
 
 /** After `authorize`, every non-public procedure has a service context. */
 const withService = base.use(({ ctx, next }) => next({ ctx: { ...ctx, service: ctx.service as ServiceContext } }));

@@ -8,6 +8,8 @@ export interface Actor {
   displayName: string;
   departmentId: string;
   roles: Role[];
+  /** Set when the caller authenticated with an API token: the token acts with only its roles. */
+  token?: { id: string; name: string };
 }
 
 /** What every service call receives: the database, who acts and in which role, and a correlation id. */

@@ -23,6 +23,7 @@ export const PAGES: Record<NavKey, Page> = {
   catalog: lazy(() => import("./pages/security/CatalogPage.js")),
   audit: lazy(() => import("./pages/auditor/AuditPage.js")),
   users: lazy(() => import("./pages/admin/UsersPage.js")),
+  tokens: lazy(() => import("./pages/tokens/TokensPage.js")),
 };
 
 export const LoginPage = lazy(() => import("./pages/LoginPage.js"));

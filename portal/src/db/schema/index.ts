@@ -8,3 +8,4 @@ export * from "./reconcile.js";
 export * from "./requests.js";
 export * from "./systems.js";
 export * from "./throttle.js";
+export * from "./tokens.js";

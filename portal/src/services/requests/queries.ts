@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, lt, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { RequestState } from "../../db/schema/enums.js";
 import {
@@ -52,7 +52,7 @@ function summaries(ctx: ServiceContext, where: (SQL | undefined)[], limit: numbe
 
 export async function listRequests(
   ctx: ServiceContext,
-  filter: { states?: RequestState[] | undefined; systemId?: string | undefined; mine?: boolean | undefined; limit: number },
+  filter: { states?: RequestState[] | undefined; systemId?: string | undefined; mine?: boolean | undefined; beforeNumber?: number | undefined; limit: number },
 ) {
   const dept = departmentFilter(ctx);
   return summaries(
@@ -62,18 +62,26 @@ export async function listRequests(
       filter.states?.length ? inArray(resourceRequests.state, filter.states) : undefined,
       filter.systemId ? eq(resourceRequests.systemId, filter.systemId) : undefined,
       filter.mine ? eq(resourceRequests.requesterId, ctx.actor.id) : undefined,
+      filter.beforeNumber ? lt(resourceRequests.number, filter.beforeNumber) : undefined,
     ],
     filter.limit,
   );
 }
 
-/** Requests waiting for the caller's approval stage, each with its department's headroom. */
-export async function approvalQueue(caller: ServiceContext, stage: ApprovalStage) {
+/**
+ * Requests waiting for the caller's approval stage, newest first, one keyset page (numbers below
+ * `beforeNumber`), each with its department's headroom.
+ */
+export async function approvalQueue(caller: ServiceContext, stage: ApprovalStage, page: { beforeNumber?: number | undefined; limit: number } = { limit: 200 }) {
   const ctx = actingAs(caller, STAGE[stage].role);
   const rows = await summaries(
     ctx,
-    [eq(resourceRequests.state, STAGE[stage].from), stage === "dept" ? eq(resourceRequests.departmentId, ctx.actor.departmentId) : undefined],
-    200,
+    [
+      eq(resourceRequests.state, STAGE[stage].from),
+      stage === "dept" ? eq(resourceRequests.departmentId, ctx.actor.departmentId) : undefined,
+      page.beforeNumber ? lt(resourceRequests.number, page.beforeNumber) : undefined,
+    ],
+    page.limit,
   );
   const ids = rows.map((r) => r.id);
   const items = ids.length

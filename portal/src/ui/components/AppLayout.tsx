@@ -37,6 +37,7 @@ import { SignInNotice } from "./SignInNotice.js";
 import { RoleTag } from "./tags.js";
 
 const ICONS: Record<NavKey, ReactNode> = {
+  tokens: <KeyOutlined aria-hidden />,
   systems: <AppstoreOutlined aria-hidden />,
   newRequest: <PlusCircleOutlined aria-hidden />,
   myRequests: <FileTextOutlined aria-hidden />,

@@ -19,7 +19,8 @@ export type NavKey =
   | "evidence"
   | "catalog"
   | "audit"
-  | "users";
+  | "users"
+  | "tokens";
 
 export interface NavItem {
   key: NavKey;
@@ -47,6 +48,7 @@ export const NAV: readonly NavItem[] = [
   // Shared by several roles, so after each role's own pages.
   { key: "capacity", path: "/ops/capacity", roles: ["ops", "security", "sysadmin"] },
   { key: "catalog", path: "/security/catalog", roles: ["security", "ops", "auditor"] },
+  { key: "tokens", path: "/tokens", roles: ["dept_admin", "ops", "security", "auditor", "sysadmin"] },
 ];
 
 /** Roles that may open a request's detail page (requests.get). */

@@ -11,6 +11,8 @@ export const list = rolesProcedure("applicant", "dept_admin", "ops", "security",
         states: z.array(requestState).optional(),
         systemId: id.optional(),
         mine: z.boolean().optional(),
+        /** Keyset paging, newest first: the next page starts below the last number seen. */
+        beforeNumber: z.number().int().positive().optional(),
         limit: z.number().int().min(1).max(500).default(100),
       })
       .default({ limit: 100 }),

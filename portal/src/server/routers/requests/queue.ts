@@ -4,6 +4,13 @@ import { rolesProcedure } from "../../trpc.js";
 import { quantities, requestSummary } from "../outputs.js";
 
 export const queue = rolesProcedure("dept_admin", "ops", "security")
-  .input(z.object({ stage: z.enum(["dept", "ops", "security"]) }))
+  .input(
+    z.object({
+      stage: z.enum(["dept", "ops", "security"]),
+      /** Keyset paging, newest first: the next page starts below the last number seen. */
+      beforeNumber: z.number().int().positive().optional(),
+      limit: z.number().int().min(1).max(200).default(200),
+    }),
+  )
   .output(z.array(requestSummary.extend({ target: quantities, department: z.object({ ceiling: quantities, held: quantities }) })))
-  .query(({ ctx, input }) => approvalQueue(ctx.service, input.stage));
+  .query(({ ctx, input }) => approvalQueue(ctx.service, input.stage, input));
