@@ -264,6 +264,19 @@ describe("abuse limits", () => {
     expect([(await logout()).statusCode, (await logout()).statusCode, (await logout()).statusCode]).toEqual([401, 401, 429]);
   });
 
+  it("counts REST sign-ins and mutations like tRPC ones, answering with a problem document", async () => {
+    const a = await app({ rateLimits: { ...GENEROUS, loginPerIp: 2, mutationPerIp: 2 } });
+    const signIn = () =>
+      a.inject({ method: "POST", url: "/api/v1/session", headers: { "x-forwarded-for": "203.0.113.77" }, payload: { username: unique("rest"), password: "wrong" } });
+    const codes = [(await signIn()).statusCode, (await signIn()).statusCode];
+    const third = await signIn();
+    expect([...codes, third.statusCode]).toEqual([401, 401, 429]);
+    expect(third.headers["content-type"]).toContain("application/problem+json");
+    expect(third.json()).toMatchObject({ status: 429, code: "RATE_LIMITED" });
+    const logout = () => a.inject({ method: "DELETE", url: "/api/v1/session", headers: { "x-forwarded-for": "203.0.113.78" } });
+    expect([(await logout()).statusCode, (await logout()).statusCode, (await logout()).statusCode]).toEqual([401, 401, 429]);
+  });
+
   it("does not trust X-Forwarded-For unless configured", async () => {
     const a = await app({ rateLimits: { ...GENEROUS, loginPerIp: 2 }, trustProxy: false });
     const codes = [];

@@ -4,7 +4,10 @@ import fastifyRateLimit from "@fastify/rate-limit";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { unstorablePath } from "../audit/chain.js";
 import { SESSION_COOKIE } from "../auth/policy.js";
+import { PROBLEM_TYPE, type Problem, problem } from "./rest/problem.js";
 import { internalErrorMessage } from "./trpc.js";
+
+const isRest = (req: FastifyRequest) => req.url.startsWith("/api/");
 
 /** Requests allowed per window; each limit counts separately. */
 export interface RateLimits {
@@ -38,6 +41,14 @@ export function trpcErrorBody(httpStatus: number, code: string, message: string,
  * response.
  */
 export function refuse(req: FastifyRequest, reply: FastifyReply, status: number, code: string, message: string, appCode?: string) {
+  // The REST surface answers in its own error format.
+  if (isRest(req)) {
+    const problemCode = (appCode ?? (status === 429 ? "RATE_LIMITED" : "INVALID_INPUT")) as Problem["code"];
+    return reply
+      .code(status)
+      .type(PROBLEM_TYPE)
+      .send(problem(status, problemCode, message));
+  }
   const body = trpcErrorBody(status, code, message, appCode);
   const calls = proceduresOf(req).length;
   const batch = (req.query as { batch?: string } | undefined)?.batch === "1" && calls > 0 && calls <= MAX_BATCH_SIZE;
@@ -141,6 +152,11 @@ const SIGN_IN_STEPS = new Set(["auth.login", "auth.secondFactor", "auth.setPassw
 
 /** The tRPC procedures one request names, from its path ("a.b,c.d" for a batch). */
 export function proceduresOf(req: FastifyRequest): string[] {
+  // A REST route names the procedure it calls.
+  if (isRest(req)) {
+    const procedure = (req.routeOptions.config as { procedure?: string } | undefined)?.procedure;
+    return procedure ? [procedure] : [];
+  }
   if (!req.url.startsWith("/trpc/")) return [];
   const path = (req.params as { path?: string }).path ?? "";
   return path.split(",").filter(Boolean);
@@ -176,7 +192,9 @@ export async function registerRateLimits(app: FastifyInstance, limits: RateLimit
     app.createRateLimit({ max, timeWindow: limits.windowMs, keyGenerator: (req) => `${prefix}:${key(req)}` });
   const loginIp = limiter(limits.loginPerIp, "login-ip", (req) => req.ip);
   const mutationIp = limiter(limits.mutationPerIp, "mutation-ip", (req) => req.ip);
-  const mutationAccount = limiter(limits.mutationPerAccount, "mutation-session", (req) => digest(req.cookies[SESSION_COOKIE] ?? ""));
+  // Per signed-in caller: the session cookie, or the API token in the Authorization header.
+  const credential = (req: FastifyRequest) => req.cookies[SESSION_COOKIE] ?? req.headers.authorization;
+  const mutationAccount = limiter(limits.mutationPerAccount, "mutation-session", (req) => digest(credential(req) ?? ""));
   // One limiter for every login name: the name being checked is handed to its key generator.
   const checking = new WeakMap<FastifyRequest, string>();
   const loginAccount = limiter(limits.loginPerAccount, "login-name", (req) => checking.get(req) ?? "");
@@ -192,7 +210,8 @@ export async function registerRateLimits(app: FastifyInstance, limits: RateLimit
     );
 
   app.addHook("preHandler", async (req, reply) => {
-    if (req.method !== "POST") return;
+    // tRPC mutations are POSTs; REST ones also PATCH, PUT and DELETE.
+    if (req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS") return;
     const procedures = proceduresOf(req);
     if (procedures.length === 0) return;
     if (procedures.some((p) => SIGN_IN_STEPS.has(p))) {
@@ -207,7 +226,7 @@ export async function registerRateLimits(app: FastifyInstance, limits: RateLimit
     }
     const byIp = await mutationIp(req);
     if (!byIp.isAllowed && byIp.isExceeded) return throttled(req, reply, byIp.ttlInSeconds, "requests from this address");
-    if (req.cookies[SESSION_COOKIE]) {
+    if (credential(req)) {
       const bySession = await mutationAccount(req);
       if (!bySession.isAllowed && bySession.isExceeded) return throttled(req, reply, bySession.ttlInSeconds, "requests for this account");
     }

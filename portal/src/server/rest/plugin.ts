@@ -84,6 +84,8 @@ export async function restApi(app: FastifyInstance, opts: RestOptions) {
         api.route({
           method: route.method,
           url: routerPath(route.path),
+          // The abuse limits count REST calls by the procedure they reach, like tRPC calls.
+          config: { procedure: route.procedure },
           handler: async (req, reply) => {
             const caller = createCaller(await opts.contextFor(req, reply)) as unknown as Record<string, Record<string, (input: unknown) => Promise<unknown>>>;
             const [group, name] = route.procedure.split(".") as [string, string];
