@@ -87,17 +87,18 @@ function parseIp(text: string): ParseResult<EgressHost> | null {
   const address = octets.join(".");
   const prefix = m[5] === undefined ? 32 : Number(m[5]);
   if (prefix > 32) return fail("syntax", `网段前缀应为 0–32：${text}`, `a CIDR prefix is 0–32: ${text}`);
-  if (prefix === 0) return fail("anything", "不允许 0.0.0.0/0（任意地址）：请列出具体的目的地址", "0.0.0.0/0 (any address) is not allowed: list the actual destinations");
+  if (prefix === 0)
+    return fail("anything", "不允许 0.0.0.0/0（任意地址）：请列出具体的目的地址", "0.0.0.0/0 (any address) is not allowed: list the actual destinations");
   if (prefix < WIDEST_PREFIX)
-    return fail(
-      "too-wide",
-      `网段 ${text} 过大：最大允许 /${WIDEST_PREFIX}`,
-      `the block ${text} is too wide: at most /${WIDEST_PREFIX} is allowed`,
-    );
+    return fail("too-wide", `网段 ${text} 过大：最大允许 /${WIDEST_PREFIX}`, `the block ${text} is too wide: at most /${WIDEST_PREFIX} is allowed`);
   const start = ipToNumber(address);
   const size = 2 ** (32 - prefix);
   if (start % size !== 0)
-    return fail("syntax", `网段 ${text} 的地址不是网络地址（应为 ${numberToIp(start - (start % size))}/${prefix}）`, `${text} is not a network address (use ${numberToIp(start - (start % size))}/${prefix})`);
+    return fail(
+      "syntax",
+      `网段 ${text} 的地址不是网络地址（应为 ${numberToIp(start - (start % size))}/${prefix}）`,
+      `${text} is not a network address (use ${numberToIp(start - (start % size))}/${prefix})`,
+    );
   const block = { network: address, prefix };
   const special = SPECIAL_USE.find((s) => overlaps(s, block));
   if (special)
@@ -118,24 +119,41 @@ export function parseEgressHost(input: string): ParseResult<EgressHost> {
   const text = input.trim().toLowerCase();
   if (text === "") return fail("empty", "请输入目的域名或 IPv4 地址/网段", "enter a destination host name or IPv4 address/CIDR");
   if (text === "*" || text === "*.*" || text === "0.0.0.0/0" || text === "0.0.0.0" || text === "any")
-    return fail("anything", "不允许“任意地址”（* 或 0.0.0.0/0）：请列出具体的目的地址", "“any destination” (* or 0.0.0.0/0) is not allowed: list the actual destinations");
+    return fail(
+      "anything",
+      "不允许“任意地址”（* 或 0.0.0.0/0）：请列出具体的目的地址",
+      "“any destination” (* or 0.0.0.0/0) is not allowed: list the actual destinations",
+    );
   const ip = parseIp(text);
   if (ip) return ip;
   if (text.includes("*")) {
     if (!text.startsWith("*.") || text.slice(2).includes("*"))
-      return fail("wildcard", `通配符只能写在最左侧，如 *.example.gov.cn：${text}`, `a wildcard stands only for the left-most label, as in *.example.gov.cn: ${text}`);
+      return fail(
+        "wildcard",
+        `通配符只能写在最左侧，如 *.example.gov.cn：${text}`,
+        `a wildcard stands only for the left-most label, as in *.example.gov.cn: ${text}`,
+      );
     const labels = text.slice(2).split(".");
     if (!validDomain(labels))
-      return fail("wildcard", `通配域名应为 *.<至少两级的域名>，如 *.example.gov.cn：${text}`, `a wildcard domain is *.<a domain of two labels or more>, e.g. *.example.gov.cn: ${text}`);
+      return fail(
+        "wildcard",
+        `通配域名应为 *.<至少两级的域名>，如 *.example.gov.cn：${text}`,
+        `a wildcard domain is *.<a domain of two labels or more>, e.g. *.example.gov.cn: ${text}`,
+      );
     return { ok: true, value: { kind: "wildcard", domain: labels.join(".") } };
   }
   if (!validDomain(text.split(".")))
-    return fail("syntax", `应为域名（如 api.example.gov.cn）或 IPv4 地址/网段：${text}`, `use a host name (e.g. api.example.gov.cn) or an IPv4 address/CIDR: ${text}`);
+    return fail(
+      "syntax",
+      `应为域名（如 api.example.gov.cn）或 IPv4 地址/网段：${text}`,
+      `use a host name (e.g. api.example.gov.cn) or an IPv4 address/CIDR: ${text}`,
+    );
   return { ok: true, value: { kind: "name", name: text } };
 }
 
 export function parsePort(port: number): ParseResult<number> {
-  if (!Number.isInteger(port) || port < 1 || port > 65535) return fail("port", `端口应为 1–65535 之间的整数：${port}`, `a port is a whole number from 1 to 65535: ${port}`);
+  if (!Number.isInteger(port) || port < 1 || port > 65535)
+    return fail("port", `端口应为 1–65535 之间的整数：${port}`, `a port is a whole number from 1 to 65535: ${port}`);
   return { ok: true, value: port };
 }
 

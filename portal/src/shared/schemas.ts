@@ -45,7 +45,11 @@ const egressHost = z
 
 export const egressDestination = z.object({
   host: egressHost,
-  port: z.number().int("端口应为整数 / a port is a whole number").min(1, "端口应为 1–65535 / a port is 1–65535").max(65535, "端口应为 1–65535 / a port is 1–65535"),
+  port: z
+    .number()
+    .int("端口应为整数 / a port is a whole number")
+    .min(1, "端口应为 1–65535 / a port is 1–65535")
+    .max(65535, "端口应为 1–65535 / a port is 1–65535"),
 });
 
 export const systemInput = z.object({
