@@ -46,7 +46,7 @@ BEGIN
 	FOR i IN 0..2 LOOP
 		EXECUTE format(
 			'CREATE TABLE IF NOT EXISTS %I PARTITION OF egress_connections FOR VALUES FROM (%L) TO (%L)',
-			'egress_connections_' || to_char(m + make_interval(months => i), 'YYYY"m"MM'),
+			'egress_connections_y' || to_char(m + make_interval(months => i), 'YYYY"m"MM'),
 			(m + make_interval(months => i))::timestamp at time zone 'UTC',
 			(m + make_interval(months => i + 1))::timestamp at time zone 'UTC'
 		);
