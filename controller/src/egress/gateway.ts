@@ -5,13 +5,25 @@
 // rendered file into the gateway pods of the `zhengyun-egress` namespace instead (see README).
 
 import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import type { GatewaySettings, RenderedGateway } from "./render.js";
 
 const run = promisify(execFile);
+
+/** The account Debian's Squid drops to when started as root (cache_effective_user's default). */
+const SQUID_USER = "proxy";
+
+function systemUser(name: string): { uid: number; gid: number } | undefined {
+  const line = readFileSync("/etc/passwd", "utf8")
+    .split("\n")
+    .find((l) => l.startsWith(`${name}:`));
+  if (!line) return undefined;
+  const [, , uid, gid] = line.split(":");
+  return { uid: Number(uid), gid: Number(gid) };
+}
 
 export interface GatewayOptions {
   /** The Squid binary (Debian's package: /usr/sbin/squid). */
@@ -69,11 +81,23 @@ export class EgressGateway {
     return this.appliedHash;
   }
 
+  /**
+   * The directory is the controller's (0700; 0711 when Squid drops to its own user, which then owns
+   * only the log, run and spool directories it writes). The configuration stays the controller's,
+   * 0600: Squid reads it before dropping privileges.
+   */
   private prepare(): void {
-    for (const sub of ["", "logs", "run", "spool"]) {
+    const squidUser = process.getuid?.() === 0 ? systemUser(SQUID_USER) : undefined;
+    mkdirSync(this.options.dir, { recursive: true, mode: 0o700 });
+    chmodSync(this.options.dir, squidUser ? 0o711 : 0o700);
+    for (const sub of ["logs", "run", "spool"]) {
       const d = join(this.options.dir, sub);
       mkdirSync(d, { recursive: true, mode: 0o700 });
       chmodSync(d, 0o700);
+      if (squidUser) {
+        chownSync(d, squidUser.uid, squidUser.gid);
+        for (const f of readdirSync(d)) chownSync(join(d, f), squidUser.uid, squidUser.gid);
+      }
     }
   }
 
