@@ -156,7 +156,7 @@ describe("the unified egress gateway on loopback", () => {
         .select({ namespace: informationSystems.namespace })
         .from(informationSystems)
         .where(eq(informationSystems.id, system.id));
-      sys[key] = { id: system.id, namespace: row.namespace, port: 0, requestId };
+      sys[key] = { id: system.id, namespace: row?.namespace ?? "", port: 0, requestId };
     }
     // An internal-zone system with egress bandwidth would never get a port (the workflow refuses it anyway).
     const synced = await service.syncGateway();

@@ -24,7 +24,20 @@ const count = (v: string): number => (/^\d+$/.test(v) ? Number(v) : 0);
 export function parseLogLine(line: string): LogLine | null {
   const f = line.trim().split(/\s+/);
   if (f.length !== 12 || f[0] !== "zy1") return null;
-  const [, ts, lp, client, method, host, port, status, squidStatus, bytesOut, bytesIn, tr] = f;
+  const [, ts, lp, client, method, host, port, status, squidStatus, bytesOut, bytesIn, tr] = f as unknown as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
   const seconds = Number(ts);
   if (!Number.isFinite(seconds) || !/^\d+$/.test(lp)) return null;
   const denied = /DENIED/.test(squidStatus) || status === "403";

@@ -42,7 +42,7 @@ function directives(config: string, name: string): string[][] {
  */
 function decide(config: string, portName: string, host: string, port: number): "allow" | "deny" {
   const acls = new Map<string, { type: string; values: string[] }>();
-  for (const [name, type, ...values] of directives(config, "acl")) acls.set(name, { type, values: values.filter((v) => v !== "-n") });
+  for (const [name = "", type = "", ...values] of directives(config, "acl")) acls.set(name, { type, values: values.filter((v) => v !== "-n") });
   const ipHost = /^\d+\.\d+\.\d+\.\d+$/.test(host);
   const matches = (aclName: string): boolean => {
     if (aclName === "all") return true;
@@ -60,7 +60,7 @@ function decide(config: string, portName: string, host: string, port: number): "
           ipHost &&
           acl.values.some((b) => {
             if (b.includes(":")) return false;
-            const [net, prefix = "32"] = b.split("/");
+            const [net = "", prefix = "32"] = b.split("/");
             const size = 2 ** (32 - Number(prefix));
             const start = ipToNumber(net);
             return ipToNumber(host) >= start && ipToNumber(host) < start + size;
@@ -104,12 +104,13 @@ describe("gateway configuration", () => {
 
   it("is pure and hashes what it renders: input order does not matter, a changed grant does", () => {
     const systems = Array.from({ length: 5 }, (_, n) => system(n));
+    const first = system(0);
     const a = renderGateway(systems, settings);
     expect(renderGateway([...systems].reverse(), settings)).toEqual(a);
-    const grown = renderGateway([{ ...systems[0], egressMbps: 99 }, ...systems.slice(1)], settings);
+    const grown = renderGateway([{ ...first, egressMbps: 99 }, ...systems.slice(1)], settings);
     expect(grown.hash).not.toBe(a.hash);
     const released = renderGateway(systems.slice(1), settings);
-    expect(released.config).not.toContain(systems[0].namespace);
+    expect(released.config).not.toContain(first.namespace);
     expect(released.hash).not.toBe(a.hash);
   });
 
@@ -181,7 +182,7 @@ describe("gateway configuration", () => {
             if (e.port !== p || !parseEgressHost(e.host).ok) return false;
             if (e.host.startsWith("*.")) return h === e.host.slice(2) || h.endsWith(e.host.slice(1));
             if (e.host.includes("/")) {
-              const [net, prefix] = e.host.split("/");
+              const [net = "", prefix = "32"] = e.host.split("/");
               const size = 2 ** (32 - Number(prefix));
               return /^\d+\.\d+\.\d+\.\d+$/.test(h) && ipToNumber(h) >= ipToNumber(net) && ipToNumber(h) < ipToNumber(net) + size;
             }

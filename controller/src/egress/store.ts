@@ -59,7 +59,7 @@ export async function dropExpiredPartitions(db: Db, now: Date, retentionDays: nu
   for (const p of await listPartitions(db)) {
     if (p.to > horizon) continue;
     await db.transaction(async (tx) => {
-      const [{ n }] = rowsOf<{ n: number }>(await tx.execute(sql.raw(`select count(*)::int as n from ${p.name}`)));
+      const n = rowsOf<{ n: number }>(await tx.execute(sql.raw(`select count(*)::int as n from ${p.name}`)))[0]?.n ?? 0;
       await tx.execute(sql.raw(`drop table ${p.name}`));
       await appendAudit(tx, {
         actorId: null,
@@ -113,7 +113,7 @@ export async function shipLog(db: Db, source: string, file: string, maxBytes = 4
   if (end < 0) return result;
   const text = buffer.subarray(0, end + 1).toString("utf8");
   const owners = await portOwners(db);
-  const rows = [];
+  const rows: (typeof egressConnections.$inferInsert & { at: Date })[] = [];
   for (const line of text.split("\n")) {
     if (!line.trim()) continue;
     result.lines++;
@@ -184,7 +184,7 @@ export async function digestDay(db: Db, day: string): Promise<DayDigest> {
     }
     if (page.length < 2000) break;
     const last = page[page.length - 1];
-    after = { at: last.at, id: last.id };
+    if (last) after = { at: last.at, id: last.id };
   }
   return { day, count, digest: `sha256:${hash.digest("hex")}` };
 }

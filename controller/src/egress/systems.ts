@@ -37,8 +37,8 @@ export async function loadGatewaySystems(db: Db, firstPort: number, lastPort: nu
     const missing = eligible.filter((r) => r.port === null).sort((a, b) => (a.systemId < b.systemId ? -1 : 1));
     if (missing.length) {
       await tx.execute(sql`select pg_advisory_xact_lock(${PORT_LOCK})`);
-      const [{ highest }] = await tx.select({ highest: sql<number | null>`max(${egressPorts.port})`.mapWith(Number) }).from(egressPorts);
-      let next = Math.max(firstPort, (highest || 0) + 1);
+      const [top] = await tx.select({ highest: sql<number | null>`max(${egressPorts.port})`.mapWith(Number) }).from(egressPorts);
+      let next = Math.max(firstPort, (top?.highest || 0) + 1);
       for (const r of missing) {
         const [existing] = await tx.select({ port: egressPorts.port }).from(egressPorts).where(eq(egressPorts.systemId, r.systemId));
         if (existing) {

@@ -113,8 +113,8 @@ describe("allow-list entries", () => {
       justification: "needs the internet",
     });
     expect(bad.success).toBe(false);
-    expect(bad.error?.issues[0].path).toEqual(["egress", 0, "host"]);
-    expect(bad.error?.issues[0].message).toMatch(/任意.*any/);
+    expect(bad.error?.issues[0]?.path).toEqual(["egress", 0, "host"]);
+    expect(bad.error?.issues[0]?.message).toMatch(/任意.*any/);
     expect(egressDestination.safeParse({ host: "api.example.gov.cn", port: 0 }).success).toBe(false);
   });
 });

@@ -82,7 +82,7 @@ function parseIp(text: string): ParseResult<EgressHost> | null {
   const m = IPV4.exec(text);
   if (!m) return null;
   const octets = m.slice(1, 5).map(Number);
-  if (octets.some((o, i) => o > 255 || (m[i + 1].length > 1 && m[i + 1].startsWith("0"))))
+  if (octets.some((o, i) => o > 255 || ((m[i + 1] ?? "").length > 1 && (m[i + 1] ?? "").startsWith("0"))))
     return fail("syntax", `IPv4 地址格式不正确：${text}`, `not a valid IPv4 address: ${text}`);
   const address = octets.join(".");
   const prefix = m[5] === undefined ? 32 : Number(m[5]);
@@ -111,7 +111,7 @@ function parseIp(text: string): ParseResult<EgressHost> | null {
 }
 
 function validDomain(labels: string[]): boolean {
-  return labels.length >= 2 && labels.every((l) => LABEL.test(l)) && TLD.test(labels[labels.length - 1]) && labels.join(".").length <= 253;
+  return labels.length >= 2 && labels.every((l) => LABEL.test(l)) && TLD.test(labels[labels.length - 1] ?? "") && labels.join(".").length <= 253;
 }
 
 /** Parses a destination host as entered; names are lower-cased. */
