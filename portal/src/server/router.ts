@@ -1,6 +1,7 @@
 import { auditRouter } from "./routers/audit/index.js";
 import { authRouter } from "./routers/auth/index.js";
 import { departmentsRouter } from "./routers/departments/index.js";
+import { egressRouter } from "./routers/egress/index.js";
 import { evidenceRouter } from "./routers/evidence/index.js";
 import { exemptionsRouter } from "./routers/exemptions/index.js";
 import { platformRouter } from "./routers/platform/index.js";
@@ -23,6 +24,7 @@ export const appRouter = router({
   policies: policiesRouter,
   audit: auditRouter,
   evidence: evidenceRouter,
+  egress: egressRouter,
 });
 
 export type AppRouter = typeof appRouter;

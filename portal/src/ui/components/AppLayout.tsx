@@ -8,6 +8,7 @@ import {
   FileProtectOutlined,
   FileSearchOutlined,
   FileTextOutlined,
+  GlobalOutlined,
   LogoutOutlined,
   PieChartOutlined,
   PlusCircleOutlined,
@@ -48,6 +49,7 @@ const ICONS: Record<NavKey, ReactNode> = {
   exemptions: <ExceptionOutlined aria-hidden />,
   evidence: <FileProtectOutlined aria-hidden />,
   catalog: <BookOutlined aria-hidden />,
+  egressLog: <GlobalOutlined aria-hidden />,
   audit: <FileSearchOutlined aria-hidden />,
   users: <TeamOutlined aria-hidden />,
 };

@@ -18,6 +18,7 @@ export type NavKey =
   | "evidence"
   | "catalog"
   | "audit"
+  | "egressLog"
   | "users";
 
 export interface NavItem {
@@ -45,6 +46,7 @@ export const NAV: readonly NavItem[] = [
   // Shared by several roles, so after each role's own pages.
   { key: "capacity", path: "/ops/capacity", roles: ["ops", "security", "sysadmin"] },
   { key: "catalog", path: "/security/catalog", roles: ["security", "ops", "auditor"] },
+  { key: "egressLog", path: "/egress/log", roles: ["security", "auditor", "ops", "dept_admin", "applicant"] },
 ];
 
 /** Roles that may open a request's detail page (requests.get). */

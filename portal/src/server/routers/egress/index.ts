@@ -1,0 +1,6 @@
+import { router } from "../../trpc.js";
+import { exportCsv } from "./exportCsv.js";
+import { list } from "./list.js";
+import { system } from "./system.js";
+
+export const egressRouter = router({ list, exportCsv, system });
