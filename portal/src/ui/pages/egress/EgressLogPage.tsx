@@ -9,7 +9,7 @@ import { ErrorAlert } from "../../components/ErrorAlert.js";
 import { PageHeader } from "../../components/PageHeader.js";
 import { formatDateTime } from "../../lib/format.js";
 
-type Row = RouterOutputs["egress"]["list"]["rows"][number];
+type LogRow = RouterOutputs["egress"]["list"]["rows"][number];
 type Filters = NonNullable<RouterInputs["egress"]["exportCsv"]>;
 
 interface SearchForm {
@@ -144,7 +144,7 @@ export default function EgressLogPage() {
         </Form>
       </Card>
       {log.error && <ErrorAlert error={log.error} onRetry={() => void log.refetch()} />}
-      <Table<Row>
+      <Table<LogRow>
         rowKey="id"
         size="small"
         loading={log.isPending}
@@ -181,7 +181,7 @@ export default function EgressLogPage() {
             title: t("egress.action"),
             dataIndex: "action",
             width: 90,
-            render: (a: Row["action"]) => <Tag color={a === "allowed" ? "success" : "error"}>{t(`egress.${a}`)}</Tag>,
+            render: (a: LogRow["action"]) => <Tag color={a === "allowed" ? "success" : "error"}>{t(`egress.${a}`)}</Tag>,
           },
           { title: t("egress.status"), dataIndex: "status", width: 80 },
           { title: t("egress.bytesIn"), dataIndex: "bytesIn", width: 110, align: "right", render: (n: number) => n.toLocaleString() },
