@@ -12,6 +12,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadConfig as loadControllerConfig } from "@zhengyun/controller/config";
 import { Controller } from "@zhengyun/controller/controller";
+import { startEgress } from "@zhengyun/controller/egress";
 import { readClusterState } from "@zhengyun/infra/cluster";
 import { openDatabase } from "@zhengyun/portal/db/client";
 import { loadConfig } from "@zhengyun/portal/server/config";
@@ -39,6 +40,7 @@ const database = await openDatabase({ url: portalConfig.DATABASE_URL, dataDir: p
 const portal = await startPortal(database, portalConfig, logger.child({ component: "portal" }));
 
 let controller: Controller | undefined;
+let egress: { stop(): Promise<void> } | undefined;
 if (process.env.ZHENGYUN_CONTROLLER !== "off") {
   const kubeconfig = await kubeconfigPath();
   const env = {
@@ -51,11 +53,15 @@ if (process.env.ZHENGYUN_CONTROLLER !== "off") {
   controller = new Controller({ database, config, log: logger.child({ component: "controller" }), processMetrics: true });
   await controller.start();
   logger.info({ kubeconfig }, "controller running");
+  // The unified internet egress runs here too when Debian's Squid is installed (ZHENGYUN_EGRESS=off: not at all).
+  process.env.ZHENGYUN_EGRESS ??= existsSync(process.env.ZHENGYUN_EGRESS_SQUID ?? "/usr/sbin/squid") ? "local" : "off";
+  egress = await startEgress(database.db, config.stateDir, controller.metrics.registry, logger.child({ component: "egress" }));
 }
 logger.info(`portal: http://${portalConfig.HOST}:${portalConfig.PORT}`);
 
 const shutdown = async (signal: string) => {
   logger.info({ signal }, "shutting down");
+  await egress?.stop();
   await controller?.stop(10_000);
   await portal.close();
   await database.close();

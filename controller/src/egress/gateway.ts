@@ -5,9 +5,9 @@
 // rendered file into the gateway pods of the `zhengyun-egress` namespace instead (see README).
 
 import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
-import { join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { promisify } from "node:util";
 import type { GatewaySettings, RenderedGateway } from "./render.js";
 
@@ -89,6 +89,17 @@ export class EgressGateway {
   private prepare(): void {
     const squidUser = process.getuid?.() === 0 ? systemUser(SQUID_USER) : undefined;
     mkdirSync(this.options.dir, { recursive: true, mode: 0o700 });
+    if (squidUser) {
+      // Squid, once it has dropped to its own user, must still reach its log directory.
+      for (let d = dirname(resolve(this.options.dir)); ; d = dirname(d)) {
+        const st = statSync(d);
+        if (!(st.mode & 0o001) && st.uid !== squidUser.uid)
+          throw new Error(
+            `squid runs as '${SQUID_USER}' and cannot reach ${this.options.dir}: ${d} is not searchable by other users (chmod o+x, or choose another state directory)`,
+          );
+        if (d === dirname(d)) break;
+      }
+    }
     chmodSync(this.options.dir, squidUser ? 0o711 : 0o700);
     for (const sub of ["logs", "run", "spool"]) {
       const d = join(this.options.dir, sub);
