@@ -3,7 +3,7 @@ import { activeKey, homePath, navFor, releasePath, rolesFor } from "./nav.js";
 
 describe("menu by role", () => {
   it("shows each role its own pages first", () => {
-    expect(navFor(["applicant"]).map((n) => n.key)).toEqual(["systems", "newRequest", "myRequests"]);
+    expect(navFor(["applicant"]).map((n) => n.key)).toEqual(["systems", "newRequest", "myRequests", "egressLog"]);
     expect(homePath(["security"])).toBe("/security/approvals");
     expect(homePath(["sysadmin"])).toBe("/admin/users");
     expect(homePath(["ops"])).toBe("/ops/approvals");
@@ -18,15 +18,21 @@ describe("menu by role", () => {
   });
 
   it("gives the auditor nothing that changes state", () => {
-    // The evidence page offers "check again" to security officers only; the catalog is read-only.
-    expect(navFor(["auditor"]).map((n) => n.key)).toEqual(["audit", "evidence", "catalog"]);
+    // The evidence page offers "check again" to security officers only; the catalog and the egress log are read-only.
+    expect(navFor(["auditor"]).map((n) => n.key)).toEqual(["audit", "evidence", "catalog", "egressLog"]);
   });
 
   it("opens the policy catalog to security first, and to ops and the auditor", () => {
     expect(rolesFor("catalog")).toEqual(["security", "ops", "auditor"]);
     for (const role of ["applicant", "dept_admin", "sysadmin"] as const) expect(navFor([role]).map((n) => n.key)).not.toContain("catalog");
     // After each role's own pages, so nobody lands on it after signing in.
-    expect(navFor(["security"]).at(-1)?.key).toBe("catalog");
+    expect(navFor(["security"]).map((n) => n.key).slice(-2)).toEqual(["catalog", "egressLog"]);
+  });
+
+  it("opens the egress log to everyone who sees systems, after their own pages", () => {
+    expect(rolesFor("egressLog")).toEqual(["security", "auditor", "ops", "dept_admin", "applicant"]);
+    expect(navFor(["sysadmin"]).map((n) => n.key)).not.toContain("egressLog");
+    for (const role of ["applicant", "dept_admin", "ops", "security", "auditor"] as const) expect(navFor([role]).at(-1)?.key).toBe("egressLog");
   });
 
   it("marks the menu entry a page belongs to", () => {
