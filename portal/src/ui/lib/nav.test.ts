@@ -26,7 +26,11 @@ describe("menu by role", () => {
     expect(rolesFor("catalog")).toEqual(["security", "ops", "auditor"]);
     for (const role of ["applicant", "dept_admin", "sysadmin"] as const) expect(navFor([role]).map((n) => n.key)).not.toContain("catalog");
     // After each role's own pages, so nobody lands on it after signing in.
-    expect(navFor(["security"]).map((n) => n.key).slice(-2)).toEqual(["catalog", "egressLog"]);
+    expect(
+      navFor(["security"])
+        .map((n) => n.key)
+        .slice(-2),
+    ).toEqual(["catalog", "egressLog"]);
   });
 
   it("opens the egress log to everyone who sees systems, after their own pages", () => {
