@@ -1,17 +1,20 @@
 // The connection log in PostgreSQL: monthly partitions created ahead and dropped whole after the
 // retention period, the log shipper's exactly-once cursor, and each day's summary in the audit chain.
 
-import { createHash, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { closeSync, openSync, readSync, statSync } from "node:fs";
 import { appendAudit } from "@zhengyun/portal/audit/append";
 import type { Db } from "@zhengyun/portal/db/client";
 import { auditLog, egressConnections, egressLogCursors } from "@zhengyun/portal/db/schema";
-import { and, asc, desc, eq, gt, gte, lt, or, sql } from "drizzle-orm";
+import { type DayDigest, DIGEST_ACTION, dayBounds, digestDay } from "@zhengyun/portal/services/egress-digest";
+import { asc, desc, eq, sql } from "drizzle-orm";
+
+export { type DayDigest, type DayVerdict, DIGEST_ACTION, digestDay, verifyDay } from "@zhengyun/portal/services/egress-digest";
+
 import { parseLogLine } from "./log.js";
 import { portOwners } from "./systems.js";
 
 export const EGRESS_ACTOR = "zhengyun-controller";
-export const DIGEST_ACTION = "egress.daily_digest";
 const DAY_MS = 86_400_000;
 /** 网络安全法 Art. 21: network logs are kept for no less than six months. */
 export const MIN_RETENTION_DAYS = 180;
@@ -143,52 +146,6 @@ export async function shipLog(db: Db, source: string, file: string, maxBytes = 4
   return result;
 }
 
-/** "2026-12-02" → that UTC day's bounds. */
-function dayBounds(day: string): [Date, Date] {
-  const start = new Date(`${day}T00:00:00.000Z`);
-  if (Number.isNaN(start.getTime()) || start.toISOString().slice(0, 10) !== day) throw new Error(`not a day: ${day}`);
-  return [start, new Date(start.getTime() + DAY_MS)];
-}
-
-export interface DayDigest {
-  day: string;
-  count: number;
-  /** SHA-256 over the day's rows, one canonical JSON line each, in (at, id) order. */
-  digest: string;
-}
-
-/** Counts and digests one UTC day of the log, reading it in pages in its canonical order. */
-export async function digestDay(db: Db, day: string): Promise<DayDigest> {
-  const [start, end] = dayBounds(day);
-  const hash = createHash("sha256");
-  let count = 0;
-  let after: { at: Date; id: number } | undefined;
-  for (;;) {
-    const page = await db
-      .select()
-      .from(egressConnections)
-      .where(
-        and(
-          gte(egressConnections.at, start),
-          lt(egressConnections.at, end),
-          after ? or(gt(egressConnections.at, after.at), and(eq(egressConnections.at, after.at), gt(egressConnections.id, after.id))) : undefined,
-        ),
-      )
-      .orderBy(asc(egressConnections.at), asc(egressConnections.id))
-      .limit(2000);
-    for (const r of page) {
-      hash.update(
-        `${JSON.stringify([r.id, r.at.toISOString(), r.systemId, r.departmentId, r.gatewayPort, r.client, r.method, r.host, r.port, r.status, r.action, r.squidStatus, r.bytesIn, r.bytesOut, r.durationMs])}\n`,
-      );
-      count++;
-    }
-    if (page.length < 2000) break;
-    const last = page[page.length - 1];
-    if (last) after = { at: last.at, id: last.id };
-  }
-  return { day, count, digest: `sha256:${hash.digest("hex")}` };
-}
-
 /**
  * Appends the summary (count + digest) of every complete day not yet summarised to the audit chain,
  * so a row deleted or altered afterwards shows when the day is verified. A day is complete once
@@ -224,24 +181,4 @@ export async function summariseDays(db: Db, now: Date, graceMs = 15 * 60_000, ma
     next = new Date(next.getTime() + DAY_MS);
   }
   return done;
-}
-
-export type DayVerdict =
-  | { day: string; status: "intact"; count: number }
-  | { day: string; status: "altered"; recorded: { count: number; digest: string }; actual: DayDigest }
-  | { day: string; status: "unsummarised" };
-
-/** Recomputes a day's summary and compares it with the one in the audit chain. */
-export async function verifyDay(db: Db, day: string): Promise<DayVerdict> {
-  const [entry] = await db
-    .select({ after: auditLog.after })
-    .from(auditLog)
-    .where(and(eq(auditLog.action, DIGEST_ACTION), eq(auditLog.targetId, day)))
-    .orderBy(asc(auditLog.seq))
-    .limit(1);
-  if (!entry) return { day, status: "unsummarised" };
-  const recorded = entry.after as { count: number; digest: string };
-  const actual = await digestDay(db, day);
-  if (actual.count === recorded.count && actual.digest === recorded.digest) return { day, status: "intact", count: actual.count };
-  return { day, status: "altered", recorded, actual };
 }

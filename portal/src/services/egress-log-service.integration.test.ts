@@ -56,6 +56,12 @@ describe("出口访问日志 and allow-list validation", () => {
     expect(csv.csv).not.toContain("api.b.gov.cn");
 
     await expect(b.as("applicant").egress.system({ id: sa.id })).rejects.toThrow(TRPCError);
+    expect(await a.as("applicant").egress.system({ id: sa.id })).toEqual({ blocked: "no-bandwidth", bandwidthMbps: 0, gatewayPort: null, allowList: [] });
+
+    // Checking a day against the audit chain is for auditors and security officers.
+    expect(await a.as("auditor").egress.verifyDay({ day: "2001-01-01" })).toEqual({ day: "2001-01-01", status: "unsummarised" });
+    await expect(a.as("applicant").egress.verifyDay({ day: "2001-01-01" })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(a.as("auditor").egress.verifyDay({ day: "2001-13-01" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
 
     for (const host of ["0.0.0.0/0", "*", "10.0.0.0/8", "192.168.1.0/24"]) {
       const attempt = a.as("applicant").requests.create({

@@ -651,6 +651,11 @@ export const en: Messages = {
     blockedLevel4: "Level 4 systems have no internet egress",
     blockedNoBandwidth: "No egress bandwidth granted: no internet egress",
     portPending: "to be assigned",
+    verifyDay: "Check a day's summary",
+    verify: "Check",
+    intact: "The {{count}} records of {{day}} match the summary in the audit log",
+    unsummarised: "{{day}} has no summary yet (the day is not over, or nothing was logged)",
+    altered: "The records of {{day}} were changed: the audit log summarised {{recorded}}, {{actual}} are there now, and the digests differ",
   },
   auditAction: {
     "auth.login": "Signed in",

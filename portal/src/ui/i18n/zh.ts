@@ -644,6 +644,11 @@ export const zh = {
     blockedLevel4: "等保四级系统没有互联网出口",
     blockedNoBandwidth: "未分配出口带宽，无互联网出口",
     portPending: "待分配",
+    verifyDay: "核对某日摘要",
+    verify: "核对",
+    intact: "{{day}} 的 {{count}} 条记录与审计日志中的摘要一致",
+    unsummarised: "{{day}} 尚未写入摘要（当天未结束或尚无记录）",
+    altered: "{{day}} 的记录已被改动：审计日志记录 {{recorded}} 条，现有 {{actual}} 条，摘要不一致",
   },
   auditAction: {
     "auth.login": "登录",

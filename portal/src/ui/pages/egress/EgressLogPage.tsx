@@ -8,6 +8,7 @@ import { type RouterInputs, type RouterOutputs, trpc, trpcClient } from "../../a
 import { ErrorAlert } from "../../components/ErrorAlert.js";
 import { PageHeader } from "../../components/PageHeader.js";
 import { formatDateTime } from "../../lib/format.js";
+import { VerifyDay } from "./VerifyDay.js";
 
 type LogRow = RouterOutputs["egress"]["list"]["rows"][number];
 type Filters = NonNullable<RouterInputs["egress"]["exportCsv"]>;
@@ -52,6 +53,8 @@ export default function EgressLogPage() {
   const log = useQuery(trpc.egress.list.queryOptions({ ...filters, page, pageSize: PAGE_SIZE }));
   const systems = useQuery(trpc.systems.list.queryOptions());
   const zh = i18n.language.startsWith("zh");
+  const me = useQuery({ ...trpc.auth.me.queryOptions(), staleTime: 60_000 });
+  const verifies = me.data?.roles.some((r) => r === "auditor" || r === "security") ?? false;
 
   const exportCsv = async () => {
     setExporting(true);
@@ -78,6 +81,7 @@ export default function EgressLogPage() {
           </Button>
         }
       />
+      {verifies && <VerifyDay />}
       <Card size="small" style={{ marginBottom: 16 }}>
         <Form<SearchForm>
           form={form}
