@@ -23,7 +23,13 @@ export default defineConfig({
       {
         test: {
           name: "portal",
-          include: ["portal/src/**/*.integration.test.ts", "portal/test/**/*.test.ts", "cli/src/**/*.integration.test.ts"],
+          // The egress gateway's tests need PostgreSQL and Squid on loopback, no cluster.
+          include: [
+            "portal/src/**/*.integration.test.ts",
+            "portal/test/**/*.test.ts",
+            "cli/src/**/*.integration.test.ts",
+            "controller/src/egress/**/*.integration.test.ts",
+          ],
           // The browser journey ends with the controller applying on the cluster: it runs there.
           exclude: ["portal/test/e2e/**", "cli/src/**/*.e2e.test.ts", "**/node_modules/**"],
           globalSetup: ["portal/test/global-setup.ts"],
@@ -41,6 +47,7 @@ export default defineConfig({
             "portal/test/e2e/**/*.test.ts",
             "cli/src/**/*.e2e.test.ts",
           ],
+          exclude: ["controller/src/egress/**", "**/node_modules/**"],
           globalSetup: [clusterSetup],
           testTimeout: 300_000,
           hookTimeout: 300_000,

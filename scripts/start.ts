@@ -12,6 +12,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadConfig as loadControllerConfig } from "@zhengyun/controller/config";
 import { Controller } from "@zhengyun/controller/controller";
+import { startEgress } from "@zhengyun/controller/egress";
 import { readClusterState } from "@zhengyun/infra/cluster";
 import { openDatabase } from "@zhengyun/portal/db/client";
 import { loadConfig } from "@zhengyun/portal/server/config";
@@ -39,11 +40,13 @@ async function kubeconfigPath(): Promise<string> {
 let portal: Awaited<ReturnType<typeof startPortal>> | undefined;
 let database: Awaited<ReturnType<typeof openDatabase>> | undefined;
 let controller: Controller | undefined;
+let egress: { stop(): Promise<void> } | undefined;
 let stopping = false;
 const shutdown = async (signal: string) => {
   if (stopping) return;
   stopping = true;
   logger.info({ signal }, "shutting down");
+  await egress?.stop();
   await controller?.stop(10_000);
   await portal?.close();
   await database?.close();
@@ -69,6 +72,11 @@ if (process.env.ZHENGYUN_CONTROLLER !== "off" && !stopping) {
     controller = new Controller({ database, config, log: logger.child({ component: "controller" }), processMetrics: true });
     await controller.start();
     if (!stopping) logger.info({ kubeconfig }, "controller running");
+  }
+  if (!stopping) {
+    // The unified internet egress runs here too when Debian's Squid is installed (ZHENGYUN_EGRESS=off: not at all).
+    process.env.ZHENGYUN_EGRESS ??= existsSync(process.env.ZHENGYUN_EGRESS_SQUID ?? "/usr/sbin/squid") ? "local" : "off";
+    egress = await startEgress(database.db, config.stateDir, controller!.metrics.registry, logger.child({ component: "egress" }));
   }
 }
 if (!stopping) logger.info(`portal: http://${portalConfig.HOST}:${portalConfig.PORT}`);

@@ -7,6 +7,7 @@ import { openDatabase, ping, prepareSchema } from "@zhengyun/portal/db/client";
 import { pino } from "pino";
 import { loadConfig } from "./config.js";
 import { Controller } from "./controller.js";
+import { startEgress } from "./egress/run.js";
 import { startHttp } from "./server.js";
 
 const log = pino({ name: "zhengyun-controller", level: process.env.LOG_LEVEL ?? "info" });
@@ -41,11 +42,13 @@ async function main(): Promise<void> {
   );
 
   let stopping = false;
+  let stopEgress: () => Promise<void> = async () => {};
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, "stopping: finishing running systems");
     server.close();
+    await stopEgress();
     await controller.stop();
     await database.close();
     log.info("stopped");
@@ -55,6 +58,8 @@ async function main(): Promise<void> {
   process.on("SIGINT", () => void shutdown("SIGINT"));
 
   await controller.start();
+  const egress = await startEgress(database.db, config.stateDir, controller.metrics.registry, log);
+  stopEgress = egress.stop;
   log.info("controller running");
 }
 

@@ -267,7 +267,12 @@ describe("abuse limits", () => {
   it("counts REST sign-ins and mutations like tRPC ones, answering with a problem document", async () => {
     const a = await app({ rateLimits: { ...GENEROUS, loginPerIp: 2, mutationPerIp: 2 } });
     const signIn = () =>
-      a.inject({ method: "POST", url: "/api/v1/session", headers: { "x-forwarded-for": "203.0.113.77" }, payload: { username: unique("rest"), password: "wrong" } });
+      a.inject({
+        method: "POST",
+        url: "/api/v1/session",
+        headers: { "x-forwarded-for": "203.0.113.77" },
+        payload: { username: unique("rest"), password: "wrong" },
+      });
     const codes = [(await signIn()).statusCode, (await signIn()).statusCode];
     const third = await signIn();
     expect([...codes, third.statusCode]).toEqual([401, 401, 429]);

@@ -2,6 +2,7 @@ import { allocationsRouter } from "./routers/allocations/index.js";
 import { auditRouter } from "./routers/audit/index.js";
 import { authRouter } from "./routers/auth/index.js";
 import { departmentsRouter } from "./routers/departments/index.js";
+import { egressRouter } from "./routers/egress/index.js";
 import { evidenceRouter } from "./routers/evidence/index.js";
 import { exemptionsRouter } from "./routers/exemptions/index.js";
 import { platformRouter } from "./routers/platform/index.js";
@@ -27,6 +28,7 @@ export const appRouter = router({
   evidence: evidenceRouter,
   tokens: tokensRouter,
   allocations: allocationsRouter,
+  egress: egressRouter,
 });
 
 export type AppRouter = typeof appRouter;

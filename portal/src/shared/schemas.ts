@@ -1,6 +1,7 @@
 /** zod schemas shared by the server's procedures and the UI's forms. */
 import { z } from "zod";
 import { REQUEST_STATES, RESOURCES, ROLES, ZONES } from "../db/schema/enums.js";
+import { egressErrorMessage, formatEgressHost, parseEgressHost } from "./egress-allowlist.js";
 
 export const id = z.uuid({ message: "must be a valid id" });
 export const level = z.number().int().min(1, "protection level is 1–4").max(4, "protection level is 1–4");
@@ -29,14 +30,27 @@ export const quantities = z.partialRecord(resource, z.number());
 /** Amounts per resource as set by ops (ceilings, capacity). */
 export const quantityLimits = z.partialRecord(resource, z.number().int("must be a whole number").min(0, "must not be negative").max(1_000_000_000));
 
-const hostname = z
+/** An allow-list destination host (see egress-allowlist.ts); stored in its canonical form. */
+const egressHost = z
   .string()
-  .trim()
-  .min(1)
-  .max(253)
-  .regex(/^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$|^(\d{1,3}\.){3}\d{1,3}(\/\d{1,2})?$/i, "must be a host name or an IPv4 address/CIDR");
+  .max(253, "at most 253 characters")
+  .transform((value, ctx) => {
+    const parsed = parseEgressHost(value);
+    if (!parsed.ok) {
+      ctx.addIssue({ code: "custom", message: egressErrorMessage(parsed.error) });
+      return z.NEVER;
+    }
+    return formatEgressHost(parsed.value);
+  });
 
-export const egressDestination = z.object({ host: hostname, port: z.number().int().min(1).max(65535) });
+export const egressDestination = z.object({
+  host: egressHost,
+  port: z
+    .number()
+    .int("端口应为整数 / a port is a whole number")
+    .min(1, "端口应为 1–65535 / a port is 1–65535")
+    .max(65535, "端口应为 1–65535 / a port is 1–65535"),
+});
 
 export const systemInput = z.object({
   name: z.string().trim().min(2, "at least 2 characters").max(100),

@@ -22,6 +22,7 @@ export const PAGES: Record<NavKey, Page> = {
   evidence: lazy(() => import("./pages/security/EvidencePage.js")),
   catalog: lazy(() => import("./pages/security/CatalogPage.js")),
   audit: lazy(() => import("./pages/auditor/AuditPage.js")),
+  egressLog: lazy(() => import("./pages/egress/EgressLogPage.js")),
   users: lazy(() => import("./pages/admin/UsersPage.js")),
   tokens: lazy(() => import("./pages/tokens/TokensPage.js")),
 };

@@ -1,5 +1,6 @@
 export * from "./allocations.js";
 export * from "./audit.js";
+export * from "./egress.js";
 export * from "./enums.js";
 export * from "./evidence.js";
 export * from "./org.js";

@@ -8,6 +8,7 @@ import {
   FileProtectOutlined,
   FileSearchOutlined,
   FileTextOutlined,
+  GlobalOutlined,
   KeyOutlined,
   LockOutlined,
   LogoutOutlined,
@@ -54,6 +55,7 @@ const ICONS: Record<NavKey, ReactNode> = {
   mfaReset: <KeyOutlined aria-hidden />,
   evidence: <FileProtectOutlined aria-hidden />,
   catalog: <BookOutlined aria-hidden />,
+  egressLog: <GlobalOutlined aria-hidden />,
   audit: <FileSearchOutlined aria-hidden />,
   users: <TeamOutlined aria-hidden />,
 };

@@ -3,7 +3,7 @@ import { activeKey, homePath, navFor, releasePath, rolesFor } from "./nav.js";
 
 describe("menu by role", () => {
   it("shows each role its own pages first", () => {
-    expect(navFor(["applicant"]).map((n) => n.key)).toEqual(["systems", "newRequest", "myRequests"]);
+    expect(navFor(["applicant"]).map((n) => n.key)).toEqual(["systems", "newRequest", "myRequests", "egressLog"]);
     expect(homePath(["security"])).toBe("/security/approvals");
     expect(homePath(["sysadmin"])).toBe("/admin/users");
     expect(homePath(["ops"])).toBe("/ops/approvals");
@@ -18,9 +18,9 @@ describe("menu by role", () => {
   });
 
   it("gives the auditor nothing that changes state", () => {
-    // The evidence page offers "check again" to security officers only; the catalog is read-only.
+    // The evidence page offers "check again" to security officers only; the catalog and the egress log are read-only.
     // API tokens are the auditor's own automation's (audit reads only).
-    expect(navFor(["auditor"]).map((n) => n.key)).toEqual(["audit", "evidence", "catalog", "tokens"]);
+    expect(navFor(["auditor"]).map((n) => n.key)).toEqual(["audit", "evidence", "catalog", "egressLog", "tokens"]);
   });
 
   it("opens the policy catalog to security first, and to ops and the auditor", () => {
@@ -31,7 +31,12 @@ describe("menu by role", () => {
       navFor(["security"])
         .map((n) => n.key)
         .slice(-2),
-    ).toEqual(["catalog", "tokens"]);
+    ).toEqual(["catalog", "egressLog", "tokens"]);
+  });
+
+  it("opens the egress log to everyone who sees systems, after their own pages", () => {
+    expect(rolesFor("egressLog")).toEqual(["security", "auditor", "ops", "dept_admin", "applicant"]);
+    expect(navFor(["sysadmin"]).map((n) => n.key)).not.toContain("egressLog");
   });
 
   it("marks the menu entry a page belongs to", () => {

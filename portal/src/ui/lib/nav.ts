@@ -19,6 +19,7 @@ export type NavKey =
   | "evidence"
   | "catalog"
   | "audit"
+  | "egressLog"
   | "users"
   | "tokens";
 
@@ -48,6 +49,7 @@ export const NAV: readonly NavItem[] = [
   // Shared by several roles, so after each role's own pages.
   { key: "capacity", path: "/ops/capacity", roles: ["ops", "security", "sysadmin"] },
   { key: "catalog", path: "/security/catalog", roles: ["security", "ops", "auditor"] },
+  { key: "egressLog", path: "/egress/log", roles: ["security", "auditor", "ops", "dept_admin", "applicant"] },
   { key: "tokens", path: "/tokens", roles: ["dept_admin", "ops", "security", "auditor", "sysadmin"] },
 ];
 

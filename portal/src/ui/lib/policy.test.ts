@@ -16,7 +16,23 @@ describe("request rules the wizard applies", () => {
   });
 
   it("accepts exactly the destinations the server's schema accepts", () => {
-    const samples = ["api.example.gov.cn", "*.example.com", "10.1.2.3", "10.1.0.0/16", "localhost", "http://x.cn", "", "bad_host.cn", `${"a".repeat(260)}.cn`];
+    const samples = [
+      "api.example.gov.cn",
+      "*.example.com",
+      "10.1.2.3",
+      "10.1.0.0/16",
+      "203.0.113.0/24",
+      "8.8.8.8",
+      "0.0.0.0/0",
+      "*",
+      "*.cn",
+      "1.0.0.0/8",
+      "localhost",
+      "http://x.cn",
+      "",
+      "bad_host.cn",
+      `${"a".repeat(260)}.cn`,
+    ];
     for (const host of samples) expect(isEgressHost(host), host).toBe(egressDestination.safeParse({ host, port: 443 }).success);
   });
 });

@@ -1,4 +1,5 @@
 /** The request rules of DESIGN.md §4 that the wizard applies before the server does. */
+import { parseEgressHost } from "../../shared/egress-allowlist.js";
 import type { StorageResource } from "./resources.js";
 
 export type Zone = "internal" | "external";
@@ -15,10 +16,14 @@ export function egressBlockedBecause(zone: Zone, level: number): "internal" | "l
   return null;
 }
 
-/** Host names or IPv4 addresses/CIDRs, as the server's schema accepts them. */
-const HOST = /^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$|^(\d{1,3}\.){3}\d{1,3}(\/\d{1,2})?$/i;
-
+/** Host names, wildcard domains or public IPv4 addresses/CIDRs, exactly as the server's schema accepts them. */
 export function isEgressHost(value: string): boolean {
-  const v = value.trim();
-  return v.length > 0 && v.length <= 253 && HOST.test(v);
+  return value.length <= 253 && parseEgressHost(value).ok;
+}
+
+/** Why an allow-list host is refused, in the UI's language; null when it is accepted. */
+export function egressHostProblem(value: string, language: string): string | null {
+  const parsed = parseEgressHost(value);
+  if (parsed.ok) return value.length <= 253 ? null : language.startsWith("zh") ? "域名过长" : "host name too long";
+  return language.startsWith("zh") ? parsed.error.zh : parsed.error.en;
 }

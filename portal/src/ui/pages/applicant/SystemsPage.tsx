@@ -11,6 +11,7 @@ import { PageHeader } from "../../components/PageHeader.js";
 import { LevelTag, PhaseTag, ZoneTag } from "../../components/tags.js";
 import { formatDateTime } from "../../lib/format.js";
 import { releaseBlock } from "../../lib/release.js";
+import { SystemEgress } from "../egress/SystemEgress.js";
 import { RegisterSystemModal } from "./RegisterSystemModal.js";
 import { ReleaseAction } from "./ReleaseAction.js";
 
@@ -41,6 +42,7 @@ export default function SystemsPage() {
         dataSource={systems.data ?? []}
         pagination={{ pageSize: 20, hideOnSinglePage: true }}
         locale={{ emptyText: <Empty description={t("empty.systems")} /> }}
+        expandable={{ rowExpandable: (row) => row.zone === "external", expandedRowRender: (row) => <SystemEgress systemId={row.id} /> }}
         columns={[
           {
             title: t("systems.name"),

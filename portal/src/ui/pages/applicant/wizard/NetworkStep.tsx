@@ -1,12 +1,12 @@
 import { DeleteOutlined, PlusOutlined } from "@ant-design/icons";
 import { Alert, Button, Flex, Form, Input, InputNumber, Select, Typography } from "antd";
 import { useTranslation } from "react-i18next";
-import { egressBlockedBecause, isEgressHost, type Zone } from "../../../lib/policy.js";
+import { egressBlockedBecause, egressHostProblem, type Zone } from "../../../lib/policy.js";
 import { addressesIn, SEGMENT_PREFIXES } from "../../../lib/resources.js";
 import { type Headroom, ResourceField } from "./ResourceField.js";
 
 export function NetworkStep({ zone, level, headroom }: { zone: Zone; level: number; headroom: Headroom }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const blocked = egressBlockedBecause(zone, level);
   return (
     <>
@@ -40,7 +40,8 @@ export function NetworkStep({ zone, level, headroom }: { zone: Zone; level: numb
                         { required: true, whitespace: true, message: t("wizard.egressHostRequired") },
                         {
                           validator: async (_r, v: string | undefined) => {
-                            if (v && !isEgressHost(v)) throw new Error(t("wizard.egressHostInvalid"));
+                            const problem = v ? egressHostProblem(v, i18n.language) : null;
+                            if (problem) throw new Error(problem);
                           },
                         },
                       ]}

@@ -1,0 +1,116 @@
+// The controller's side of the unified internet egress: keeps the gateway's configuration equal to
+// the approved grants, ships the gateway's access log into PostgreSQL, keeps partitions ahead,
+// drops expired months and summarises each finished day into the audit chain.
+
+import type { Db } from "@zhengyun/portal/db/client";
+import { Counter, type Registry } from "prom-client";
+import type { EgressGateway } from "./gateway.js";
+import { renderGateway } from "./render.js";
+import { dropExpiredPartitions, ensurePartitions, MIN_RETENTION_DAYS, shipLog, summariseDays } from "./store.js";
+import { loadGatewaySystems } from "./systems.js";
+
+type Env = Record<string, string | undefined>;
+
+export interface EgressConfig {
+  /** `local`: run Squid on this host (product mode, tests); `off`: the controller does nothing for the egress. */
+  mode: "local" | "off";
+  squid: string;
+  /** First and last gateway port handed to systems; the closed port sits just below the first. */
+  firstPort: number;
+  lastPort: number;
+  listenAddress: string | undefined;
+  /** Days the connection log is kept (at least 180, 网络安全法 Art. 21). */
+  retentionDays: number;
+  intervalMs: number;
+}
+
+export function loadEgressConfig(env: Env = process.env): EgressConfig {
+  const mode = env.ZHENGYUN_EGRESS ?? "off";
+  if (mode !== "local" && mode !== "off") throw new Error(`ZHENGYUN_EGRESS must be local or off, got ${JSON.stringify(mode)}`);
+  const retention = env.ZHENGYUN_EGRESS_RETENTION_DAYS ? Number(env.ZHENGYUN_EGRESS_RETENTION_DAYS) : MIN_RETENTION_DAYS;
+  if (!Number.isInteger(retention) || retention < MIN_RETENTION_DAYS)
+    throw new Error(
+      `ZHENGYUN_EGRESS_RETENTION_DAYS must be a whole number of days, at least ${MIN_RETENTION_DAYS} (网络安全法 Art. 21), got ${env.ZHENGYUN_EGRESS_RETENTION_DAYS}`,
+    );
+  const firstPort = env.ZHENGYUN_EGRESS_FIRST_PORT ? Number(env.ZHENGYUN_EGRESS_FIRST_PORT) : 20001;
+  if (!Number.isInteger(firstPort) || firstPort < 2 || firstPort > 65000) throw new Error("ZHENGYUN_EGRESS_FIRST_PORT must be a port from 2 to 65000");
+  return {
+    mode,
+    squid: env.ZHENGYUN_EGRESS_SQUID ?? "/usr/sbin/squid",
+    firstPort,
+    lastPort: Math.min(65535, firstPort + 9998),
+    listenAddress: env.ZHENGYUN_EGRESS_LISTEN ?? "127.0.0.1",
+    retentionDays: retention,
+    intervalMs: env.ZHENGYUN_EGRESS_INTERVAL_MS ? Number(env.ZHENGYUN_EGRESS_INTERVAL_MS) : 5_000,
+  };
+}
+
+export interface EgressMetrics {
+  connections: Counter<"system" | "action">;
+  bytes: Counter<"system" | "direction">;
+}
+
+/** Per-system counters; the system label is a namespace the gateway serves (or `unknown`), never free text. */
+export function egressMetrics(registry: Registry): EgressMetrics {
+  return {
+    connections: new Counter({
+      name: "zhengyun_egress_connections_total",
+      help: "Connections through the unified internet egress, per system and whether they were allowed",
+      labelNames: ["system", "action"],
+      registers: [registry],
+    }),
+    bytes: new Counter({
+      name: "zhengyun_egress_bytes_total",
+      help: "Bytes through the unified internet egress, per system; in = received by the system",
+      labelNames: ["system", "direction"],
+      registers: [registry],
+    }),
+  };
+}
+
+export class EgressService {
+  constructor(
+    private readonly db: Db,
+    private readonly config: EgressConfig,
+    private readonly gateway: EgressGateway | undefined,
+    private readonly metrics: EgressMetrics | undefined,
+    private readonly source = "local",
+  ) {}
+
+  /** Renders the grants and puts the configuration in force (no-op when the hash is unchanged). */
+  async syncGateway() {
+    if (!this.gateway) return undefined;
+    const systems = await loadGatewaySystems(this.db, this.config.firstPort, this.config.lastPort);
+    const rendered = renderGateway(systems, this.gateway.settings());
+    const result = await this.gateway.apply(rendered);
+    return { rendered, result };
+  }
+
+  /** Stores the new access-log lines and counts them on /metrics. */
+  async ship() {
+    if (!this.gateway) return undefined;
+    const shipped = await shipLog(this.db, this.source, this.gateway.paths.accessLog);
+    if (this.metrics)
+      for (const [system, c] of shipped.bySystem) {
+        if (c.allowed) this.metrics.connections.inc({ system, action: "allowed" }, c.allowed);
+        if (c.denied) this.metrics.connections.inc({ system, action: "denied" }, c.denied);
+        if (c.bytesIn) this.metrics.bytes.inc({ system, direction: "in" }, c.bytesIn);
+        if (c.bytesOut) this.metrics.bytes.inc({ system, direction: "out" }, c.bytesOut);
+      }
+    return shipped;
+  }
+
+  /** Partitions ahead, retention, and the summaries of finished days. */
+  async maintain(now = new Date()) {
+    await ensurePartitions(this.db, now, 2);
+    const dropped = await dropExpiredPartitions(this.db, now, this.config.retentionDays);
+    const summarised = await summariseDays(this.db, now);
+    return { dropped, summarised };
+  }
+
+  async tick(now = new Date()) {
+    await this.syncGateway();
+    await this.ship();
+    await this.maintain(now);
+  }
+}
