@@ -109,6 +109,7 @@ export function desiredState(snapshot: SystemSnapshot): DesiredState {
       departmentCode: snapshot.departmentCode,
       objectCounts: objectCounts(snapshot.granted),
       annotations: annotations(snapshot),
+      guarded: true,
     };
     const objects = tenantObjects(spec);
     return { action: "apply", namespace, input, spec, objects, hash: hashOf(objects), requeueAt: compiled.requeueAt };

@@ -59,7 +59,9 @@ export async function installControllerIdentity(
       return dumpYaml(config);
     },
     async remove() {
-      for (const o of objects.filter((x) => !x.metadata.namespace)) await admin(["delete", o.kind, o.metadata.name, "--ignore-not-found", "--wait=false"]);
+      // The tenant roles are one per cluster, shared by every installation (and test) on it.
+      const own = objects.filter((x) => !x.metadata.namespace && !x.metadata.name.startsWith("zhengyun:tenant"));
+      for (const o of own) await admin(["delete", o.kind, o.metadata.name, "--ignore-not-found", "--wait=false"]);
       await admin(["delete", "namespace", options.namespace, "--ignore-not-found", "--wait=false"]);
     },
   };
