@@ -42,7 +42,9 @@ export async function installControllerIdentity(
     valuesFiles: [scenarios().find((s) => s.name === "minimal")!.file],
     set: options.set,
   });
-  const objects = rendered.filter((o) => IDENTITY_KINDS.includes(o.kind));
+  // The tenant roles have one name per cluster, which the platform baseline may already hold; binding
+  // them needs only the controller's `bind` permission, not the roles themselves.
+  const objects = rendered.filter((o) => IDENTITY_KINDS.includes(o.kind) && !o.metadata.name.startsWith("zhengyun:tenant"));
   const binding = objects.find((o) => o.kind === "ClusterRoleBinding") as Manifest & { subjects: { name: string; namespace: string }[] };
   const subject = binding.subjects[0]!;
   const user = `system:serviceaccount:${subject.namespace}:${subject.name}`;
@@ -59,9 +61,7 @@ export async function installControllerIdentity(
       return dumpYaml(config);
     },
     async remove() {
-      // The tenant roles are one per cluster, shared by every installation (and test) on it.
-      const own = objects.filter((x) => !x.metadata.namespace && !x.metadata.name.startsWith("zhengyun:tenant"));
-      for (const o of own) await admin(["delete", o.kind, o.metadata.name, "--ignore-not-found", "--wait=false"]);
+      for (const o of objects.filter((x) => !x.metadata.namespace)) await admin(["delete", o.kind, o.metadata.name, "--ignore-not-found", "--wait=false"]);
       await admin(["delete", "namespace", options.namespace, "--ignore-not-found", "--wait=false"]);
     },
   };

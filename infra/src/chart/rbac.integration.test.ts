@@ -46,8 +46,6 @@ beforeAll(async () => {
   });
   expect(controller.objects.map((o) => o.kind).sort()).toEqual([
     "ClusterRole",
-    "ClusterRole",
-    "ClusterRole",
     "ClusterRoleBinding",
     "ServiceAccount",
     "ServiceAccount",
