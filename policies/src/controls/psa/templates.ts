@@ -124,7 +124,7 @@ const PRIVILEGED = "c.?securityContext.?privileged.orValue(false)";
 const ADDED = "c.?securityContext.?capabilities.?add.orValue([])";
 const HOST_PORTS = "c.?ports.orValue([]).filter(p, p.?hostPort.orValue(0) != 0)";
 const SELINUX_BAD = (sc: string) =>
-  `(${sc}.?seLinuxOptions.?type.orValue('') in ${list(SELINUX_TYPES)} == false || ${sc}.?seLinuxOptions.?user.orValue('') != '' || ${sc}.?seLinuxOptions.?role.orValue('') != '')`;
+  `(!(${sc}.?seLinuxOptions.?type.orValue('') in ${list(SELINUX_TYPES)}) || ${sc}.?seLinuxOptions.?user.orValue('') != '' || ${sc}.?seLinuxOptions.?role.orValue('') != '')`;
 const POD_SC = "variables.podSpec.?securityContext";
 const SECCOMP = (sc: string) => `${sc}.?seccompProfile.?type.orValue('')`;
 const EFFECTIVE_SECCOMP = `c.?securityContext.?seccompProfile.?type.orValue(${SECCOMP(POD_SC)})`;
