@@ -113,6 +113,8 @@ interface Check {
   title: string;
   /** Only where restricted is enforced. */
   restrictedOnly?: boolean;
+  /** Only where baseline is enforced: restricted replaces it with a stricter check of its own. */
+  baselineOnly?: boolean;
   /** True when the template passes. */
   passes: string;
   /** CEL for the parenthesised detail, evaluated only when the check fails. */
@@ -131,8 +133,12 @@ const EFFECTIVE_SECCOMP = `c.?securityContext.?seccompProfile.?type.orValue(${SE
 const NON_ROOT = `c.?securityContext.?runAsNonRoot.orValue(${POD_SC}.?runAsNonRoot.orValue(false))`;
 const ESCALATION_ALLOWED = "c.?securityContext.?allowPrivilegeEscalation.orValue(true)";
 const DROPS_ALL = "'ALL' in c.?securityContext.?capabilities.?drop.orValue([])";
+const NOT_DROPPING = `variables.containers.filter(c, !(${DROPS_ALL}))`;
+const ADDING = `variables.containers.filter(c, ${ADDED}.exists(a, a != 'NET_BIND_SERVICE'))`;
 const APPARMOR_BAD_VALUE = "!(V == 'runtime/default' || V.startsWith('localhost/'))";
 const SYSCTLS_BAD = `${POD_SC}.?sysctls.orValue([]).filter(s, !(s.name in ${list(SAFE_SYSCTLS)}))`;
+/** The restricted source a volume uses, by name (a nested conditional over the sources). */
+const VOLUME_TYPE = RESTRICTED_VOLUME_SOURCES.reduceRight((otherwise, field) => `(has(v.${field}) ? '${field}' : ${otherwise})`, "'unknown'");
 const VOLUMES_WITH = (fields: readonly string[]) => `variables.podSpec.?volumes.orValue([]).filter(v, ${fields.map((f) => `has(v.${f})`).join(" || ")})`;
 
 /**
@@ -159,6 +165,7 @@ export const CHECKS: readonly Check[] = [
   },
   {
     title: "non-default capabilities",
+    baselineOnly: true,
     passes: `variables.containers.all(c, ${ADDED}.all(a, a in ${list(BASELINE_CAPABILITIES)}))`,
     detail:
       `${named(containersWhere(`${ADDED}.exists(a, !(a in ${list(BASELINE_CAPABILITIES)}))`))} + ' must not include ' + ` +
@@ -166,6 +173,7 @@ export const CHECKS: readonly Check[] = [
   },
   {
     title: "hostPath volumes",
+    baselineOnly: true,
     passes: "variables.podSpec.?volumes.orValue([]).all(v, !has(v.hostPath))",
     detail: `${VOLUMES_WITH(["hostPath"])}.map(v, 'volume "' + v.name + '"').join(', ')`,
   },
@@ -194,6 +202,7 @@ export const CHECKS: readonly Check[] = [
   },
   {
     title: "seccompProfile",
+    baselineOnly: true,
     passes: `${SECCOMP(POD_SC)} != 'Unconfined' && variables.containers.all(c, ${SECCOMP("c.?securityContext")} != 'Unconfined')`,
     detail: "'pod or containers must not set securityContext.seccompProfile.type to \"Unconfined\"'",
   },
@@ -206,7 +215,7 @@ export const CHECKS: readonly Check[] = [
     title: "restricted volume types",
     restrictedOnly: true,
     passes: `size(${VOLUMES_WITH(RESTRICTED_VOLUME_SOURCES)}) == 0`,
-    detail: `${VOLUMES_WITH(RESTRICTED_VOLUME_SOURCES)}.map(v, 'volume "' + v.name + '"').join(', ') + ' uses a restricted volume type'`,
+    detail: `${VOLUMES_WITH(RESTRICTED_VOLUME_SOURCES)}.map(v, 'volume "' + v.name + '" uses restricted volume type "' + ${VOLUME_TYPE} + '"').join(', ')`,
   },
   {
     title: "allowPrivilegeEscalation != false",
@@ -219,8 +228,9 @@ export const CHECKS: readonly Check[] = [
     restrictedOnly: true,
     passes: `variables.containers.all(c, ${DROPS_ALL} && ${ADDED}.all(a, a == 'NET_BIND_SERVICE'))`,
     detail:
-      `${named(containersWhere(`!(${DROPS_ALL}) || ${ADDED}.exists(a, a != 'NET_BIND_SERVICE')`))} + ` +
-      `' must set securityContext.capabilities.drop=[\\"ALL\\"] and add only \\"NET_BIND_SERVICE\\"'`,
+      `[size(${NOT_DROPPING}) > 0 ? ${named(NOT_DROPPING)} + ' must set securityContext.capabilities.drop=[\\"ALL\\"]' : '', ` +
+      `size(${ADDING}) > 0 ? ${named(ADDING)} + ' must not include ' + ${ADDING}.map(c, ${ADDED}.filter(a, a != 'NET_BIND_SERVICE').map(a, '"' + a + '"').join(', ')).join(', ') + ' in securityContext.capabilities.add' : '']` +
+      ".filter(s, s != '').join('; ')",
   },
   {
     title: "runAsNonRoot != true",
@@ -248,7 +258,11 @@ export function podSecurityMessage(profile: EnforcedProfile, title: string, deta
 }
 
 function validation(check: Check): Validation {
-  const passes = check.restrictedOnly ? `!variables.restricted || (${check.passes})` : check.passes;
+  const passes = check.restrictedOnly
+    ? `!variables.restricted || (${check.passes})`
+    : check.baselineOnly
+      ? `variables.restricted || (${check.passes})`
+      : check.passes;
   return {
     expression: passes,
     message: `violates PodSecurity: ${check.title}`,
