@@ -47,6 +47,8 @@ export interface ControllerConfig {
    * administrators (system:masters) are let through whatever it is.
    */
   controllerUser: string | undefined;
+  /** The tenant ClusterRole systems bind, and its `-exec` one ($ZHENGYUN_TENANT_ROLE; `zhengyun-tenant`, the baseline's). */
+  tenantRole: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -126,6 +128,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Controller
             name: env.ZHENGYUN_CONTROLLER_SERVICE_ACCOUNT ?? "zhengyun-controller",
           },
     controllerUser: undefined,
+    tenantRole: env.ZHENGYUN_TENANT_ROLE || "zhengyun-tenant",
   };
   const account = config.serviceAccount;
   config.controllerUser = env.ZHENGYUN_CONTROLLER_USER || (account ? `system:serviceaccount:${account.namespace}:${account.name}` : undefined);

@@ -121,7 +121,7 @@ describe("reconciling approved allocations onto the cluster", async () => {
     expect(deny?.spec?.policyTypes).toEqual(["Ingress", "Egress"]);
 
     const binding = await kube.rbac.readNamespacedRoleBinding({ namespace: system.namespace, name: "zhengyun-department" });
-    expect(binding.roleRef).toMatchObject({ kind: "ClusterRole", name: "zhengyun:tenant" });
+    expect(binding.roleRef).toMatchObject({ kind: "ClusterRole", name: "zhengyun-tenant" });
     expect(binding.subjects).toEqual([expect.objectContaining({ kind: "Group", name: `zhengyun:dept:${org.dept.code}` })]);
 
     // The level 3 admission policies are bound to namespaces labelled level 3.

@@ -121,7 +121,7 @@ export async function reconcileClaim(ctx: ReconcileContext, claim: Claim, signal
     const snapshot = await loadSnapshot(ctx.db, claim.systemId);
     if (!snapshot) return outcome;
     work = { claim, snapshot, signal, log };
-    const desired = desiredState(snapshot);
+    const desired = desiredState(snapshot, { tenantRole: ctx.config.tenantRole });
     outcome = await run(ctx, work, desired, runRef);
     if (outcome.result === "succeeded") log.info({ action: outcome.action }, "reconciled");
     return outcome;

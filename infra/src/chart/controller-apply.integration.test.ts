@@ -62,6 +62,8 @@ function systemStack(name: string, tenant: CompiledTenant): Promise<Stack> {
           departmentCode: "chart-test",
           objectCounts: { "count/configmaps": "20", services: "10" },
           annotations: { "zhengyun.gov.cn/system-id": id },
+          // The tenant roles of this installation, which the controller may bind.
+          tenantRole: controller.objects.find((o) => o.kind === "ClusterRole" && o.metadata.name.endsWith(":tenant"))?.metadata.name,
         },
         { providers: [provider] },
       );

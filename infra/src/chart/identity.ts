@@ -42,9 +42,7 @@ export async function installControllerIdentity(
     valuesFiles: [scenarios().find((s) => s.name === "minimal")!.file],
     set: options.set,
   });
-  // The tenant roles have one name per cluster, which the platform baseline may already hold; binding
-  // them needs only the controller's `bind` permission, not the roles themselves.
-  const objects = rendered.filter((o) => IDENTITY_KINDS.includes(o.kind) && !o.metadata.name.startsWith("zhengyun:tenant"));
+  const objects = rendered.filter((o) => IDENTITY_KINDS.includes(o.kind));
   const binding = objects.find((o) => o.kind === "ClusterRoleBinding") as Manifest & { subjects: { name: string; namespace: string }[] };
   const subject = binding.subjects[0]!;
   const user = `system:serviceaccount:${subject.namespace}:${subject.name}`;

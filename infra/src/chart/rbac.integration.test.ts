@@ -46,6 +46,8 @@ beforeAll(async () => {
   });
   expect(controller.objects.map((o) => o.kind).sort()).toEqual([
     "ClusterRole",
+    "ClusterRole",
+    "ClusterRole",
     "ClusterRoleBinding",
     "ServiceAccount",
     "ServiceAccount",
@@ -93,7 +95,7 @@ describe("the controller's service account", () => {
         apiVersion: "rbac.authorization.k8s.io/v1",
         kind: "RoleBinding",
         metadata: { name: "department", namespace: managed },
-        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "zhengyun:tenant" },
+        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: `${release}:tenant` },
         subjects: [{ kind: "Group", apiGroup: "rbac.authorization.k8s.io", name: `zhengyun:dept:${id}` }],
       },
     ];
@@ -172,7 +174,7 @@ describe("the controller's service account", () => {
       forbidden(result, `bind ${role} in a system's namespace`);
       expect(result.stderr).toContain("attempting to grant RBAC permissions not currently held");
     }
-    for (const role of ["zhengyun:tenant", "zhengyun:tenant-exec"]) {
+    for (const role of [`${release}:tenant`, `${release}:tenant-exec`]) {
       ok(
         await asController(["create", "rolebinding", "department", `--clusterrole=${role}`, "--group=zhengyun:dept:any", "-n", prepared, "--dry-run=server"]),
         `bind ${role} in the same namespace`,
@@ -220,7 +222,7 @@ describe("the controller's service account", () => {
       ],
       [
         "a RoleBinding to the tenant role in default",
-        ["create", "rolebinding", "x", "--clusterrole=zhengyun:tenant", "--group=zhengyun:dept:any", "-n", "default", "--dry-run=server"],
+        ["create", "rolebinding", "x", `--clusterrole=${release}:tenant`, "--group=zhengyun:dept:any", "-n", "default", "--dry-run=server"],
       ],
       ["labelling kube-system as a system's namespace", ["label", "namespace", "kube-system", "zhengyun.gov.cn/system=kube-system", "--dry-run=server"]],
       ["deleting an unmanaged namespace", ["delete", "namespace", unmanaged, "--dry-run=server"]],

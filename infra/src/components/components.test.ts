@@ -94,7 +94,7 @@ describe("TenantSystem", () => {
     expect(binding.type).toBe("kubernetes:rbac.authorization.k8s.io/v1:RoleBinding");
     expect(binding.inputs).toMatchObject({
       metadata: { namespace: ns },
-      roleRef: { kind: "ClusterRole", name: "zhengyun:tenant" },
+      roleRef: { kind: "ClusterRole", name: "zhengyun-tenant" },
       subjects: [{ kind: "Group", name: "zhengyun:dept:GTJ" }],
     });
     // Level 3: no exec binding, and the namespace is left out of the guard unless the platform enrols it.
@@ -136,7 +136,7 @@ describe("TenantSystem", () => {
       const objects = at(level);
       expect(objects[0]?.metadata.labels?.["zhengyun.gov.cn/tenant-guard"]).toBe("enforced");
       const exec = objects.find((o) => o.metadata.name === "zhengyun-department-exec");
-      if (level === "1" || level === "2") expect(exec).toMatchObject({ roleRef: { kind: "ClusterRole", name: "zhengyun:tenant-exec" } });
+      if (level === "1" || level === "2") expect(exec).toMatchObject({ roleRef: { kind: "ClusterRole", name: "zhengyun-tenant-exec" } });
       else expect(exec).toBeUndefined();
     }
   });
@@ -193,8 +193,8 @@ describe("PlatformBaseline", () => {
         "StorageClass baseline/encrypted",
         "ClusterRole baseline/zhengyun-controller",
         "ClusterRoleBinding baseline/zhengyun-controller",
-        "ClusterRole baseline/zhengyun:tenant",
-        "ClusterRole baseline/zhengyun:tenant-exec",
+        "ClusterRole baseline/zhengyun-tenant",
+        "ClusterRole baseline/zhengyun-tenant-exec",
         "ValidatingAdmissionPolicy baseline/zhengyun-tenant-guard",
         "ValidatingAdmissionPolicyBinding baseline/zhengyun-tenant-guard-systems",
         "ValidatingAdmissionPolicyBinding baseline/zhengyun-tenant-guard-platform",

@@ -11,10 +11,15 @@ export const EGRESS_NAMESPACE = "zhengyun-egress";
 
 export const CONTROLLER_ROLE = "zhengyun-controller";
 
-/** What a department may do in its systems' namespaces (bound there by each system's RoleBinding). */
-export const TENANT_ROLE = "zhengyun:tenant";
-/** Interactive access to running containers (exec, attach, port-forward): bound only where the level allows it. */
-export const TENANT_EXEC_ROLE = "zhengyun:tenant-exec";
+/**
+ * The tenant roles: `<name>` (what a department may do in its systems' namespaces, bound there by
+ * each system's RoleBinding) and `<name>-exec` (exec, attach, port-forward: bound only where the
+ * level allows it). Whoever owns the controller's RBAC names them: the baseline `zhengyun-tenant`,
+ * a Helm release `<release>:tenant` (with a colon, like its controller role, so the two never meet).
+ */
+export const TENANT_ROLE = "zhengyun-tenant";
+export const execRoleOf = (tenantRole: string) => `${tenantRole}-exec`;
+export const TENANT_EXEC_ROLE = execRoleOf(TENANT_ROLE);
 /** Refuses changes to isolation and to the platform's objects by anyone but the platform. */
 export const TENANT_GUARD = "zhengyun-tenant-guard";
 /** Namespace label enrolling a system's namespace in the tenant guard (set by the platform on every system it applies). */

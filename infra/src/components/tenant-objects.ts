@@ -3,7 +3,7 @@
 // same objects when it compares the cluster with what it applied.
 
 import { forced, type KubeObject, MANAGED_BY_LABEL, PLATFORM_MANAGER } from "./objects.js";
-import { TENANT_EXEC_ROLE, TENANT_GUARD_ENFORCED, TENANT_GUARD_LABEL, TENANT_ROLE } from "./platform-objects.js";
+import { execRoleOf, TENANT_GUARD_ENFORCED, TENANT_GUARD_LABEL, TENANT_ROLE } from "./platform-objects.js";
 
 /** The Kubernetes group a department's people belong to (set by the identity provider). */
 export function departmentGroup(departmentCode: string): string {
@@ -28,14 +28,14 @@ function roleBinding(name: string, namespace: string, role: string, departmentCo
   };
 }
 
-/** The department's group may run workloads in this namespace only (ClusterRole `zhengyun:tenant`). */
-export function departmentRoleBinding(namespace: string, departmentCode: string): KubeObject {
-  return roleBinding(DEPARTMENT_ROLE_BINDING, namespace, TENANT_ROLE, departmentCode);
+/** The department's group may run workloads in this namespace only (the tenant ClusterRole). */
+export function departmentRoleBinding(namespace: string, departmentCode: string, tenantRole: string = TENANT_ROLE): KubeObject {
+  return roleBinding(DEPARTMENT_ROLE_BINDING, namespace, tenantRole, departmentCode);
 }
 
-/** exec/attach/port-forward for the department's group (ClusterRole `zhengyun:tenant-exec`), at levels 1–2 only. */
-export function departmentExecBinding(namespace: string, departmentCode: string): KubeObject {
-  return roleBinding(DEPARTMENT_EXEC_BINDING, namespace, TENANT_EXEC_ROLE, departmentCode);
+/** exec/attach/port-forward for the department's group (the tenant role's `-exec` ClusterRole), at levels 1–2 only. */
+export function departmentExecBinding(namespace: string, departmentCode: string, tenantRole: string = TENANT_ROLE): KubeObject {
+  return roleBinding(DEPARTMENT_EXEC_BINDING, namespace, execRoleOf(tenantRole), departmentCode);
 }
 
 /** Whether the system's level (its namespace's level label) lets the department exec into its pods. */
@@ -74,7 +74,7 @@ export interface TenantSpec {
   namespace: string;
   /** The catalog's objects for this system: its Namespace first, then namespaced objects. */
   policyObjects: readonly KubeObject[];
-  /** Code of the owning department; its group gets `zhengyun:tenant` in the namespace (and `zhengyun:tenant-exec` at levels 1–2). */
+  /** Code of the owning department; its group gets `zhengyun-tenant` in the namespace (and `zhengyun-tenant-exec` at levels 1–2). */
   departmentCode: string;
   /** Object-count quota (`count/configmaps`, `services`, …). */
   objectCounts: Record<string, string>;
@@ -82,6 +82,8 @@ export interface TenantSpec {
   annotations: Record<string, string>;
   /** Enrol the namespace in the tenant guard (the controller does for every system; the baseline holds the guard). */
   guarded?: boolean | undefined;
+  /** The tenant ClusterRole bound (and its `-exec` one); `zhengyun-tenant` unless the deployment names its own. */
+  tenantRole?: string | undefined;
 }
 
 /** Checks that a system's objects stay inside its namespace; returns the Namespace and the rest. */
@@ -106,7 +108,7 @@ export function tenantObjects(spec: TenantSpec): KubeObject[] {
     namespace,
     ...namespaced,
     objectCountQuota(spec.namespace, spec.objectCounts),
-    departmentRoleBinding(spec.namespace, spec.departmentCode),
-    ...(execAllowed(ns) ? [departmentExecBinding(spec.namespace, spec.departmentCode)] : []),
+    departmentRoleBinding(spec.namespace, spec.departmentCode, spec.tenantRole),
+    ...(execAllowed(ns) ? [departmentExecBinding(spec.namespace, spec.departmentCode, spec.tenantRole)] : []),
   ].map(forced);
 }

@@ -24,7 +24,7 @@ export interface TenantSystemArgs {
    * Plain values: they decide which resources exist.
    */
   policyObjects: readonly KubeObject[];
-  /** Code of the owning department: its group `zhengyun:dept:<code>` gets `zhengyun:tenant` in this namespace only (and `zhengyun:tenant-exec` at levels 1–2). */
+  /** Code of the owning department: its group `zhengyun:dept:<code>` gets `zhengyun-tenant` in this namespace only (and `zhengyun-tenant-exec` at levels 1–2). */
   departmentCode: pulumi.Input<string>;
   /** Object-count quota (`count/configmaps`, `services`, `persistentvolumeclaims`, …). */
   objectCounts: pulumi.Input<Record<string, pulumi.Input<string>>>;
@@ -32,6 +32,8 @@ export interface TenantSystemArgs {
   annotations?: pulumi.Input<Record<string, string>>;
   /** Enrol the namespace in the tenant guard (the platform baseline's `zhengyun-tenant-guard`). */
   guarded?: boolean;
+  /** The tenant ClusterRole bound (and its `-exec` one); `zhengyun-tenant` by default. */
+  tenantRole?: string;
 }
 
 /**
@@ -63,8 +65,8 @@ export class TenantSystem extends pulumi.ComponentResource {
 
     const bindings = [departmentRoleBinding, ...(execAllowed(ns) ? [departmentExecBinding] : [])];
     for (const make of bindings) {
-      const binding = forced(make(args.namespace, ""));
-      const subjects = pulumi.output(args.departmentCode).apply((code) => make(args.namespace, code).subjects);
+      const binding = forced(make(args.namespace, "", args.tenantRole));
+      const subjects = pulumi.output(args.departmentCode).apply((code) => make(args.namespace, code, args.tenantRole).subjects);
       renderObject(resourceName(name, binding), { ...binding, subjects }, inside);
     }
 
