@@ -41,6 +41,14 @@ export interface ControllerConfig {
    * Helm chart sets: the controller may not grant itself permissions).
    */
   serviceAccount: { namespace: string; name: string } | undefined;
+  /**
+   * The user the controller acts as on the cluster, which the tenant guard lets change isolation
+   * objects ($ZHENGYUN_CONTROLLER_USER; else the service account's user name). Cluster
+   * administrators (system:masters) are let through whatever it is.
+   */
+  controllerUser: string | undefined;
+  /** The tenant ClusterRole systems bind, and its `-exec` one ($ZHENGYUN_TENANT_ROLE; `zhengyun-tenant`, the baseline's). */
+  tenantRole: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -129,6 +137,10 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Controller
             namespace: env.ZHENGYUN_CONTROLLER_NAMESPACE ?? "zhengyun-system",
             name: env.ZHENGYUN_CONTROLLER_SERVICE_ACCOUNT ?? "zhengyun-controller",
           },
+    controllerUser: undefined,
+    tenantRole: env.ZHENGYUN_TENANT_ROLE || "zhengyun-tenant",
   };
+  const account = config.serviceAccount;
+  config.controllerUser = env.ZHENGYUN_CONTROLLER_USER || (account ? `system:serviceaccount:${account.namespace}:${account.name}` : undefined);
   return { ...config, ...overrides };
 }

@@ -120,8 +120,8 @@ describe("reconciling approved allocations onto the cluster", async () => {
     expect(deny?.spec?.podSelector).toEqual({});
     expect(deny?.spec?.policyTypes).toEqual(["Ingress", "Egress"]);
 
-    const binding = await kube.rbac.readNamespacedRoleBinding({ namespace: system.namespace, name: "zhengyun-department-edit" });
-    expect(binding.roleRef).toMatchObject({ kind: "ClusterRole", name: "edit" });
+    const binding = await kube.rbac.readNamespacedRoleBinding({ namespace: system.namespace, name: "zhengyun-department" });
+    expect(binding.roleRef).toMatchObject({ kind: "ClusterRole", name: "zhengyun-tenant" });
     expect(binding.subjects).toEqual([expect.objectContaining({ kind: "Group", name: `zhengyun:dept:${org.dept.code}` })]);
 
     // The level 3 admission policies are bound to namespaces labelled level 3.

@@ -17,7 +17,8 @@ export { type CompiledTenant, compileTenant, EXEMPTIONS_ANNOTATION } from "./com
 export { bindingName, paramsName, policyName, refusalTag } from "./compile/vap.js";
 export { crossesBoundary } from "./controls/zone-egress/flows.js";
 export * from "./definitions.js";
-export { readLiveObjects } from "./evidence/read-live.js";
+export { type ForeignObject, foreignObjects, isPlatformObject, WIDENING_KINDS, weakens } from "./evidence/foreign.js";
+export { readLiveObjects, readNamespaceCandidates, withCandidates } from "./evidence/read-live.js";
 export { evidenceJson, evidenceObjects, evidenceReport } from "./evidence/report.js";
 export { PolicyInputError } from "./model/errors.js";
 export { activeExemptions, epochSeconds, nextExemptionExpiry } from "./model/exemption.js";

@@ -73,12 +73,14 @@ describe("desired state of a system", () => {
     expect(counts.spec.hard["count/configmaps"]).toBeDefined();
   });
 
-  it("lets the department's group edit the namespace and nothing else", () => {
+  it("gives the department's group the tenant role in the namespace and nothing else, under the tenant guard", () => {
     const d = applied(snapshot({ departmentCode: "GTJ" }));
-    const binding = find(d.objects, "RoleBinding", "zhengyun-department-edit");
+    const binding = find(d.objects, "RoleBinding", "zhengyun-department");
     expect(binding.metadata.namespace).toBe("zy-gtj-5f0c3a529d");
-    expect(binding.roleRef).toEqual({ apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "edit" });
+    expect(binding.roleRef).toEqual({ apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "zhengyun-tenant" });
     expect(binding.subjects).toEqual([{ kind: "Group", apiGroup: "rbac.authorization.k8s.io", name: "zhengyun:dept:GTJ" }]);
+    expect(d.objects.filter((o) => o.kind === "RoleBinding").map((o) => o.metadata.name)).toEqual(["zhengyun-department"]);
+    expect(d.objects[0]?.metadata.labels?.["zhengyun.gov.cn/tenant-guard"]).toBe("enforced");
   });
 
   it("denies all traffic by default and lists the allowed egress destinations", () => {

@@ -87,7 +87,7 @@ function levelOf(level: number): 1 | 2 | 3 | 4 {
  * non-exemptible exemption, an allow-list where no egress is allowed…): the controller reports it as
  * Stalled instead of applying anything.
  */
-export function desiredState(snapshot: SystemSnapshot): DesiredState {
+export function desiredState(snapshot: SystemSnapshot, options: { tenantRole?: string | undefined } = {}): DesiredState {
   const namespace = snapshot.namespace;
   if (nothingGranted(snapshot.granted)) return { action: "release", namespace, hash: hashOf({ release: namespace }) };
   try {
@@ -109,6 +109,8 @@ export function desiredState(snapshot: SystemSnapshot): DesiredState {
       departmentCode: snapshot.departmentCode,
       objectCounts: objectCounts(snapshot.granted),
       annotations: annotations(snapshot),
+      guarded: true,
+      tenantRole: options.tenantRole,
     };
     const objects = tenantObjects(spec);
     return { action: "apply", namespace, input, spec, objects, hash: hashOf(objects), requeueAt: compiled.requeueAt };

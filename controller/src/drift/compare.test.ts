@@ -3,6 +3,7 @@ import type { KubeObject } from "../../../infra/src/components/objects.js";
 import { parseQuantity } from "../quantity.js";
 import { compareObject, describeFindings } from "./compare.js";
 import { enforced } from "./enforce.js";
+import { foreignFindings } from "./foreign.js";
 
 const quota: KubeObject = {
   apiVersion: "v1",
@@ -70,5 +71,29 @@ describe("drift comparison", () => {
     expect(parseQuantity("4Gi")).toBe(4 * 2 ** 30);
     expect(parseQuantity("500m")).toBe(0.5);
     expect(parseQuantity("two")).toBeUndefined();
+  });
+});
+
+describe("foreign objects", () => {
+  const open: KubeObject = {
+    apiVersion: "networking.k8s.io/v1",
+    kind: "NetworkPolicy",
+    metadata: { name: "allow-all", namespace: "zy-a" },
+    spec: { podSelector: {} },
+  };
+  const lb: KubeObject = { apiVersion: "v1", kind: "Service", metadata: { name: "lb", namespace: "zy-a" }, spec: { type: "LoadBalancer" } };
+
+  it("are findings naming the controls they weaken, and described as added outside the platform", () => {
+    const ours = { ...denyAll, metadata: { ...denyAll.metadata, labels: { "app.kubernetes.io/managed-by": "zhengyun-policies" } } };
+    const findings = foreignFindings(3, [open, lb, ours]);
+    expect(findings.map((f) => [f.kind, f.name, f.change, f.fields])).toEqual([
+      ["NetworkPolicy", "allow-all", "foreign", ["network-default-deny", "zone-egress"]],
+      ["Service", "lb", "foreign", ["no-nodeport-lb"]],
+    ]);
+    expect(describeFindings(findings.slice(0, 1))).toBe("NetworkPolicy zy-a/allow-all added outside the platform, weakening network-default-deny, zone-egress");
+  });
+
+  it("leave out what an exemption allows", () => {
+    expect(foreignFindings(3, [lb], new Set(["no-nodeport-lb"]))).toEqual([]);
   });
 });

@@ -14,7 +14,8 @@ export interface DriftFinding {
   kind: string;
   name: string;
   namespace?: string;
-  change: "missing" | "modified";
+  /** `foreign`: an object the platform did not create that weakens a control (removed when healing). */
+  change: "missing" | "modified" | "foreign";
   /** Paths that differ, e.g. `spec.hard.limits.cpu`, `metadata.labels.zhengyun.gov.cn/level`. */
   fields: string[];
 }
@@ -84,9 +85,13 @@ export function compareAll(desired: readonly KubeObject[], live: ReadonlyMap<str
   return desired.map((d) => compareObject(d, live.get(key(d)))).filter((f): f is DriftFinding => f !== undefined);
 }
 
+const CHANGE_TEXT: Record<DriftFinding["change"], (f: DriftFinding) => string> = {
+  missing: () => "deleted",
+  modified: (f) => `changed (${f.fields.join(", ")})`,
+  foreign: (f) => `added outside the platform, weakening ${f.fields.join(", ")}`,
+};
+
 /** One line per finding, for events and logs. */
 export function describeFindings(findings: readonly DriftFinding[]): string {
-  return findings
-    .map((f) => `${f.kind} ${f.namespace ? `${f.namespace}/` : ""}${f.name} ${f.change === "missing" ? "deleted" : `changed (${f.fields.join(", ")})`}`)
-    .join("; ");
+  return findings.map((f) => `${f.kind} ${f.namespace ? `${f.namespace}/` : ""}${f.name} ${CHANGE_TEXT[f.change](f)}`).join("; ");
 }

@@ -2,8 +2,8 @@
 // the cluster-wide objects (admission policies, bindings, parameters, the egress namespace) are the
 // same for every system of a level, so one read serves every report for a short while.
 
-import { evidenceObjects, type KubeObject, type ObjectRef, refKey, type TenantInput } from "@zhengyun/policies";
-import { type Kube, mapLimit } from "@zhengyun/policies/kube";
+import { evidenceObjects, type KubeObject, type ObjectRef, refKey, type TenantInput, withCandidates } from "@zhengyun/policies";
+import { type Kube, mapLimit, readNamespaceCandidates } from "@zhengyun/policies/kube";
 
 /** Cluster-wide objects, each read at most once per `ttlMs` however many reports ask for it. */
 export class SharedObjects {
@@ -32,9 +32,13 @@ export function ownObject(ref: ObjectRef, namespace: string): boolean {
   return ref.namespace === namespace || (ref.kind === "Namespace" && ref.name === namespace);
 }
 
-/** The live objects an evidence report of `input` compares (missing ones left out). */
-export async function readEvidenceObjects(kube: Pick<Kube, "read">, shared: SharedObjects, input: TenantInput): Promise<KubeObject[]> {
+/**
+ * The live objects an evidence report of `input` compares (missing ones left out), and the
+ * namespace's objects that could weaken a control whoever made them.
+ */
+export async function readEvidenceObjects(kube: Pick<Kube, "read" | "list">, shared: SharedObjects, input: TenantInput): Promise<KubeObject[]> {
   const namespace = input.namespace ?? input.system;
   const found = await mapLimit(evidenceObjects(input), 8, (ref) => (ownObject(ref, namespace) ? kube.read(ref) : shared.read(ref)));
-  return found.filter((o): o is KubeObject => o !== undefined);
+  const compared = found.filter((o): o is KubeObject => o !== undefined);
+  return withCandidates(compared, await readNamespaceCandidates(kube, namespace));
 }

@@ -22,11 +22,13 @@ function desiredBaseline(ctx: ReconcileContext) {
     policyObjects: compileBaseline(),
     storage: { provisioner: ctx.config.storageProvisioner },
     controllerServiceAccount: ctx.config.serviceAccount,
+    controllerUser: ctx.config.controllerUser,
   };
   const objects = baselineObjects({
     policyObjects: args.policyObjects,
     provisioner: ctx.config.storageProvisioner,
     controllerServiceAccount: args.controllerServiceAccount,
+    controllerUser: args.controllerUser,
   });
   return { args, objects, hash: hashOf(objects) };
 }

@@ -8,6 +8,7 @@ import { eq, sql } from "drizzle-orm";
 import { objectKey } from "../../../infra/src/components/objects.js";
 import { type DesiredState, hashOf } from "../desired/build.js";
 import { compareAll, type DriftFinding, describeFindings } from "../drift/compare.js";
+import { detectForeign } from "../drift/foreign.js";
 import { readLive } from "../drift/live.js";
 import { addEvent, fenced } from "../status/record.js";
 import { readQuotaUsage, usageFromQuotas, writeUsage } from "../usage/usage.js";
@@ -17,10 +18,15 @@ type Apply = Extract<DesiredState, { action: "apply" }>;
 
 export const CONTROLLER_ACTOR = "zhengyun-controller";
 
-/** Objects of the system that differ from what was applied. */
+/**
+ * Objects of the system that differ from what was applied, and objects in its namespace the
+ * platform did not create that weaken one of its controls.
+ */
 export async function detectDrift(ctx: ReconcileContext, desired: Apply): Promise<DriftFinding[]> {
   const live = await readLive(ctx.kube.objects, desired.objects);
-  return compareAll(desired.objects, live, objectKey);
+  const exempt = new Set((desired.input.exemptions ?? []).map((e) => e.control));
+  const foreign = await detectForeign(ctx.kube.catalog, desired.namespace, desired.input.level, exempt);
+  return [...compareAll(desired.objects, live, objectKey), ...foreign];
 }
 
 /**

@@ -8,6 +8,7 @@ import { LeaseLost } from "../claims/claims.js";
 import { loadSnapshot } from "../db/snapshot.js";
 import { type DesiredState, desiredState } from "../desired/build.js";
 import { describeFindings } from "../drift/compare.js";
+import { removeForeign } from "../drift/foreign.js";
 import { recordEvidenceQuietly } from "../evidence/record.js";
 import { REASONS, type Reason, stalled } from "../status/conditions.js";
 import { addEvent, currentStatus, fenced, finishRun, reportRequest, writeStatus } from "../status/record.js";
@@ -46,6 +47,8 @@ async function check(ctx: ReconcileContext, work: Work, desired: Apply, runRef: 
   const recorded = await recordDrift(ctx, work, findings, heal);
   work.log.warn({ drift: describeFindings(findings), heal, recorded }, "drift detected");
   if (!heal) return { action: "check", result: "succeeded", requeueAt: desired.requeueAt };
+  // Foreign objects go first, so the evidence recorded after the apply sees the namespace healed.
+  await removeForeign(ctx.kube.catalog, findings);
   await applyDesired(ctx, work, desired, REASONS.healingDrift, runRef);
   const after = await detectDrift(ctx, desired);
   if (after.length > 0) throw new Error(`drift persists after healing: ${describeFindings(after)}`);
@@ -118,7 +121,7 @@ export async function reconcileClaim(ctx: ReconcileContext, claim: Claim, signal
     const snapshot = await loadSnapshot(ctx.db, claim.systemId);
     if (!snapshot) return outcome;
     work = { claim, snapshot, signal, log };
-    const desired = desiredState(snapshot);
+    const desired = desiredState(snapshot, { tenantRole: ctx.config.tenantRole });
     outcome = await run(ctx, work, desired, runRef);
     if (outcome.result === "succeeded") log.info({ action: outcome.action }, "reconciled");
     return outcome;

@@ -3,6 +3,7 @@
 // NetworkPolicy and a disruption budget, and a controller ClusterRole with nothing it does not reconcile.
 
 import { beforeAll, describe, expect, inject, it } from "vitest";
+import { tenantClusterRole, tenantExecClusterRole } from "../components/platform-objects.js";
 import { allContainers, dryRunInstall, find, isHook, isWorkload, lint, type Manifest, type PodTemplate, podTemplate, render, scenarios } from "./helm.js";
 
 const DIGEST = /@sha256:[0-9a-f]{64}$/;
@@ -180,7 +181,20 @@ describe.each(scenarios())("scenario $name", ({ name, file }) => {
       expect(rule.verbs).not.toContain("escalate");
       expect(rule.verbs).not.toContain("impersonate");
       expect(rule.resources).not.toContain("*");
-      if (rule.resources.includes("clusterroles")) expect(rule).toMatchObject({ verbs: ["bind"], resourceNames: ["edit"] });
+      if (rule.resources.includes("clusterroles"))
+        expect(rule).toMatchObject({
+          verbs: ["bind"],
+          resourceNames: [`${role.metadata.name.replace(/:controller$/, "")}:tenant`, `${role.metadata.name.replace(/:controller$/, "")}:tenant-exec`],
+        });
+    }
+  });
+
+  it("gives departments the platform's tenant roles, rule for rule the ones the baseline applies", () => {
+    for (const expected of [tenantClusterRole(), tenantExecClusterRole()]) {
+      const suffix = expected.metadata.name.replace(/^zhengyun-/, ":");
+      const role = objects.find((o) => o.kind === "ClusterRole" && o.metadata.name.endsWith(suffix)) as Manifest & { rules: unknown };
+      expect(role, expected.metadata.name).toBeDefined();
+      expect(role.rules).toEqual(expected.rules);
     }
   });
 });

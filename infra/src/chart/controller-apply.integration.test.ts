@@ -62,6 +62,8 @@ function systemStack(name: string, tenant: CompiledTenant): Promise<Stack> {
           departmentCode: "chart-test",
           objectCounts: { "count/configmaps": "20", services: "10" },
           annotations: { "zhengyun.gov.cn/system-id": id },
+          // The tenant roles of this installation, which the controller may bind.
+          tenantRole: controller.objects.find((o) => o.kind === "ClusterRole" && o.metadata.name.endsWith(":tenant"))?.metadata.name,
         },
         { providers: [provider] },
       );
@@ -81,7 +83,7 @@ afterAll(async () => {
 }, 240_000);
 
 describe("the TenantSystem component, applied as the controller's service account", () => {
-  it("creates a level 3 system: namespace, quotas, LimitRange, NetworkPolicies, ConfigMaps, RoleBinding to edit", async () => {
+  it("creates a level 3 system: namespace, quotas, LimitRange, NetworkPolicies, ConfigMaps, RoleBinding to the tenant role", async () => {
     const result = await stack.up({ onOutput }).catch((err) => {
       throw new Error(`pulumi up as ${controller.user} failed: ${err}\n${output.join("")}`);
     });
@@ -90,12 +92,7 @@ describe("the TenantSystem component, applied as the controller's service accoun
     const ns = await kubectl(kubeconfig, ["get", "namespace", system, "-o", "jsonpath={.metadata.labels}"]);
     expect(JSON.parse(ns.stdout)).toMatchObject({ "zhengyun.gov.cn/level": "3", "pod-security.kubernetes.io/enforce": "restricted" });
     const kinds = await kubectl(kubeconfig, ["get", "resourcequota,limitrange,networkpolicy,configmap,rolebinding", "-n", system, "-o", "name"]);
-    for (const kind of [
-      "resourcequota/",
-      "limitrange/",
-      "networkpolicy.networking.k8s.io/",
-      "rolebinding.rbac.authorization.k8s.io/zhengyun-department-edit",
-    ]) {
+    for (const kind of ["resourcequota/", "limitrange/", "networkpolicy.networking.k8s.io/", "rolebinding.rbac.authorization.k8s.io/zhengyun-department"]) {
       expect(kinds.stdout).toContain(kind);
     }
   });

@@ -1,6 +1,6 @@
 // The controller's ClusterRole and binding, as the chart renders them, applied to the cluster; then
 // requests made as the controller's service account (impersonation). It can create, patch and delete
-// everything it reconciles, bind the department's group to `edit`, and read quota status; it cannot
+// everything it reconciles, bind the department's group to the tenant roles, and read quota status; it cannot
 // read Secrets, grant itself or anyone more (cluster-admin, admin), touch nodes or workloads, and —
 // through the chart's scope guard — cannot write in, or take over, a namespace Zhengyun does not manage.
 
@@ -45,6 +45,8 @@ beforeAll(async () => {
     set: { "controller.rbac.scopeGuard.platformNamespaces": `{zhengyun-system,zhengyun-egress,${platformNamespace}}` },
   });
   expect(controller.objects.map((o) => o.kind).sort()).toEqual([
+    "ClusterRole",
+    "ClusterRole",
     "ClusterRole",
     "ClusterRoleBinding",
     "ServiceAccount",
@@ -92,8 +94,8 @@ describe("the controller's service account", () => {
       {
         apiVersion: "rbac.authorization.k8s.io/v1",
         kind: "RoleBinding",
-        metadata: { name: "department-edit", namespace: managed },
-        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "edit" },
+        metadata: { name: "department", namespace: managed },
+        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: `${release}:tenant` },
         subjects: [{ kind: "Group", apiGroup: "rbac.authorization.k8s.io", name: `zhengyun:dept:${id}` }],
       },
     ];
@@ -160,7 +162,7 @@ describe("the controller's service account", () => {
     forbidden(bindAdmin, "bind cluster-admin cluster-wide");
     expect(bindAdmin.stderr).toContain('cannot create resource "clusterrolebindings"');
     // In a namespace the controller manages, so that the refusal is RBAC's escalation check, not the scope guard.
-    for (const role of ["cluster-admin", "admin", "view"]) {
+    for (const role of ["cluster-admin", "admin", "edit", "view"]) {
       const rb = {
         apiVersion: "rbac.authorization.k8s.io/v1",
         kind: "RoleBinding",
@@ -172,10 +174,24 @@ describe("the controller's service account", () => {
       forbidden(result, `bind ${role} in a system's namespace`);
       expect(result.stderr).toContain("attempting to grant RBAC permissions not currently held");
     }
-    ok(
-      await asController(["create", "rolebinding", "department-edit", "--clusterrole=edit", "--group=zhengyun:dept:any", "-n", prepared, "--dry-run=server"]),
-      "bind edit in the same namespace",
-    );
+    for (const role of [`${release}:tenant`, `${release}:tenant-exec`]) {
+      ok(
+        await asController(["create", "rolebinding", "department", `--clusterrole=${role}`, "--group=zhengyun:dept:any", "-n", prepared, "--dry-run=server"]),
+        `bind ${role} in the same namespace`,
+      );
+    }
+    const bindEdit = await asController([
+      "create",
+      "rolebinding",
+      "department-edit",
+      "--clusterrole=edit",
+      "--group=zhengyun:dept:any",
+      "-n",
+      prepared,
+      "--dry-run=server",
+    ]);
+    forbidden(bindEdit, "bind the built-in edit role");
+    expect(bindEdit.stderr).toContain("attempting to grant RBAC permissions not currently held");
     forbidden(await asController(["create", "clusterrole", `${release}-more`, "--verb=get", "--resource=secrets", "--dry-run=server"]), "create a ClusterRole");
     forbidden(
       await asController(["patch", "clusterrole", "edit", "--type=merge", "-p", '{"metadata":{"labels":{"x":"y"}}}', "--dry-run=server"]),
@@ -205,8 +221,8 @@ describe("the controller's service account", () => {
         json({ apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: { name: "deny", namespace: "kube-system" }, spec: { podSelector: {} } }),
       ],
       [
-        "a RoleBinding to edit in default",
-        ["create", "rolebinding", "x", "--clusterrole=edit", "--group=zhengyun:dept:any", "-n", "default", "--dry-run=server"],
+        "a RoleBinding to the tenant role in default",
+        ["create", "rolebinding", "x", `--clusterrole=${release}:tenant`, "--group=zhengyun:dept:any", "-n", "default", "--dry-run=server"],
       ],
       ["labelling kube-system as a system's namespace", ["label", "namespace", "kube-system", "zhengyun.gov.cn/system=kube-system", "--dry-run=server"]],
       ["deleting an unmanaged namespace", ["delete", "namespace", unmanaged, "--dry-run=server"]],

@@ -81,7 +81,7 @@ describe("TenantSystem", () => {
         `system/${ns}/zhengyun-storage-class`,
         `system/${ns}/zhengyun-default-deny`,
         `system/${ns}/zhengyun-object-counts`,
-        `system/${ns}/zhengyun-department-edit`,
+        `system/${ns}/zhengyun-department`,
         "system",
       ].sort(),
     );
@@ -90,13 +90,16 @@ describe("TenantSystem", () => {
     expect(namespace.metadata.labels["exempt.zhengyun.gov.cn/psa"]).toBe("1900000000");
     expect(namespace.metadata.annotations["zhengyun.gov.cn/segments"]).toBe("10.64.3.0/26");
 
-    const binding = byName.get(`system/${ns}/zhengyun-department-edit`)!;
+    const binding = byName.get(`system/${ns}/zhengyun-department`)!;
     expect(binding.type).toBe("kubernetes:rbac.authorization.k8s.io/v1:RoleBinding");
     expect(binding.inputs).toMatchObject({
       metadata: { namespace: ns },
-      roleRef: { kind: "ClusterRole", name: "edit" },
+      roleRef: { kind: "ClusterRole", name: "zhengyun-tenant" },
       subjects: [{ kind: "Group", name: "zhengyun:dept:GTJ" }],
     });
+    // Level 3: no exec binding, and the namespace is left out of the guard unless the platform enrols it.
+    expect(byName.has(`system/${ns}/zhengyun-department-exec`)).toBe(false);
+    expect(namespace.metadata.labels["zhengyun.gov.cn/tenant-guard"]).toBeUndefined();
     const counts = byName.get(`system/${ns}/zhengyun-object-counts`)!;
     expect(counts.inputs).toMatchObject({ spec: { hard: { "count/configmaps": "50", services: "20" } } });
     expect(byName.get(`system/${ns}/zhengyun-default-deny`)?.type).toBe("kubernetes:networking.k8s.io/v1:NetworkPolicy");
@@ -112,8 +115,30 @@ describe("TenantSystem", () => {
       "LimitRange/zhengyun-resource-limits",
       "NetworkPolicy/zhengyun-default-deny",
       "ResourceQuota/zhengyun-object-counts",
-      "RoleBinding/zhengyun-department-edit",
+      "RoleBinding/zhengyun-department",
     ]);
+  });
+
+  it("enrols the namespace in the tenant guard, and lets the department exec into its pods at levels 1–2 only", () => {
+    const at = (level: string) => {
+      const [first, ...rest] = policyObjects;
+      const namespace = { ...first!, metadata: { ...first!.metadata, labels: { ...first!.metadata.labels, "zhengyun.gov.cn/level": level } } };
+      return components.tenantObjects({
+        namespace: ns,
+        policyObjects: [namespace, ...rest],
+        departmentCode: "GTJ",
+        objectCounts: {},
+        annotations: {},
+        guarded: true,
+      });
+    };
+    for (const level of ["1", "2", "3", "4"]) {
+      const objects = at(level);
+      expect(objects[0]?.metadata.labels?.["zhengyun.gov.cn/tenant-guard"]).toBe("enforced");
+      const exec = objects.find((o) => o.metadata.name === "zhengyun-department-exec");
+      if (level === "1" || level === "2") expect(exec).toMatchObject({ roleRef: { kind: "ClusterRole", name: "zhengyun-tenant-exec" } });
+      else expect(exec).toBeUndefined();
+    }
   });
 
   it("refuses objects outside the system's namespace", () => {
@@ -154,7 +179,7 @@ describe("PlatformBaseline", () => {
     });
     await settle();
     expect(await urnOf(baseline)).toContain("zhengyun:platform:PlatformBaseline::baseline");
-    expect(baseline.admissionPolicies).toEqual(["zhengyun-storage-class"]);
+    expect(baseline.admissionPolicies).toEqual(["zhengyun-storage-class", "zhengyun-tenant-guard"]);
     const types = created.map((c) => `${c.type.split(":").pop()} ${c.name}`).sort();
     expect(types).toEqual(
       [
@@ -168,6 +193,11 @@ describe("PlatformBaseline", () => {
         "StorageClass baseline/encrypted",
         "ClusterRole baseline/zhengyun-controller",
         "ClusterRoleBinding baseline/zhengyun-controller",
+        "ClusterRole baseline/zhengyun-tenant",
+        "ClusterRole baseline/zhengyun-tenant-exec",
+        "ValidatingAdmissionPolicy baseline/zhengyun-tenant-guard",
+        "ValidatingAdmissionPolicyBinding baseline/zhengyun-tenant-guard-systems",
+        "ValidatingAdmissionPolicyBinding baseline/zhengyun-tenant-guard-platform",
         "PlatformBaseline baseline",
       ].sort(),
     );
@@ -175,6 +205,18 @@ describe("PlatformBaseline", () => {
     expect(encrypted.inputs).toMatchObject({ provisioner: "csi.example.gov.cn", parameters: { encrypted: "true" } });
     const binding = created.find((c) => c.name === "baseline/zhengyun-controller" && c.type.endsWith("ClusterRoleBinding"))!;
     expect(binding.inputs).toMatchObject({ subjects: [{ kind: "ServiceAccount", namespace: "zhengyun-system", name: "zhengyun-controller" }] });
+    const guard = created.find((c) => c.name === "baseline/zhengyun-tenant-guard")!;
+    expect(JSON.stringify(guard.inputs)).toContain("system:serviceaccount:zhengyun-system:zhengyun-controller");
+  });
+
+  it("leaves the tenant roles to whoever owns the controller's RBAC, but always holds the tenant guard, naming the controller", () => {
+    const objects = components.baselineObjects({ policyObjects: catalog, provisioner: "p", controllerUser: "system:serviceaccount:zy:ctl" });
+    const names = objects.map((o) => `${o.kind}/${o.metadata.name}`);
+    expect(names.some((n) => n.startsWith("ClusterRole/"))).toBe(false);
+    expect(names).toContain("ValidatingAdmissionPolicy/zhengyun-tenant-guard");
+    const guard = objects.find((o) => o.metadata.name === "zhengyun-tenant-guard") as KubeObject & { spec: { matchConditions: { expression: string }[] } };
+    expect(guard.spec.matchConditions[0]?.expression).toContain("'system:serviceaccount:zy:ctl'");
+    expect(guard.spec.matchConditions[0]?.expression).toContain("'system:masters' in request.userInfo.groups");
   });
 
   it("orders creation: namespaces and roles, then what lives in them, then bindings", () => {

@@ -9,6 +9,10 @@ import {
   STORAGE_CLASS_NAMES,
   type StorageClassName,
   storageClassObject,
+  tenantClusterRole,
+  tenantExecClusterRole,
+  tenantGuardBindings,
+  tenantGuardPolicy,
 } from "./platform-objects.js";
 import { renderObject, resourceName } from "./render.js";
 
@@ -28,11 +32,21 @@ export interface PlatformBaselineArgs {
    * deploys the controller owns its RBAC (the Helm chart does).
    */
   controllerServiceAccount?: { namespace: string; name: string } | undefined;
+  /**
+   * The user the controller authenticates as (`system:serviceaccount:<ns>:<name>`, or a certificate's
+   * CN): the tenant guard lets it (and cluster administrators) change isolation objects.
+   */
+  controllerUser?: string | undefined;
+}
+
+/** The user name Kubernetes gives a service account. */
+export function serviceAccountUser(account: { namespace: string; name: string }): string {
+  return `system:serviceaccount:${account.namespace}:${account.name}`;
 }
 
 /** Creation order: namespaces and roles, then what lives in them, then what binds to them. */
 function tier(kind: string): 0 | 1 | 2 {
-  if (kind === "Namespace" || kind === "StorageClass" || kind === "ClusterRole") return 0;
+  if (kind === "Namespace" || kind === "StorageClass" || kind === "ClusterRole" || kind === "ValidatingAdmissionPolicy") return 0;
   if (kind.endsWith("Binding")) return 2;
   return 1;
 }
@@ -42,13 +56,19 @@ export function baselineObjects(args: {
   policyObjects: readonly KubeObject[];
   provisioner: string;
   controllerServiceAccount?: { namespace: string; name: string } | undefined;
+  controllerUser?: string | undefined;
 }): KubeObject[] {
   const objects = [...args.policyObjects];
   if (!objects.some((o) => o.kind === "Namespace" && o.metadata.name === EGRESS_NAMESPACE)) {
     objects.push({ apiVersion: "v1", kind: "Namespace", metadata: { name: EGRESS_NAMESPACE, labels: { [MANAGED_BY_LABEL]: PLATFORM_MANAGER } } });
   }
   objects.push(...STORAGE_CLASS_NAMES.map((name) => storageClassObject(name, { provisioner: args.provisioner })));
-  if (args.controllerServiceAccount) objects.push(controllerClusterRole(), controllerClusterRoleBinding(args.controllerServiceAccount));
+  // Whoever owns the controller's RBAC owns the tenant roles it binds (the Helm chart does, itself).
+  if (args.controllerServiceAccount) {
+    objects.push(controllerClusterRole(), controllerClusterRoleBinding(args.controllerServiceAccount), tenantClusterRole(), tenantExecClusterRole());
+  }
+  const controllerUser = args.controllerUser ?? (args.controllerServiceAccount && serviceAccountUser(args.controllerServiceAccount));
+  objects.push(tenantGuardPolicy(controllerUser), ...tenantGuardBindings());
   const seen = new Set<string>();
   for (const object of objects) {
     const key = objectKey(object);
@@ -75,7 +95,12 @@ export class PlatformBaseline extends pulumi.ComponentResource {
 
   constructor(name: string, args: PlatformBaselineArgs, opts?: pulumi.ComponentResourceOptions) {
     super(PlatformBaseline.TYPE, name, {}, opts);
-    const objects = baselineObjects({ policyObjects: args.policyObjects, provisioner: "", controllerServiceAccount: args.controllerServiceAccount });
+    const objects = baselineObjects({
+      policyObjects: args.policyObjects,
+      provisioner: "",
+      controllerServiceAccount: args.controllerServiceAccount,
+      controllerUser: args.controllerUser,
+    });
     const created: pulumi.CustomResource[][] = [[], [], []];
     for (const object of objects) {
       const t = tier(object.kind);

@@ -3,23 +3,51 @@
 // same objects when it compares the cluster with what it applied.
 
 import { forced, type KubeObject, MANAGED_BY_LABEL, PLATFORM_MANAGER } from "./objects.js";
+import { execRoleOf, TENANT_GUARD_ENFORCED, TENANT_GUARD_LABEL, TENANT_ROLE } from "./platform-objects.js";
 
 /** The Kubernetes group a department's people belong to (set by the identity provider). */
 export function departmentGroup(departmentCode: string): string {
   return `zhengyun:dept:${departmentCode}`;
 }
 
-export const DEPARTMENT_ROLE_BINDING = "zhengyun-department-edit";
+export const DEPARTMENT_ROLE_BINDING = "zhengyun-department";
+export const DEPARTMENT_EXEC_BINDING = "zhengyun-department-exec";
 export const OBJECT_COUNT_QUOTA = "zhengyun-object-counts";
+const LEVEL_LABEL = "zhengyun.gov.cn/level";
 
-/** The department's group may edit workloads in this namespace only (ClusterRole `edit`, bound by a RoleBinding). */
-export function departmentRoleBinding(namespace: string, departmentCode: string): KubeObject {
+/** Levels at which a department may exec into, attach to and port-forward to its pods (1–2); at 3–4 nobody may. */
+export const EXEC_LEVELS: readonly string[] = ["1", "2"];
+
+function roleBinding(name: string, namespace: string, role: string, departmentCode: string): KubeObject {
   return {
     apiVersion: "rbac.authorization.k8s.io/v1",
     kind: "RoleBinding",
-    metadata: { name: DEPARTMENT_ROLE_BINDING, namespace, labels: { [MANAGED_BY_LABEL]: PLATFORM_MANAGER } },
-    roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "edit" },
+    metadata: { name, namespace, labels: { [MANAGED_BY_LABEL]: PLATFORM_MANAGER } },
+    roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: role },
     subjects: [{ kind: "Group", apiGroup: "rbac.authorization.k8s.io", name: departmentGroup(departmentCode) }],
+  };
+}
+
+/** The department's group may run workloads in this namespace only (the tenant ClusterRole). */
+export function departmentRoleBinding(namespace: string, departmentCode: string, tenantRole: string = TENANT_ROLE): KubeObject {
+  return roleBinding(DEPARTMENT_ROLE_BINDING, namespace, tenantRole, departmentCode);
+}
+
+/** exec/attach/port-forward for the department's group (the tenant role's `-exec` ClusterRole), at levels 1–2 only. */
+export function departmentExecBinding(namespace: string, departmentCode: string, tenantRole: string = TENANT_ROLE): KubeObject {
+  return roleBinding(DEPARTMENT_EXEC_BINDING, namespace, execRoleOf(tenantRole), departmentCode);
+}
+
+/** Whether the system's level (its namespace's level label) lets the department exec into its pods. */
+export function execAllowed(namespaceObject: KubeObject): boolean {
+  return EXEC_LEVELS.includes(namespaceObject.metadata.labels?.[LEVEL_LABEL] ?? "");
+}
+
+/** The namespace enrolled in the tenant guard (only the platform may change its isolation objects). */
+export function guardedNamespace(namespaceObject: KubeObject): KubeObject {
+  return {
+    ...namespaceObject,
+    metadata: { ...namespaceObject.metadata, labels: { ...namespaceObject.metadata.labels, [TENANT_GUARD_LABEL]: TENANT_GUARD_ENFORCED } },
   };
 }
 
@@ -46,12 +74,16 @@ export interface TenantSpec {
   namespace: string;
   /** The catalog's objects for this system: its Namespace first, then namespaced objects. */
   policyObjects: readonly KubeObject[];
-  /** Code of the owning department; its group gets `edit` in the namespace. */
+  /** Code of the owning department; its group gets `zhengyun-tenant` in the namespace (and `zhengyun-tenant-exec` at levels 1–2). */
   departmentCode: string;
   /** Object-count quota (`count/configmaps`, `services`, …). */
   objectCounts: Record<string, string>;
   /** Extra namespace annotations (segments, egress bandwidth, system id). */
   annotations: Record<string, string>;
+  /** Enrol the namespace in the tenant guard (the controller does for every system; the baseline holds the guard). */
+  guarded?: boolean | undefined;
+  /** The tenant ClusterRole bound (and its `-exec` one); `zhengyun-tenant` unless the deployment names its own. */
+  tenantRole?: string | undefined;
 }
 
 /** Checks that a system's objects stay inside its namespace; returns the Namespace and the rest. */
@@ -71,10 +103,12 @@ export function splitTenantObjects(namespace: string, objects: readonly KubeObje
 /** Every object a TenantSystem creates, Namespace first, in the order it creates them. */
 export function tenantObjects(spec: TenantSpec): KubeObject[] {
   const { ns, namespaced } = splitTenantObjects(spec.namespace, spec.policyObjects);
+  const namespace = annotatedNamespace(spec.guarded ? guardedNamespace(ns) : ns, spec.annotations);
   return [
-    annotatedNamespace(ns, spec.annotations),
+    namespace,
     ...namespaced,
     objectCountQuota(spec.namespace, spec.objectCounts),
-    departmentRoleBinding(spec.namespace, spec.departmentCode),
+    departmentRoleBinding(spec.namespace, spec.departmentCode, spec.tenantRole),
+    ...(execAllowed(ns) ? [departmentExecBinding(spec.namespace, spec.departmentCode, spec.tenantRole)] : []),
   ].map(forced);
 }

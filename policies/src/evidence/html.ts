@@ -1,4 +1,5 @@
 import { ZONE_TITLES } from "../model/level.js";
+import type { ForeignObject } from "./foreign.js";
 import type { ControlEvidence, ControlStatus, EvidenceObject, EvidenceReport, ObjectStatus } from "./report.js";
 
 /** Escape text for HTML element content and attribute values. */
@@ -29,6 +30,14 @@ function objectRow(o: EvidenceObject): string {
   return `<tr class="${o.status}"><td>${escapeHtml(o.kind)}</td><td><code>${where}${escapeHtml(o.name)}</code></td><td>${escapeHtml(o.aspect)}</td><td>${both(OBJECT_STATUS[o.status])}</td><td><code class="hash">${escapeHtml(o.expectedHash.slice(7, 19))}</code></td></tr>`;
 }
 
+function foreignList(foreign: readonly ForeignObject[]): string {
+  if (foreign.length === 0) return "";
+  const items = foreign
+    .map((f) => `<li><code>${escapeHtml(f.kind)} ${escapeHtml(f.namespace ?? "")}/${escapeHtml(f.name)}</code>：${both(f.why)}</li>`)
+    .join("\n");
+  return `<div class="foreign"><p>削弱本控制项的非平台对象 <span class="en">Objects not created by the platform that weaken this control</span></p><ul>${items}</ul></div>`;
+}
+
 function controlSection(c: ControlEvidence): string {
   const exemption = c.exemption
     ? `<p class="exemption">豁免至 / exempted until <time>${escapeHtml(c.exemption.expiresAt)}</time>，批准人 / granted by ${escapeHtml(c.exemption.grantedBy)}：${escapeHtml(c.exemption.reason)}</p>`
@@ -42,6 +51,7 @@ function controlSection(c: ControlEvidence): string {
 <dt>实现机制 / Mechanism</dt><dd>${c.mechanisms.map(both).join("<br>")}</dd>
 </dl>
 ${exemption}
+${foreignList(c.foreign)}
 <table><thead><tr><th>类型<br><span class="en">Kind</span></th><th>对象<br><span class="en">Object</span></th><th>比对内容<br><span class="en">Compared</span></th><th>状态<br><span class="en">Status</span></th><th>摘要<br><span class="en">Hash</span></th></tr></thead>
 <tbody>${c.objects.map(objectRow).join("\n")}</tbody></table>
 </section>`;
@@ -51,7 +61,7 @@ const STYLE = `body{font-family:"Noto Sans CJK SC","Source Han Sans SC","Microso
 .en{color:#666;font-size:.85em}h1,h2,h3{font-weight:600}table{border-collapse:collapse;width:100%;margin:.5em 0 1.5em}
 th,td{border:1px solid #bbb;padding:.3em .5em;text-align:left;vertical-align:top}code{font-size:.9em}
 tr.missing td,tr.modified td{background:#fde2e2}.badge{font-size:.7em;border:1px solid #888;padding:.1em .4em}
-section.drifted .badge{background:#fde2e2}section.exempted .badge{background:#fff4cc}.exemption{background:#fff4cc;padding:.3em}
+section.drifted .badge{background:#fde2e2}.foreign{background:#fde2e2;padding:.3em}section.exempted .badge{background:#fff4cc}.exemption{background:#fff4cc;padding:.3em}
 dl{display:grid;grid-template-columns:10em 1fr;gap:.2em 1em}dt{font-weight:600}
 @media print{section{break-inside:avoid}body{margin:0}}`;
 

@@ -131,3 +131,41 @@ describe("evidenceReport", () => {
     expect(escapeHtml(`<a href="x">'&'</a>`)).toBe("&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
   });
 });
+
+describe("objects the platform did not create", () => {
+  const ns = "tax-portal";
+  const allowAll: KubeObject = {
+    apiVersion: "networking.k8s.io/v1",
+    kind: "NetworkPolicy",
+    metadata: { name: "allow-all", namespace: ns },
+    spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"], ingress: [{}], egress: [{}] },
+  };
+  const nodePort: KubeObject = { apiVersion: "v1", kind: "Service", metadata: { name: "web", namespace: ns }, spec: { type: "NodePort" } };
+  const clusterIp: KubeObject = { apiVersion: "v1", kind: "Service", metadata: { name: "api", namespace: ns }, spec: { type: "ClusterIP" } };
+  const binding: KubeObject = { apiVersion: "rbac.authorization.k8s.io/v1", kind: "RoleBinding", metadata: { name: "extra", namespace: ns } };
+  const elsewhere: KubeObject = { ...allowAll, metadata: { name: "allow-all", namespace: "another-system" } };
+
+  it("put each control they weaken out of force and are named in it", () => {
+    const report = evidenceReport(system, [...asLive(compiled()), allowAll, nodePort, clusterIp, binding, elsewhere]);
+    const named = (id: string) => report.controls.find((c) => c.id === id)?.foreign.map((f) => `${f.kind}/${f.name}`);
+    expect(named("network-default-deny")).toEqual(["NetworkPolicy/allow-all", "RoleBinding/extra"]);
+    expect(named("zone-egress")).toEqual(["NetworkPolicy/allow-all", "RoleBinding/extra"]);
+    expect(named("no-nodeport-lb")).toEqual(["Service/web"]);
+    expect(named("psa")).toEqual([]);
+    for (const id of ["network-default-deny", "zone-egress", "no-nodeport-lb"]) expect(report.controls.find((c) => c.id === id)?.status).toBe("drifted");
+    expect(report.summary.drifted).toBe(3);
+    const html = renderEvidenceHtml(report);
+    expect(html).toContain("削弱本控制项的非平台对象");
+    expect(html).toContain("NetworkPolicy tax-portal/allow-all");
+  });
+
+  it("do not count when they are the platform's own, or what the level allows", () => {
+    const ours = { ...allowAll, metadata: { ...allowAll.metadata, labels: { "app.kubernetes.io/managed-by": "zhengyun-policies" } } };
+    const atLevel2 = { ...system, level: 2 as const, exemptions: [] };
+    const live = [...asLive([...compileBaseline(), ...compileTenant(atLevel2).objects]), nodePort, clusterIp];
+    const report = evidenceReport(atLevel2, live);
+    // Level 2 allows NodePort services within the approved quota; the quota counts them.
+    expect(report.controls.find((c) => c.id === "no-nodeport-lb")?.foreign).toEqual([]);
+    expect(evidenceReport(system, [...asLive(compiled()), ours]).summary.drifted).toBe(0);
+  });
+});

@@ -9,6 +9,7 @@ import { type KubeObject, type ObjectRef, refKey, refOf } from "../model/k8s.js"
 import { LEVEL_LABEL, PSA_PREFIX } from "../model/labels.js";
 import type { Level, Zone } from "../model/level.js";
 import { type TenantInput, tenantInputSchema } from "../model/tenant.js";
+import { type ForeignObject, foreignObjectsFor } from "./foreign.js";
 
 export type ObjectStatus = "present" | "missing" | "modified";
 export type ControlStatus = "enforced" | "exempted" | "drifted";
@@ -31,6 +32,11 @@ export interface ControlEvidence {
   mechanisms: Array<{ id: Mechanism } & Bilingual>;
   exemption: { expiresAt: string; grantedBy: string; reason: string } | null;
   objects: EvidenceObject[];
+  /**
+   * Objects in the namespace the platform did not create that weaken the control (a NetworkPolicy
+   * added beside the platform's, a NodePort Service where the level denies it…). Any makes it drifted.
+   */
+  foreign: ForeignObject[];
   status: ControlStatus;
 }
 
@@ -80,8 +86,11 @@ function clusterObjectsFor(baseline: readonly KubeObject[], id: ControlId, level
  * The compliance evidence of one information system: for each control of its
  * level, the mechanism, the objects that enforce it, and whether each is
  * present in the cluster and unmodified (the hash of its compiled enforcing
- * content against the hash of what was read live). Pure: `live` is what
- * `readLiveObjects` returned (objects absent from it count as missing).
+ * content against the hash of what was read live), and every object in the
+ * namespace that the platform did not create and that weakens it. Pure: `live`
+ * is what `readLiveObjects` returned (objects absent from it count as missing;
+ * the namespace's NetworkPolicies, Services, Ingresses and RoleBindings are
+ * looked through for foreign ones).
  */
 export function evidenceReport(system: TenantInput, live: readonly KubeObject[]): EvidenceReport {
   const input = tenantInputSchema.parse(system);
@@ -101,7 +110,9 @@ export function evidenceReport(system: TenantInput, live: readonly KubeObject[])
     const objects = relevant.map((o) => evidenceFor(o, liveByRef));
     if (control.mechanisms.includes("pod-security-admission")) objects.unshift(evidenceFor(namespaceObject, liveByRef, PSA_LABELS));
     const exemption = exemptions.get(control.id);
-    const drifted = objects.some((o) => o.status !== "present");
+    // What an exemption allows is not a weakening of it.
+    const foreign = exemption ? [] : foreignObjectsFor(control.id, tenant.namespace, input.level, live);
+    const drifted = objects.some((o) => o.status !== "present") || foreign.length > 0;
     return {
       id: control.id,
       title: control.title,
@@ -112,6 +123,7 @@ export function evidenceReport(system: TenantInput, live: readonly KubeObject[])
       mechanisms: control.mechanisms.map((id) => ({ id, ...MECHANISMS[id] })),
       exemption: exemption ? { expiresAt: exemption.expiresAt.toISOString(), grantedBy: exemption.grantedBy, reason: exemption.reason } : null,
       objects,
+      foreign,
       status: drifted ? "drifted" : exemption ? "exempted" : "enforced",
     };
   });

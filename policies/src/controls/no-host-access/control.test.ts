@@ -29,7 +29,7 @@ describe("no-host-access", () => {
           pod.containers.some((c) => (c.ports ?? []).some((p) => p.hostPort)),
         ].filter(Boolean);
         expect(uses, fixture.name).toHaveLength(1);
-        expect(fixture.alsoViolates ?? [], fixture.name).toEqual(fixture.object.kind === "Pod" ? ["psa"] : []);
+        expect(fixture.alsoViolates ?? [], fixture.name).toEqual(["psa"]);
       }
     }
   });

@@ -1,11 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { compileTenant } from "../../compile/tenant.js";
+import { WORKLOAD_KINDS } from "../../fixtures/workloads.js";
 import { fixtureContext } from "../../matrix/world.js";
 import { LEVELS } from "../../model/level.js";
+import { compiledControl } from "../../testing/compiled-control.js";
 import { TEST_NOW } from "../../testing/compiled-world.js";
 import { fixtureHygiene } from "../../testing/fixture-hygiene.js";
-import { psa } from "./control.js";
-import { psaFixtures } from "./fixtures.js";
+import { PSA_PARAMS, psa } from "./control.js";
+import { breaksAt, psaFixtures } from "./fixtures.js";
+import { CHECKS, podSecurityMessage, templatePolicy } from "./templates.js";
 
 const labelsAt = (level: 1 | 2 | 3 | 4, exempt = false) =>
   compileTenant({
@@ -21,10 +24,48 @@ const labelsAt = (level: 1 | 2 | 3 | 4, exempt = false) =>
 const psaOf = (labels: Record<string, string>) => Object.fromEntries(Object.entries(labels).filter(([k]) => k.startsWith("pod-security.kubernetes.io/")));
 
 describe("psa", () => {
-  it("is enforced by namespace labels at every level", () => {
+  it("is enforced by namespace labels on pods and by a policy on workload templates, at every level", () => {
     expect(psa.levels).toEqual([...LEVELS]);
-    expect(psa.mechanisms).toEqual(["pod-security-admission"]);
-    expect(psa.compileCluster()).toEqual([]);
+    expect(psa.mechanisms).toEqual(["pod-security-admission", "validating-admission-policy"]);
+    const compiled = compiledControl(psa);
+    expect(compiled.bindingLevels).toEqual([...LEVELS]);
+    const profiles = psa
+      .compileCluster()
+      .filter((o) => o.kind === "ConfigMap")
+      .map((o) => [o.metadata.name, (o as { data?: Record<string, string> }).data?.profile]);
+    expect(profiles).toEqual([
+      ["zhengyun-psa-l1", "baseline"],
+      ["zhengyun-psa-l2", "baseline"],
+      ["zhengyun-psa-l3", "restricted"],
+      ["zhengyun-psa-l4", "restricted"],
+    ]);
+  });
+
+  it("judges every pod-bearing kind but Pod (Pod Security Admission judges pods) with Pod Security's own words", () => {
+    const policy = templatePolicy();
+    const resources = policy.spec.matchConstraints.resourceRules.flatMap((r) => r.resources);
+    expect(new Set(resources)).toEqual(new Set(["deployments", "replicasets", "statefulsets", "daemonsets", "jobs", "cronjobs"]));
+    for (const v of policy.spec.validations) expect(v.messageExpression).toMatch(/^'violates PodSecurity "' \+ params\.data\.profile \+ ':v1\.34": /);
+    expect(podSecurityMessage("baseline", "host namespaces", "hostNetwork=true")).toBe(
+      'violates PodSecurity "baseline:v1.34": host namespaces (hostNetwork=true)',
+    );
+  });
+
+  it("has a bad fixture for every check of the enforced profile, for every pod-bearing kind", () => {
+    for (const level of LEVELS) {
+      const profile = PSA_PARAMS[level].enforce;
+      const checks = new Set(breaksAt(level).map((b) => b.check));
+      const expected = CHECKS.filter((c) => profile === "restricted" || !c.restrictedOnly)
+        .map((c) => c.title)
+        .filter((t) => t !== "hostProcess");
+      for (const title of expected)
+        expect(
+          [...checks].some((c) => title.includes(c)),
+          `${title} at level ${level}`,
+        ).toBe(true);
+      const kinds = new Set(psaFixtures.bad(fixtureContext(level)).map((f) => f.object.kind));
+      expect(kinds).toEqual(new Set(WORKLOAD_KINDS));
+    }
   });
 
   it("labels L1 baseline, L2 baseline warned against restricted, L3/L4 restricted, all pinned to v1.34", () => {
@@ -55,28 +96,20 @@ describe("psa", () => {
     expect(psa.refusals(3)).toEqual(['violates PodSecurity "restricted:v1.34"']);
   });
 
-  it("refuses with Pods only: Pod Security Admission only warns on workload templates", () => {
-    for (const level of LEVELS) expect(new Set(psaFixtures.bad(fixtureContext(level)).map((f) => f.object.kind))).toEqual(new Set(["Pod"]));
-  });
-
   it("has restricted-only bad fixtures exactly where restricted is enforced", () => {
-    const names = (level: 1 | 2 | 3 | 4) => psaFixtures.bad(fixtureContext(level)).map((f) => f.name);
-    expect(names(2)).toEqual(["psa-net-admin-pod"]);
-    expect(names(3)).toEqual(["psa-net-admin-pod", "psa-no-seccomp-pod", "psa-privilege-escalation-pod"]);
+    const names = (level: 1 | 2 | 3 | 4) => new Set(psaFixtures.bad(fixtureContext(level)).map((f) => f.name));
+    expect(names(2).has("psa-net-admin-deploy")).toBe(true);
+    expect(names(2).has("psa-no-seccomp-deploy")).toBe(false);
+    expect(names(3).has("psa-no-seccomp-cron")).toBe(true);
+    expect(names(3).has("psa-privilege-escalation-pod")).toBe(true);
   });
 
-  it("warns at apply time about workload templates, and at level 2 about what restricted would refuse", () => {
+  it("warns at level 2 about what restricted would refuse, and nowhere else", () => {
     const warned = (level: 1 | 2 | 3 | 4) => psaFixtures.warned?.(fixtureContext(level)) ?? [];
-    expect(new Set(warned(1).map((f) => f.object.kind))).toEqual(new Set(["Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job", "CronJob"]));
-    expect(new Set(warned(1).map((f) => f.warning))).toEqual(new Set(['would violate PodSecurity "baseline:v1.34"']));
-    expect(
-      warned(2)
-        .filter((f) => f.object.kind === "Pod")
-        .map((f) => f.name),
-    ).toEqual(["psa-above-enforced-pod"]);
+    expect(warned(2).map((f) => f.name)).toEqual(["psa-above-enforced-pod"]);
     expect(new Set(warned(2).map((f) => f.warning))).toEqual(new Set(['would violate PodSecurity "restricted:v1.34"']));
-    expect(warned(3).some((f) => f.object.kind === "Pod")).toBe(false);
+    for (const level of [1, 3, 4] as const) expect(warned(level)).toEqual([]);
   });
 
-  fixtureHygiene(psa, psaFixtures);
+  fixtureHygiene(psa, psaFixtures, { everyWorkloadKind: true });
 });

@@ -543,6 +543,8 @@ export const en: Messages = {
     standing: { notInForce: "Not in force", unreported: "Not yet reported", exempted: "Exempted", enforced: "All enforced" },
     controlStatus: { enforced: "Enforced", exempted: "Exempted", drifted: "Drifted" },
     objectStatus: { present: "Present, unmodified", missing: "Missing", modified: "Modified" },
+    foreignTitle: "Objects not created by the platform that weaken this control",
+    foreignCount: "{{n}} foreign objects",
     controls: "Controls",
     enforcedOf: "{{enforced}}/{{total}} enforced",
     exemptedCount: "{{n}} exempted",

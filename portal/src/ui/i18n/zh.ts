@@ -539,6 +539,8 @@ export const zh = {
     standing: { notInForce: "控制未落实", unreported: "尚未生成", exempted: "豁免中", enforced: "全部落实" },
     controlStatus: { enforced: "已落实", exempted: "豁免中", drifted: "偏离" },
     objectStatus: { present: "存在且未被修改", missing: "缺失", modified: "已被修改" },
+    foreignTitle: "削弱本控制项的非平台对象",
+    foreignCount: "非平台对象 {{n}}",
     controls: "控制项",
     enforcedOf: "已落实 {{enforced}}/{{total}}",
     exemptedCount: "豁免 {{n}}",

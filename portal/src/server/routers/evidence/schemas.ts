@@ -25,6 +25,8 @@ const controlEvidence = z.object({
   mechanisms: z.array(bilingual.extend({ id: z.enum(Object.keys(MECHANISMS) as [keyof typeof MECHANISMS]) })),
   exemption: z.object({ expiresAt: z.string(), grantedBy: z.string(), reason: z.string() }).nullable(),
   objects: z.array(evidenceObject),
+  /** Objects the platform did not create that weaken the control (reports stored before they were read have none). */
+  foreign: z.array(z.object({ apiVersion: z.string(), kind: z.string(), name: z.string(), namespace: z.string().optional(), why: bilingual })).default([]),
   status: z.enum(["enforced", "exempted", "drifted"]),
 });
 

@@ -65,19 +65,36 @@ export function EvidenceDrawer({ systemId, systemName, onClose }: { systemId: st
             style={{ marginBottom: 24 }}
             expandable={{
               expandedRowRender: (c) => (
-                <List
-                  size="small"
-                  dataSource={c.objects}
-                  renderItem={(o) => (
-                    <List.Item>
-                      <Typography.Text code>
-                        {o.kind} {o.namespace ? `${o.namespace}/` : ""}
-                        {o.name}
-                      </Typography.Text>
-                      <Tag color={o.status === "present" ? "success" : "error"}>{t(`evidence.objectStatus.${o.status}`)}</Tag>
-                    </List.Item>
+                <>
+                  {c.foreign.length > 0 && (
+                    <List
+                      size="small"
+                      header={<Typography.Text type="danger">{t("evidence.foreignTitle")}</Typography.Text>}
+                      dataSource={c.foreign}
+                      renderItem={(f) => (
+                        <List.Item>
+                          <Typography.Text code>
+                            {f.kind} {f.namespace}/{f.name}
+                          </Typography.Text>
+                          <Typography.Text type="secondary">{pick(f.why)}</Typography.Text>
+                        </List.Item>
+                      )}
+                    />
                   )}
-                />
+                  <List
+                    size="small"
+                    dataSource={c.objects}
+                    renderItem={(o) => (
+                      <List.Item>
+                        <Typography.Text code>
+                          {o.kind} {o.namespace ? `${o.namespace}/` : ""}
+                          {o.name}
+                        </Typography.Text>
+                        <Tag color={o.status === "present" ? "success" : "error"}>{t(`evidence.objectStatus.${o.status}`)}</Tag>
+                      </List.Item>
+                    )}
+                  />
+                </>
               ),
             }}
             columns={[
@@ -91,6 +108,11 @@ export function EvidenceDrawer({ systemId, systemName, onClose }: { systemId: st
                 render: (_, c) => (
                   <>
                     <ControlStatusTag status={c.status} />
+                    {c.foreign.length > 0 && (
+                      <Typography.Text type="danger" style={{ display: "block", fontSize: 12 }}>
+                        {t("evidence.foreignCount", { n: c.foreign.length })}
+                      </Typography.Text>
+                    )}
                     {c.exemption && (
                       <Typography.Text type="secondary" style={{ display: "block", fontSize: 12 }}>
                         {t("evidence.exemptUntil", { date: formatDateTime(c.exemption.expiresAt) })}
