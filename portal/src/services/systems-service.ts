@@ -128,12 +128,8 @@ export async function setDriftMode(ctx: ServiceContext, id: string, input: { dri
   return ctx.db.transaction(async (tx) => {
     const before = await lockSystem(tx, id);
     if (before.driftReportOnly !== input.driftReportOnly) {
+      // The controller reads the mode at its next check of the system.
       await tx.update(informationSystems).set({ driftReportOnly: input.driftReportOnly, updatedAt: ctx.now() }).where(eq(informationSystems.id, id));
-      // The controller's next pass applies the new mode.
-      await tx
-        .update(allocations)
-        .set({ generation: sql`${allocations.generation} + 1` })
-        .where(eq(allocations.systemId, id));
     }
     await audit(tx, ctx, "system.drift_mode", { type: "system", id }, { before: { driftReportOnly: before.driftReportOnly }, after: input });
     return { id, driftReportOnly: input.driftReportOnly };
