@@ -238,7 +238,7 @@ describe("reconciling approved allocations onto the cluster", async () => {
   });
 
   it("only reports drift on a system marked report-only", async () => {
-    await org.as("applicant").systems.update({ id: system.id, driftReportOnly: true });
+    await org.as("ops").systems.setDriftMode({ id: system.id, driftReportOnly: true, reason: "变更窗口内只报告漂移" });
     await kube.networking.patchNamespacedNetworkPolicy(
       { namespace: system.namespace, name: "zhengyun-default-deny", body: { spec: { podSelector: { matchLabels: { app: "only-this" } } } } },
       mergePatch,
@@ -263,7 +263,7 @@ describe("reconciling approved allocations onto the cluster", async () => {
     expect(deniedObject?.status).toBe("modified");
 
     // Back to healing: the narrowed selector (a field server-side apply cannot take back) is restored.
-    await org.as("applicant").systems.update({ id: system.id, driftReportOnly: false });
+    await org.as("ops").systems.setDriftMode({ id: system.id, driftReportOnly: false, reason: "恢复自动修复" });
     await requestCheck(database.pool!, system.id);
     await eventually("the selector to be restored", async () => {
       const p = await kube.networking.readNamespacedNetworkPolicy({ namespace: system.namespace, name: "zhengyun-default-deny" });
