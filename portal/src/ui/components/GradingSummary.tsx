@@ -1,7 +1,7 @@
 import { Space, Tag, Typography } from "antd";
 import { useTranslation } from "react-i18next";
 import { formatDateTime } from "../lib/format.js";
-import { AwaitingGradingTag, LevelTag, ZoneTag } from "./tags.js";
+import { AwaitingGradingTag } from "./tags.js";
 
 export interface Grading {
   proposedLevel: number;
@@ -17,15 +17,12 @@ export interface Grading {
 /** A system's grading as it stands: the proposal, and once graded the confirmed level, who graded it, when, and the filing number. */
 export function GradingSummary({ system }: { system: Grading }) {
   const { t } = useTranslation();
+  // Until graded, the level and zone shown beside this are the department's proposal.
   if (!system.graded)
     return (
-      <Space orientation="vertical" size={2} data-testid="grading">
+      <span data-testid="grading">
         <AwaitingGradingTag />
-        <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-          {t("security.proposed")}: <LevelTag level={system.proposedLevel} />
-          <ZoneTag zone={system.proposedZone} />
-        </Typography.Text>
-      </Space>
+      </span>
     );
   const corrected = system.proposedLevel !== system.level || system.proposedZone !== system.zone;
   return (
