@@ -3,7 +3,7 @@
 
 import * as k8s from "@kubernetes/client-node";
 import { CONTROLS, type EvidenceReport } from "@zhengyun/policies";
-import { allocationItems, allocations, auditLog, evidenceReports, networkSegments, reconcileStates } from "@zhengyun/portal/db/schema";
+import { allocationItems, allocations, auditLog, evidenceReports, exemptions, networkSegments, reconcileStates } from "@zhengyun/portal/db/schema";
 import { makeOrg, requestIn } from "@zhengyun/portal/test/harness";
 import { and, desc, eq, isNull } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -238,7 +238,7 @@ describe("reconciling approved allocations onto the cluster", async () => {
   });
 
   it("only reports drift on a system marked report-only", async () => {
-    await org.as("applicant").systems.update({ id: system.id, driftReportOnly: true });
+    await org.as("ops").systems.setDriftMode({ id: system.id, driftReportOnly: true, reason: "变更窗口内只报告漂移" });
     await kube.networking.patchNamespacedNetworkPolicy(
       { namespace: system.namespace, name: "zhengyun-default-deny", body: { spec: { podSelector: { matchLabels: { app: "only-this" } } } } },
       mergePatch,
@@ -263,7 +263,7 @@ describe("reconciling approved allocations onto the cluster", async () => {
     expect(deniedObject?.status).toBe("modified");
 
     // Back to healing: the narrowed selector (a field server-side apply cannot take back) is restored.
-    await org.as("applicant").systems.update({ id: system.id, driftReportOnly: false });
+    await org.as("ops").systems.setDriftMode({ id: system.id, driftReportOnly: false, reason: "恢复自动修复" });
     await requestCheck(database.pool!, system.id);
     await eventually("the selector to be restored", async () => {
       const p = await kube.networking.readNamespacedNetworkPolicy({ namespace: system.namespace, name: "zhengyun-default-deny" });
@@ -329,13 +329,22 @@ describe("reconciling approved allocations onto the cluster", async () => {
 
   it("stalls a system whose input the catalog refuses, fails its request, and recovers once the input is fixed", async () => {
     const other = await org.newSystem(3, "external");
-    // Network exceptions are granted as flows, never as exemptions: the catalog refuses this one.
-    const { id: exemptionId } = await org.as("security").exemptions.grant({
+    // Network exceptions are granted as flows, never as exemptions: the catalog refuses this one,
+    // and so does the portal, at the grant.
+    const refused = {
       systemId: other.id,
       controlId: "network-default-deny",
       reason: "测试：不可豁免的控制项",
       expiresAt: new Date(Date.now() + 3_600_000),
-    });
+    };
+    await expect(org.as("security").exemptions.grant(refused)).rejects.toThrow(/control “network-default-deny” cannot be exempted/);
+    // A row the portal would refuse (one recorded before it checked the catalog): the controller
+    // must still refuse to compile it rather than apply anything.
+    const [row] = await database.db
+      .insert(exemptions)
+      .values({ ...refused, grantedBy: org.people.security.id })
+      .returning({ id: exemptions.id });
+    const exemptionId = row!.id;
     const req = await org.as("applicant").requests.create({
       systemId: other.id,
       kind: "new",

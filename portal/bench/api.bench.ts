@@ -17,7 +17,7 @@ import { seed } from "../src/db/seed/seed.js";
 import type { Actor, ServiceContext } from "../src/services/context.js";
 import { approveRequest } from "../src/services/requests/approvals.js";
 import { createRequest } from "../src/services/requests/drafts.js";
-import { registerSystem } from "../src/services/systems-service.js";
+import { gradeSystem, registerSystem } from "../src/services/systems-service.js";
 
 const serverUrl = process.env.DATABASE_URL ?? "postgres://zhengyun:zhengyun@127.0.0.1:5432/zhengyun";
 const benchUrl = (() => {
@@ -68,6 +68,8 @@ async function pendingForOps(db: Awaited<ReturnType<typeof openDatabase>>["db"],
     const applicant = await actor(db, `${code}.staff`);
     const admin = await actor(db, `${code}.admin`);
     const sys = await registerSystem(ctx(applicant, "applicant"), { name: `压测系统 ${i}`, purpose: "性能测试", level: 2, zone: "internal" });
+    // Graded, so ops approval takes the request on to provisioning as for any graded system.
+    await gradeSystem(ctx(await actor(db, "sec1"), "security"), sys.id, { level: 2, filingNumber: `32100099${String(i).padStart(6, "0")}` });
     const req = await createRequest(ctx(applicant, "applicant"), {
       systemId: sys.id,
       kind: "new",

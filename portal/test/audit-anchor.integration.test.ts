@@ -32,7 +32,7 @@ afterAll(async () => {
 const exec = (q: ReturnType<typeof sql>) => db.db.execute(q);
 /** More audited activity: each new system appends one entry. */
 const activity = async (n: number) => {
-  for (let i = 0; i < n; i++) await org.newSystem();
+  for (let i = 0; i < n; i++) await org.newSystem(2, "external", { graded: false });
 };
 const check = (a: { seq: number; hash: string }) => auditor.audit.checkAnchor({ seq: a.seq, hash: a.hash });
 

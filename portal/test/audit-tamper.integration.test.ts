@@ -31,7 +31,7 @@ const refusal = (q: ReturnType<typeof sql>) =>
 describe("audit trail", () => {
   it("chains every mutation, refuses UPDATE/DELETE/TRUNCATE, and detects tampering by the owner", async () => {
     const org = await makeOrg(db);
-    const system = await org.newSystem(2, "internal");
+    const system = await org.newSystem(2, "internal", { graded: false });
     await org.as("applicant").systems.update({ id: system.id, purpose: "修改后的用途" });
     await org.as("security").systems.grade({ id: system.id, level: 2, filingNumber: "32100000001-20001" });
     const auditor = callerFor(db, org.people.auditor);

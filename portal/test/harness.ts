@@ -92,9 +92,20 @@ export function memoryCookies(): CookieJar & { values: Map<string, string> } {
 
 const createCaller = createCallerFactory(appRouter);
 
-/** A tRPC caller acting as `actor` (or anonymous), exactly as a request through the server would. */
-export function callerFor(db: Database, actor: Actor | null) {
-  const ctx: RequestContext = { db: db.db, actor, correlationId: randomUUID(), policy: DEFAULT_AUTH_POLICY, cookies: memoryCookies(), now: () => new Date() };
+/**
+ * A tRPC caller acting as `actor` (or anonymous), exactly as a request through the server would;
+ * `maxLevel` stands for a platform configured with a lower ZHENGYUN_MAX_LEVEL.
+ */
+export function callerFor(db: Database, actor: Actor | null, opts: { maxLevel?: number } = {}) {
+  const ctx: RequestContext = {
+    db: db.db,
+    actor,
+    correlationId: randomUUID(),
+    policy: DEFAULT_AUTH_POLICY,
+    cookies: memoryCookies(),
+    now: () => new Date(),
+    ...opts,
+  };
   return createCaller(ctx);
 }
 
@@ -103,6 +114,9 @@ export function callerFor(db: Database, actor: Actor | null) {
  * address within a minute, which the product's limits rightly refuse.
  */
 export const TEST_RATE_LIMITS = { loginPerIp: 1000, loginPerAccount: 1000, mutationPerIp: 1000, mutationPerAccount: 1000, windowMs: 60_000 };
+
+/** A filing number (备案号) of the form the grading records. */
+export const filingNumber = () => `32100043${String(Math.floor(Math.random() * 1_000_000)).padStart(6, "0")}`;
 
 export const unique = (prefix: string) => `${prefix}${randomUUID().replace(/-/g, "").slice(0, 10)}`;
 
@@ -134,7 +148,11 @@ export async function makeUser(db: Database, departmentId: string, roles: Role[]
   return { id: user!.id, username, displayName: username, departmentId, roles };
 }
 
-/** A department with one person per role, and a system registered by its applicant. */
+/**
+ * A department with one person per role. `newSystem` registers a system as its applicant proposes
+ * it and has the security officer grade it at that level and zone (pass `graded: false` to leave
+ * it waiting for grading, as a freshly registered system does).
+ */
 export async function makeOrg(db: Database, opts: { level?: number; zone?: Zone; ceiling?: Quantities } = {}) {
   const dept = await makeDepartment(db, opts.ceiling);
   const people = {
@@ -147,9 +165,26 @@ export async function makeOrg(db: Database, opts: { level?: number; zone?: Zone;
     sysadmin: await makeUser(db, dept.id, ["sysadmin"]),
   };
   const as = (who: keyof typeof people) => callerFor(db, people[who]);
-  const newSystem = async (level = opts.level ?? 2, zone: Zone = opts.zone ?? "external") =>
-    as("applicant").systems.register({ name: unique("系统"), purpose: "测试用信息系统", level, zone });
-  return { dept, people, as, newSystem };
+  return withSystems(dept, people, as, "测试用信息系统", opts);
+}
+
+type People = Record<"applicant" | "deptAdmin" | "ops" | "ops2" | "security" | "auditor" | "sysadmin", Actor>;
+
+/** The organisation's system helpers: register (as the applicant) and grade (as the security officer). */
+export function withSystems(
+  dept: { id: string; code: string },
+  people: People,
+  as: (who: keyof People) => ReturnType<typeof callerFor>,
+  purpose: string,
+  defaults: { level?: number; zone?: Zone } = {},
+) {
+  const grade = (id: string, level: number) => as("security").systems.grade({ id, level, ...(level >= 2 ? { filingNumber: filingNumber() } : {}) });
+  const newSystem = async (level = defaults.level ?? 2, zone: Zone = defaults.zone ?? "external", { graded = true }: { graded?: boolean } = {}) => {
+    const system = await as("applicant").systems.register({ name: unique("系统"), purpose, level, zone });
+    if (graded) await grade(system.id, level);
+    return system;
+  };
+  return { dept, people, as, newSystem, grade };
 }
 
 export type Org = Awaited<ReturnType<typeof makeOrg>>;

@@ -5,16 +5,16 @@
  */
 import type { TRPCError } from "@trpc/server";
 import { eq } from "drizzle-orm";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashPassword } from "../src/auth/passwords.js";
 import { totpFor } from "../src/auth/totp.js";
 import type { Database } from "../src/db/client.js";
 import { type RequestState, ROLES, type Role } from "../src/db/schema/enums.js";
-import { reconcileStates, users } from "../src/db/schema/index.js";
+import { evidenceReports, reconcileStates, users } from "../src/db/schema/index.js";
 import { appRouter } from "../src/server/router.js";
 import type { Actor } from "../src/services/context.js";
 import { completeProvisioning } from "../src/services/requests/platform.js";
-import { callerFor, makeOrg, makeUser, type Org, requestIn, testDatabase, unique } from "./harness.js";
+import { callerFor, type IsolatedDatabase, isolatedDatabase, makeOrg, makeUser, type Org, requestIn, testDatabase, unique } from "./harness.js";
 
 type Caller = ReturnType<typeof callerFor>;
 interface World {
@@ -81,7 +81,13 @@ const TABLE: Record<string, Row> = {
   "systems.grade": {
     roles: ["security"],
     scoped: false,
-    call: async (w) => w.caller.systems.grade({ id: (await w.org.newSystem()).id, level: 3, filingNumber: "32100000000-30001" }),
+    call: async (w) =>
+      w.caller.systems.grade({ id: (await w.org.newSystem(2, "external", { graded: false })).id, level: 3, filingNumber: "32100000000-30001" }),
+  },
+  "systems.setDriftMode": {
+    roles: ["ops", "security"],
+    scoped: false,
+    call: async (w) => w.caller.systems.setDriftMode({ id: (await w.org.newSystem()).id, driftReportOnly: true, reason: "矩阵测试" }),
   },
   "systems.list": { roles: ALL_READERS, scoped: false, call: (w) => w.caller.systems.list() },
   "systems.get": { roles: ALL_READERS, scoped: true, call: async (w) => w.caller.systems.get({ id: (await w.org.newSystem()).id }) },
@@ -283,5 +289,162 @@ describe("role matrix", () => {
         .catch((e: TRPCError) => e);
       expect(err?.code, path).toBe("UNAUTHORIZED");
     }
+  });
+});
+
+/**
+ * What each list procedure returns to every role of another department: department staff must
+ * get none of the target department's rows, whatever filters they pass; platform roles see every
+ * department by design (the rows are there, so the check bites); other roles are refused.
+ */
+describe("cross-department lists", () => {
+  type Probe = {
+    roles: readonly Role[] | "signed-in";
+    /** The number of the target department's rows the caller gets, over every call made. */
+    owned: (c: Caller, role: Role, t: Target) => Promise<number>;
+  };
+  type Target = Awaited<ReturnType<typeof targetDepartment>>;
+
+  /** Query procedures that list nothing of a department: gets are in the matrix above (scoped). */
+  const NOT_LISTS: Record<string, string> = {
+    "auth.me": "the caller's own account",
+    "systems.get": "one row, scoped in the matrix",
+    "requests.get": "one row, scoped in the matrix",
+    "departments.overview": "one row, scoped in the matrix",
+    "evidence.get": "one row, scoped in the matrix",
+    "platform.capacity": "platform totals, no department rows",
+    "policies.catalog": "the control catalog, no department rows",
+    "audit.verify": "the chain's verdict and counts, no entries",
+    "audit.checkAnchor": "one anchor's verdict, no entries",
+  };
+
+  const count = <T>(rows: T[], mine: (row: T) => boolean) => rows.filter(mine).length;
+  const stageOfRole = (role: Role) => stageOf(role);
+
+  const PROBES: Record<string, Probe> = {
+    "systems.list": {
+      roles: ALL_READERS,
+      owned: async (c, _r, t) =>
+        count(await c.systems.list({ limit: 1000 }), (s) => s.departmentId === t.deptId) +
+        count(await c.systems.list({ ungraded: true, limit: 1000 }), (s) => s.departmentId === t.deptId),
+    },
+    "requests.list": {
+      roles: ALL_READERS,
+      owned: async (c, _r, t) =>
+        count(await c.requests.list({ limit: 500 }), (r) => r.departmentId === t.deptId) +
+        count(await c.requests.list({ systemId: t.systemIds[0]!, limit: 500 }), (r) => r.departmentId === t.deptId),
+    },
+    "requests.queue": {
+      roles: ["dept_admin", "ops", "security"],
+      owned: async (c, role, t) => count(await c.requests.queue({ stage: stageOfRole(role) }), (r) => r.departmentId === t.deptId),
+    },
+    "departments.list": { roles: "signed-in", owned: async (c, _r, t) => count(await c.departments.list(), (d) => d.id === t.deptId) },
+    "exemptions.list": {
+      roles: ALL_READERS,
+      owned: async (c, _r, t) =>
+        count(await c.exemptions.list({ activeOnly: false }), (e) => t.systemIds.includes(e.systemId)) +
+        count(await c.exemptions.list(), (e) => t.systemIds.includes(e.systemId)),
+    },
+    "evidence.list": {
+      roles: ALL_READERS,
+      owned: async (c, _r, t) =>
+        count(await c.evidence.list({ includeReleased: true, limit: 2000 }), (e) => t.systemIds.includes(e.systemId)) +
+        count(await c.evidence.list({ departmentId: t.deptId, includeReleased: true, limit: 2000 }), (e) => t.systemIds.includes(e.systemId)),
+    },
+    "ratings.summary": {
+      roles: ["ops"],
+      owned: async (c, _r, t) => {
+        const { perDepartment, low } = await c.ratings.summary();
+        return count(perDepartment, (d) => d.departmentId === t.deptId) + count(low, (l) => t.requestIds.includes(l.requestId));
+      },
+    },
+    "audit.search": {
+      roles: ["auditor"],
+      owned: async (c, _r, t) =>
+        count(await c.audit.search({ limit: 500 }), (e) => t.ids.includes(e.targetId)) +
+        count(await c.audit.search({ targetId: t.systemIds[0]!, limit: 500 }), (e) => t.ids.includes(e.targetId)),
+    },
+    "users.list": { roles: ["sysadmin"], owned: async (c, _r, t) => count(await c.users.list(), (u) => t.userIds.includes(u.id)) },
+  };
+
+  let isolated: IsolatedDatabase;
+  let target: Target;
+
+  /** A department with a row in every list: systems graded and not, requests at every stage, an exemption, a rating, evidence. */
+  async function targetDepartment(database: Database) {
+    const org = await makeOrg(database);
+    const active = await requestIn(org, "provisioning", { segmentPrefix: 28 });
+    await completeProvisioning(database.db, active.request.id, { ok: true });
+    await org.as("applicant").requests.rate({ id: active.request.id, score: 1, comment: "开通太慢" });
+    await database.db.insert(evidenceReports).values({
+      systemId: active.system.id,
+      contentHash: "0".repeat(64),
+      generatedAt: new Date(),
+      confirmedAt: new Date(),
+      level: 2,
+      total: 0,
+      enforced: 0,
+      exempted: 0,
+      drifted: 0,
+      report: {} as never,
+    });
+    const { id: exemptionId } = await org.as("security").exemptions.grant({
+      systemId: active.system.id,
+      controlId: "registry-allowlist",
+      reason: "迁移期间使用原有镜像仓库",
+      expiresAt: new Date(Date.now() + 86_400_000),
+    });
+    const submitted = await requestIn(org, "submitted");
+    const deptApproved = await requestIn(org, "dept_approved");
+    const opsApproved = await requestIn(org, "ops_approved");
+    const ungraded = await org.newSystem(1, "internal", { graded: false });
+    const systemIds = [active.system.id, submitted.system.id, deptApproved.system.id, opsApproved.system.id, ungraded.id];
+    const requestIds = [active.request.id, submitted.request.id, deptApproved.request.id, opsApproved.request.id];
+    return {
+      deptId: org.dept.id,
+      systemIds,
+      requestIds,
+      userIds: Object.values(org.people).map((p) => p.id),
+      ids: [...systemIds, ...requestIds, exemptionId, org.dept.id],
+    };
+  }
+
+  beforeAll(async () => {
+    // A database of its own, so no list is cut short by other tests' rows.
+    isolated = await isolatedDatabase("zy_leaks");
+    target = await targetDepartment(isolated.database);
+  });
+  afterAll(async () => {
+    await isolated?.drop();
+  });
+
+  it("probes every query procedure that lists rows", () => {
+    const queries = Object.entries((appRouter._def as unknown as { procedures: Record<string, { _def: { type: string } }> }).procedures)
+      .filter(([, p]) => p._def.type === "query")
+      .map(([path]) => path);
+    expect(queries.filter((q) => !(q in PROBES) && !(q in NOT_LISTS))).toEqual([]);
+  });
+
+  it.each(Object.keys(PROBES))("%s: another department's staff get none of its rows", async (path) => {
+    const probe = PROBES[path]!;
+    const other = await makeOrg(isolated.database);
+    const got: Record<string, string> = {};
+    for (const role of ROLES) {
+      const actor = await makeUser(isolated.database, other.dept.id, [role]);
+      const admitted = probe.roles === "signed-in" || probe.roles.includes(role);
+      const n = await probe.owned(callerFor(isolated.database, actor), role, target).then(
+        (rows) => rows,
+        (e: TRPCError) => (e.code === "FORBIDDEN" ? "FORBIDDEN" : Promise.reject(e)),
+      );
+      got[role] = typeof n === "number" ? (n === 0 ? "none" : "rows") : n;
+      if (!admitted) expect(n, `${role} is not admitted`).toBe("FORBIDDEN");
+    }
+    const expected = Object.fromEntries(
+      ROLES.map((role) => {
+        const admitted = probe.roles === "signed-in" || probe.roles.includes(role);
+        return [role, !admitted ? "FORBIDDEN" : role === "applicant" || role === "dept_admin" ? "none" : "rows"];
+      }),
+    );
+    expect(got).toEqual(expected);
   });
 });

@@ -25,16 +25,49 @@ export function needsSecurityApproval(level: number, _kind: RequestKind): boolea
   return level >= 3;
 }
 
-/** Where an approval at `stage` moves the request. */
-export function stateAfterApproval(stage: ApprovalStage, level: number, kind: RequestKind): RequestState {
+/** The system a request is for, as far as the workflow cares: its level and whether it is graded. */
+export interface Grading {
+  level: number;
+  graded: boolean;
+}
+
+/** Why a request of this system cannot reach provisioning yet, or null when nothing holds it. */
+export function gradingHold(system: Grading): string | null {
+  return system.graded
+    ? null
+    : "系统尚未定级，须经安全管理员定级后方可开通 / the system awaits grading (定级) by a security officer before anything is provisioned";
+}
+
+/**
+ * Where an approval at `stage` moves the request. No request of an ungraded system reaches
+ * provisioning: ops approval reserves its growth and leaves it ops_approved, waiting for the
+ * security officer to grade the system (see `stateAfterGrading`).
+ */
+export function stateAfterApproval(stage: ApprovalStage, system: Grading, kind: RequestKind): RequestState {
   switch (stage) {
     case "dept":
       return "dept_approved";
     case "ops":
-      return needsSecurityApproval(level, kind) ? "ops_approved" : "provisioning";
+      return system.graded && !needsSecurityApproval(system.level, kind) ? "provisioning" : "ops_approved";
     case "security":
       return "provisioning";
   }
+}
+
+/**
+ * Where grading moves a request that ops approved while the system waited to be graded: on to
+ * provisioning when the confirmed level needs no security approval, otherwise it stays for the
+ * security officer's approval (by someone other than its ops approver).
+ */
+export function stateAfterGrading(level: number, kind: RequestKind): "provisioning" | "ops_approved" {
+  return needsSecurityApproval(level, kind) ? "ops_approved" : "provisioning";
+}
+
+/** Why a level is refused on a platform that hosts systems up to `maxLevel`, or null. */
+export function levelRefusal(level: number, maxLevel: number): string | null {
+  return level > maxLevel
+    ? `本平台最高承载等保${maxLevel}级系统，不能承载${level}级系统 / this platform hosts systems up to level ${maxLevel}; a level ${level} system cannot be hosted here`
+    : null;
 }
 
 /** The approval stage a request in `state` is waiting for, if any. */

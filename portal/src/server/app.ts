@@ -8,7 +8,6 @@ import type { Logger } from "pino";
 import { appendAudit } from "../audit/append.js";
 import { accountForIdentity, type OidcLogin, type PendingLogin } from "../auth/oidc.js";
 import { type AuthPolicy, DEFAULT_AUTH_POLICY, SESSION_COOKIE, SIGN_IN_COOKIE } from "../auth/policy.js";
-import { resolveSession } from "../auth/sessions.js";
 import { beginSignIn, providerDidMfa } from "../auth/sign-in.js";
 import { type Db, ping } from "../db/client.js";
 import { AppError } from "../errors/app-error.js";

@@ -64,6 +64,8 @@ const env = z.object({
     .optional(),
   ZHENGYUN_ADMIN_PASSWORD: z.string().min(12).optional(),
   ZHENGYUN_PLATFORM_DEPARTMENT: z.string().default("platform"),
+  /** The highest protection level the platform hosts (read by the services; checked here at start-up). */
+  ZHENGYUN_MAX_LEVEL: z.coerce.number().int().min(1).max(4).default(4),
 });
 
 export type PortalConfig = ReturnType<typeof loadConfig>;

@@ -30,6 +30,8 @@ export interface RequestContext {
   ip?: string;
   userAgent?: string;
   now: () => Date;
+  /** The highest protection level the platform hosts, when not ZHENGYUN_MAX_LEVEL. */
+  maxLevel?: number;
 }
 
 const t = initTRPC
@@ -114,7 +116,14 @@ const authorize = t.middleware(async ({ ctx, meta, next }) => {
   } else {
     role = actor.roles[0] ?? "applicant";
   }
-  const service: ServiceContext = { db: ctx.db, actor, role, correlationId: ctx.correlationId, now: ctx.now };
+  const service: ServiceContext = {
+    db: ctx.db,
+    actor,
+    role,
+    correlationId: ctx.correlationId,
+    now: ctx.now,
+    ...(ctx.maxLevel === undefined ? {} : { maxLevel: ctx.maxLevel }),
+  };
   return next({ ctx: { ...ctx, service: service as ServiceContext | null } });
 });
 

@@ -20,6 +20,8 @@ export interface ServiceContext {
   role: Role;
   correlationId: string;
   now: () => Date;
+  /** The highest protection level the platform hosts; ZHENGYUN_MAX_LEVEL (default 4) when absent. */
+  maxLevel?: number;
 }
 
 /** The platform acting on its own (controller, expiry); audited under this name. */

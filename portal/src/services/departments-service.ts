@@ -6,12 +6,15 @@ import { notFound } from "../errors/app-error.js";
 import { audit } from "./audit-service.js";
 import type { ServiceContext } from "./context.js";
 import { capacity, departmentCeiling, departmentHeld, platformHeld } from "./requests/load.js";
-import { assertDepartment } from "./scope.js";
+import { assertDepartment, departmentFilter } from "./scope.js";
 
+/** The departments in the caller's scope: department staff see their own, platform roles all. */
 export async function listDepartments(ctx: ServiceContext) {
+  const dept = departmentFilter(ctx);
   return ctx.db
     .select({ id: departments.id, code: departments.code, name: departments.name, nameEn: departments.nameEn })
     .from(departments)
+    .where(dept ? eq(departments.id, dept) : undefined)
     .orderBy(asc(departments.code));
 }
 

@@ -4,7 +4,8 @@ import { allocations, exemptions, informationSystems, users } from "../db/schema
 import { AppError, notFound } from "../errors/app-error.js";
 import { audit } from "./audit-service.js";
 import type { ServiceContext } from "./context.js";
-import { assertDepartment } from "./scope.js";
+import { exemptionRefusal } from "./policies-service.js";
+import { assertDepartment, departmentFilter } from "./scope.js";
 
 /** Re-applies the system so the cluster's exclusions match the exemptions in force. */
 async function touchAllocation(tx: DbOrTx, systemId: string) {
@@ -17,8 +18,14 @@ async function touchAllocation(tx: DbOrTx, systemId: string) {
 export async function grantExemption(ctx: ServiceContext, input: { systemId: string; controlId: string; reason: string; expiresAt: Date }) {
   if (input.expiresAt <= ctx.now()) throw new AppError("INVALID_INPUT", "expiresAt: must be in the future", { field: "expiresAt" });
   return ctx.db.transaction(async (tx) => {
-    const [system] = await tx.select({ id: informationSystems.id }).from(informationSystems).where(eq(informationSystems.id, input.systemId));
+    const [system] = await tx
+      .select({ id: informationSystems.id, level: informationSystems.level })
+      .from(informationSystems)
+      .where(eq(informationSystems.id, input.systemId))
+      .for("update");
     if (!system) throw notFound("information system");
+    const refusal = exemptionRefusal(input.controlId, system.level);
+    if (refusal) throw new AppError("INVALID_INPUT", `controlId: ${refusal}`, { field: "controlId" });
     const [row] = await tx
       .insert(exemptions)
       .values({ ...input, grantedBy: ctx.actor.id, grantedAt: ctx.now() })
@@ -43,7 +50,9 @@ export async function revokeExemption(ctx: ServiceContext, id: string) {
   });
 }
 
+/** Exemptions scoped like the systems they belong to: department staff see their department's only. */
 export async function listExemptions(ctx: ServiceContext, filter: { systemId?: string | undefined; activeOnly: boolean }) {
+  const dept = departmentFilter(ctx);
   if (filter.systemId) {
     const [s] = await ctx.db
       .select({ departmentId: informationSystems.departmentId })
@@ -69,6 +78,7 @@ export async function listExemptions(ctx: ServiceContext, filter: { systemId?: s
     .innerJoin(users, eq(users.id, exemptions.grantedBy))
     .where(
       and(
+        dept ? eq(informationSystems.departmentId, dept) : undefined,
         filter.systemId ? eq(exemptions.systemId, filter.systemId) : undefined,
         filter.activeOnly ? and(isNull(exemptions.revokedAt), gt(exemptions.expiresAt, ctx.now())) : undefined,
       ),

@@ -11,6 +11,8 @@ import {
   FAMILIES,
   type FamilyId,
   internetEgress,
+  isControlId,
+  isLevel,
   LEVELS,
   type Level,
   MECHANISMS,
@@ -101,4 +103,17 @@ export function policyCatalog(input: { zone?: Zone | undefined } = {}): PolicyCa
       levels: LEVELS.flatMap((level) => levelEntry(control, level, zone)),
     })),
   };
+}
+
+/**
+ * Why `controlId` cannot be exempted for a system at `level`, or null when it can: the catalog must
+ * have the control, mark it exemptible, and apply it at that level.
+ */
+export function exemptionRefusal(controlId: string, level: number): string | null {
+  if (!isControlId(controlId)) return `控制项目录中没有“${controlId}” / the control catalog has no control “${controlId}”`;
+  const control = CONTROLS.find((c) => c.id === controlId);
+  if (!control?.exemptible) return `控制项“${controlId}”不允许豁免 / control “${controlId}” cannot be exempted`;
+  if (!isLevel(level) || !control.appliesAt(level))
+    return `控制项“${controlId}”不适用于等保${level}级系统，无需豁免 / control “${controlId}” does not apply at level ${level}, so there is nothing to exempt`;
+  return null;
 }

@@ -1,12 +1,22 @@
-import { and, asc, eq, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
+import type { DbOrTx } from "../db/client.js";
 import type { Zone } from "../db/schema/enums.js";
-import { allocationItems, allocations, departments, informationSystems, users } from "../db/schema/index.js";
+import { allocationItems, allocations, departments, informationSystems, requestEgressDestinations, resourceRequests, users } from "../db/schema/index.js";
+import { levelConflicts } from "../domain/level-fit.js";
 import { fromRows } from "../domain/quantities.js";
+import { levelRefusal, OPEN_STATES, stateAfterGrading } from "../domain/workflow.js";
 import { AppError, notFound } from "../errors/app-error.js";
 import { audit } from "./audit-service.js";
 import type { ServiceContext } from "./context.js";
-import { liveSegments, systemGrant } from "./requests/load.js";
+import { maxHostedLevel } from "./hosting.js";
+import { applyGrant, releaseRequestSegments } from "./requests/grant.js";
+import { liveSegments, lockRequest, requestTarget, systemGrant } from "./requests/load.js";
+import { moveRequest } from "./requests/transition.js";
 import { assertDepartment, departmentFilter } from "./scope.js";
+
+/** The security officer who graded a system. */
+const grader = alias(users, "grader");
 
 const columns = {
   id: informationSystems.id,
@@ -14,8 +24,12 @@ const columns = {
   departmentName: departments.name,
   name: informationSystems.name,
   purpose: informationSystems.purpose,
+  proposedLevel: informationSystems.proposedLevel,
+  proposedZone: informationSystems.proposedZone,
   level: informationSystems.level,
   graded: informationSystems.graded,
+  gradedByName: grader.displayName,
+  gradedAt: informationSystems.gradedAt,
   filingNumber: informationSystems.filingNumber,
   zone: informationSystems.zone,
   ownerName: users.displayName,
@@ -46,7 +60,14 @@ export interface RegisterSystemInput {
   zone: Zone;
 }
 
+function refuseUnhostedLevel(ctx: ServiceContext, level: number): void {
+  const refusal = levelRefusal(level, ctx.maxLevel ?? maxHostedLevel());
+  if (refusal) throw new AppError("INVALID_INPUT", `level: ${refusal}`, { field: "level" });
+}
+
+/** The department proposes the level and zone; they apply once a security officer grades the system. */
 export async function registerSystem(ctx: ServiceContext, input: RegisterSystemInput) {
+  refuseUnhostedLevel(ctx, input.level);
   return ctx.db.transaction(async (tx) => {
     const [dept] = await tx.select({ code: departments.code }).from(departments).where(eq(departments.id, ctx.actor.departmentId));
     if (!dept) throw notFound("department");
@@ -57,6 +78,8 @@ export async function registerSystem(ctx: ServiceContext, input: RegisterSystemI
         id,
         departmentId: ctx.actor.departmentId,
         ...input,
+        proposedLevel: input.level,
+        proposedZone: input.zone,
         ownerId: ctx.actor.id,
         namespace: namespaceFor(dept.code, id),
         createdAt: ctx.now(),
@@ -70,14 +93,16 @@ export async function registerSystem(ctx: ServiceContext, input: RegisterSystemI
   });
 }
 
-export async function updateSystem(
-  ctx: ServiceContext,
-  id: string,
-  patch: { name?: string | undefined; purpose?: string | undefined; driftReportOnly?: boolean | undefined },
-) {
+async function lockSystem(tx: DbOrTx, id: string) {
+  const [row] = await tx.select().from(informationSystems).where(eq(informationSystems.id, id)).for("update");
+  if (!row) throw notFound("information system");
+  return row;
+}
+
+/** The department edits what it owns: the system's name and purpose. */
+export async function updateSystem(ctx: ServiceContext, id: string, patch: { name?: string | undefined; purpose?: string | undefined }) {
   return ctx.db.transaction(async (tx) => {
-    const [before] = await tx.select().from(informationSystems).where(eq(informationSystems.id, id)).for("update");
-    if (!before) throw notFound("information system");
+    const before = await lockSystem(tx, id);
     assertDepartment(ctx, before.departmentId);
     const clean = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
     const updated = await tx
@@ -90,34 +115,126 @@ export async function updateSystem(
           throw new AppError("CONFLICT", "name: another system of the department has this name", { field: "name" });
         throw e;
       });
-    await audit(
-      tx,
-      ctx,
-      "system.update",
-      { type: "system", id },
-      { before: { name: before.name, purpose: before.purpose, driftReportOnly: before.driftReportOnly }, after: clean },
-    );
+    await audit(tx, ctx, "system.update", { type: "system", id }, { before: { name: before.name, purpose: before.purpose }, after: clean });
     return updated[0]!;
   });
 }
 
-/** The security officer confirms (or corrects) the protection level and records the filing number. */
-export async function gradeSystem(ctx: ServiceContext, id: string, input: { level: number; filingNumber: string }) {
+/**
+ * Whether drift on the system is healed or only reported: a platform decision (ops or the
+ * security officer), since report-only leaves a widened control in place until someone acts.
+ */
+export async function setDriftMode(ctx: ServiceContext, id: string, input: { driftReportOnly: boolean; reason: string }) {
   return ctx.db.transaction(async (tx) => {
-    const [before] = await tx.select().from(informationSystems).where(eq(informationSystems.id, id)).for("update");
-    if (!before) throw notFound("information system");
+    const before = await lockSystem(tx, id);
+    if (before.driftReportOnly !== input.driftReportOnly) {
+      // The controller reads the mode at its next check of the system.
+      await tx.update(informationSystems).set({ driftReportOnly: input.driftReportOnly, updatedAt: ctx.now() }).where(eq(informationSystems.id, id));
+    }
+    await audit(tx, ctx, "system.drift_mode", { type: "system", id }, { before: { driftReportOnly: before.driftReportOnly }, after: input });
+    return { id, driftReportOnly: input.driftReportOnly };
+  });
+}
+
+export interface GradeInput {
+  level: number;
+  /** The confirmed zone; the proposed (current) one when absent. */
+  zone?: Zone | undefined;
+  /** The 等保备案 filing number: required at level 2 and above. */
+  filingNumber?: string | undefined;
+  /** Why a graded system's level or zone changes: required when regrading. */
+  reason?: string | undefined;
+}
+
+function invalid(field: string, message: string): AppError {
+  return new AppError("INVALID_INPUT", `${field}: ${message}`, { field });
+}
+
+/**
+ * Requests that waited for the grading move on: each still open is checked against the confirmed
+ * level and zone (a request that no longer fits is rejected, naming why); one that ops approved
+ * while the system was ungraded continues to provisioning, or to the security officer's approval
+ * where the confirmed level asks for it.
+ */
+async function continueAfterGrading(tx: DbOrTx, ctx: ServiceContext, system: { id: string; level: number; zone: Zone; departmentId: string }) {
+  const open = await tx
+    .select({ id: resourceRequests.id })
+    .from(resourceRequests)
+    .where(and(eq(resourceRequests.systemId, system.id), inArray(resourceRequests.state, [...OPEN_STATES])));
+  const continued: string[] = [];
+  const rejected: string[] = [];
+  for (const { id } of open) {
+    const { request } = await lockRequest(tx, id);
+    const target = await requestTarget(tx, id);
+    const egress = await tx.select({ host: requestEgressDestinations.host }).from(requestEgressDestinations).where(eq(requestEgressDestinations.requestId, id));
+    const conflicts = levelConflicts(system, target, egress.length);
+    if (conflicts.length > 0) {
+      const reason = `定级为${system.level}级（${system.zone === "internal" ? "政务内网" : "政务外网"}）后不再适用，请重新申请 / no longer fits the graded level ${system.level} (${system.zone} zone), please file again: ${conflicts.map((c) => c.message).join("; ")}`;
+      await releaseRequestSegments(tx, id, ctx.now());
+      await moveRequest(tx, { ctx }, request, "rejected", reason.slice(0, 1000), {
+        rejectionReason: reason.slice(0, 1000),
+        reservedDelta: null,
+        decidedAt: ctx.now(),
+      });
+      rejected.push(id);
+      continue;
+    }
+    if (request.state !== "ops_approved" || stateAfterGrading(system.level, request.kind) !== "provisioning") continue;
+    await applyGrant(tx, { systemId: system.id, departmentId: system.departmentId, requestId: id, target, expiresAt: request.expiresAt, now: ctx.now() });
+    await moveRequest(tx, { ctx }, request, "provisioning", "定级完成，继续开通 / graded: provisioning continues", {
+      reservedDelta: null,
+      decidedAt: ctx.now(),
+    });
+    continued.push(id);
+  }
+  return { continued, rejected };
+}
+
+/**
+ * The security officer grades (定级) the system: confirms or corrects the level and zone the
+ * department proposed and records the filing number. Only then may its requests reach
+ * provisioning. Regrading a graded system (raising or lowering) needs a reason; a level change
+ * re-applies the system so the cluster carries the new level's controls.
+ */
+export async function gradeSystem(ctx: ServiceContext, id: string, input: GradeInput) {
+  refuseUnhostedLevel(ctx, input.level);
+  const filingNumber = input.filingNumber?.trim() || null;
+  if (input.level >= 2 && !filingNumber) throw invalid("filingNumber", "二级及以上系统须填写等保备案编号 / level 2 and above need the filing number (备案号)");
+  return ctx.db.transaction(async (tx) => {
+    const before = await lockSystem(tx, id);
+    if (before.retired) throw new AppError("INVALID_STATE", "the system is retired");
+    const zone = input.zone ?? before.zone;
+    if (zone !== before.zone) {
+      const [allocation] = await tx.select({ systemId: allocations.systemId }).from(allocations).where(eq(allocations.systemId, id));
+      const segments = await liveSegments(tx, [id]);
+      if (allocation || segments.length > 0)
+        throw invalid("zone", "网络区域只能在开通前更正 / the zone can be corrected only before anything is provisioned or a segment is carved");
+    }
+    const changes = before.level !== input.level || before.zone !== zone;
+    const reason = input.reason?.trim() || null;
+    if (before.graded && changes && !reason) throw invalid("reason", "调整已定级系统的级别须说明理由 / regrading a graded system needs a reason");
     await tx
       .update(informationSystems)
-      .set({ level: input.level, filingNumber: input.filingNumber, graded: true, gradedBy: ctx.actor.id, gradedAt: ctx.now(), updatedAt: ctx.now() })
+      .set({ level: input.level, zone, filingNumber, graded: true, gradedBy: ctx.actor.id, gradedAt: ctx.now(), updatedAt: ctx.now() })
       .where(eq(informationSystems.id, id));
     // A level change changes the controls: the controller re-applies the system.
     if (before.level !== input.level)
       await tx
         .update(allocations)
-        .set({ generation: sql`${allocations.generation} + 1` })
+        .set({ generation: sql`${allocations.generation} + 1`, updatedAt: ctx.now() })
         .where(eq(allocations.systemId, id));
-    await audit(tx, ctx, "system.grade", { type: "system", id }, { before: { level: before.level, filingNumber: before.filingNumber }, after: input });
-    return { id, level: input.level, graded: true };
+    const { continued, rejected } = await continueAfterGrading(tx, ctx, { id, level: input.level, zone, departmentId: before.departmentId });
+    await audit(
+      tx,
+      ctx,
+      before.graded ? "system.regrade" : "system.grade",
+      { type: "system", id },
+      {
+        before: { level: before.level, zone: before.zone, filingNumber: before.filingNumber, graded: before.graded, proposedLevel: before.proposedLevel },
+        after: { level: input.level, zone, filingNumber, reason, continued, rejected },
+      },
+    );
+    return { id, level: input.level, zone, graded: true, continued, rejected };
   });
 }
 
@@ -128,6 +245,7 @@ export async function listSystems(ctx: ServiceContext, filter: { ungraded?: bool
     .from(informationSystems)
     .innerJoin(departments, eq(departments.id, informationSystems.departmentId))
     .innerJoin(users, eq(users.id, informationSystems.ownerId))
+    .leftJoin(grader, eq(grader.id, informationSystems.gradedBy))
     .leftJoin(allocations, eq(allocations.systemId, informationSystems.id))
     .where(and(dept ? eq(informationSystems.departmentId, dept) : undefined, filter.ungraded ? eq(informationSystems.graded, false) : undefined))
     .orderBy(asc(departments.code), asc(informationSystems.name))
@@ -140,6 +258,7 @@ export async function getSystem(ctx: ServiceContext, id: string) {
     .from(informationSystems)
     .innerJoin(departments, eq(departments.id, informationSystems.departmentId))
     .innerJoin(users, eq(users.id, informationSystems.ownerId))
+    .leftJoin(grader, eq(grader.id, informationSystems.gradedBy))
     .leftJoin(allocations, eq(allocations.systemId, informationSystems.id))
     .where(eq(informationSystems.id, id));
   if (!row) throw notFound("information system");

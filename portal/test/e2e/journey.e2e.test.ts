@@ -276,14 +276,13 @@ describe("the portal in the browser", () => {
     await signOut();
   });
 
-  it("security officer approves the level 3 request: provisioning, then active once the controller applies it", async () => {
+  it("security officer grades the system, then approves the level 3 request: provisioning, then active once the controller applies it", async () => {
     await signIn("security");
     await page.waitForURL((url) => url.pathname === "/security/approvals");
-    const row = await rowFor(journey.systemName);
-    await screenshot(page, "09-security-approvals");
-    await row.getByRole("button", { name: /^批准/ }).click();
-    await page.getByRole("dialog").getByRole("button", { name: "批准" }).click();
-    await page.getByText(`已批准申请 #${journey.requestNumber}`).waitFor();
+    // The system is not graded yet: its request waits for the grading, and cannot be approved.
+    const waiting = await rowFor(journey.systemName);
+    await waiting.getByText("待定级").waitFor();
+    await screenshot(page, "09-security-approvals-awaiting-grading");
 
     await openFromMenu("定级备案");
     const system = await rowFor(journey.systemName);
@@ -292,6 +291,13 @@ describe("the portal in the browser", () => {
     await page.getByRole("dialog").getByLabel("等保备案编号").fill("32100043003-26001");
     await page.getByRole("dialog").getByRole("button", { name: "定级" }).click();
     await page.getByText(`已定级“${journey.systemName}”为等保三级`).waitFor();
+
+    await openFromMenu("安全审批");
+    const row = await rowFor(journey.systemName);
+    await screenshot(page, "10b-security-approvals");
+    await row.getByRole("button", { name: /^批准/ }).click();
+    await page.getByRole("dialog").getByRole("button", { name: "批准" }).click();
+    await page.getByText(`已批准申请 #${journey.requestNumber}`).waitFor();
 
     await openFromMenu("策略豁免");
     await screenshot(page, "11-security-exemptions");

@@ -5,7 +5,7 @@ import { PLATFORM_ROLES } from "../../src/auth/sign-in.js";
 import type { Database } from "../../src/db/client.js";
 import { departments, users } from "../../src/db/schema/index.js";
 import { enrolTotp } from "../auth/totp.js";
-import { callerFor, makeDepartment, makeUser, type Org, unique } from "../harness.js";
+import { callerFor, makeDepartment, makeUser, type Org, withSystems } from "../harness.js";
 
 export const PASSWORD = "E2e-journey-Passw0rd";
 
@@ -53,8 +53,6 @@ export async function makeOrgWithPasswords(db: Database) {
     person.displayName = displayName;
   }
   const as = (who: keyof typeof people) => callerFor(db, people[who]);
-  const newSystem = async (level = 2, zone: "internal" | "external" = "external") =>
-    as("applicant").systems.register({ name: unique("系统"), purpose: "端到端测试用信息系统", level, zone });
-  const org: Org = { dept, people, as, newSystem };
+  const org: Org = withSystems(dept, people, as, "端到端测试用信息系统");
   return org;
 }

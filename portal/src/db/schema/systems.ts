@@ -13,11 +13,18 @@ export const informationSystems = pgTable(
       .references(() => departments.id),
     name: text("name").notNull(),
     purpose: text("purpose").notNull(),
-    /** Protection level proposed by the department, then confirmed by a security officer. */
+    /** Protection level and zone as the department proposed them at registration. */
+    proposedLevel: smallint("proposed_level").notNull(),
+    proposedZone: zoneEnum("proposed_zone").notNull(),
+    /**
+     * The level and zone the platform applies: the proposal until a security officer grades the
+     * system (定级), then the confirmed values. Nothing is provisioned before `graded`.
+     */
     level: smallint("level").notNull(),
     graded: boolean("graded").notNull().default(false),
     gradedBy: uuid("graded_by").references(() => users.id),
     gradedAt: timestamp("graded_at", { withTimezone: true }),
+    /** The 等保备案 filing number, required once graded at level 2 or above. */
     filingNumber: text("filing_number"),
     zone: zoneEnum("zone").notNull(),
     ownerId: uuid("owner_id")
@@ -34,7 +41,11 @@ export const informationSystems = pgTable(
     unique("systems_department_name").on(t.departmentId, t.name),
     index("systems_department").on(t.departmentId),
     check("level_range", sql`${t.level} between 1 and 4`),
-    check("graded_has_filing", sql`not ${t.graded} or (${t.filingNumber} is not null and ${t.gradedBy} is not null)`),
+    check("proposed_level_range", sql`${t.proposedLevel} between 1 and 4`),
+    check(
+      "graded_has_filing",
+      sql`not ${t.graded} or (${t.gradedBy} is not null and ${t.gradedAt} is not null and (${t.level} < 2 or ${t.filingNumber} is not null))`,
+    ),
     check("namespace_dns_label", sql`${t.namespace} ~ '^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$'`),
   ],
 );

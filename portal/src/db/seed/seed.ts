@@ -158,4 +158,32 @@ export async function seed(db: Db, size: SeedSize = "demo", log: (msg: string) =
     if (size === "bench" && (i + 1) % 50 === 0) log(`${i + 1}/${systemsTotal} systems`);
   }
   log(`${systemsTotal} systems`);
+
+  if (size === "demo") {
+    // Two systems the security officer has yet to grade (待定级): one just registered, one whose
+    // request ops approved and which waits for the grading before anything is provisioned.
+    const waiting = [
+      { dept: depts[1]!, name: "智慧停车诱导系统", purpose: "全市公共停车泊位实时发布与诱导", level: 2, zone: "external" as Zone, file: true },
+      { dept: depts[2]!, name: "不动产登记信息共享平台", purpose: "不动产登记信息在部门间的共享查询", level: 3, zone: "internal" as Zone, file: false },
+    ];
+    for (const w of waiting) {
+      const { applicant, deptAdmin } = staff.get(w.dept.id)!;
+      const asApplicant = contextFor(db, applicant, "applicant");
+      const system = await registerSystem(asApplicant, { name: w.name, purpose: w.purpose, level: w.level, zone: w.zone });
+      if (!w.file) continue;
+      const req = await createRequest(asApplicant, {
+        systemId: system.id,
+        kind: "new",
+        resources: { vcpu: 4, memory_gib: 8, storage_standard_gib: 100 },
+        segmentPrefix: 27,
+        egress: [],
+        expiresAt: null,
+        justification: `${w.name}上云部署所需资源`,
+        submit: true,
+      });
+      await approveRequest(contextFor(db, deptAdmin, "dept_admin"), req.id, null);
+      await approveRequest(contextFor(db, ops[0]!, "ops"), req.id, null);
+    }
+    log(`${waiting.length} systems awaiting grading`);
+  }
 }

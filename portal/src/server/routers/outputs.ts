@@ -12,6 +12,8 @@ export const requestSummary = z.object({
   systemName: z.string(),
   level: z.number(),
   zone,
+  /** Whether the system is graded (定级); requests of an ungraded one stop before provisioning. */
+  graded: z.boolean(),
   departmentId: id,
   departmentName: z.string(),
   requesterName: z.string(),

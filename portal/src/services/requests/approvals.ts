@@ -3,7 +3,7 @@ import type { DbOrTx } from "../../db/client.js";
 import { departments, networkSegments, zonePools } from "../../db/schema/index.js";
 import { delta, type Quantities, shortfalls } from "../../domain/quantities.js";
 import { firstFreeBlock, formatBlock, parseCidr } from "../../domain/segments.js";
-import { type ApprovalStage, pendingStage, STAGE, stateAfterApproval } from "../../domain/workflow.js";
+import { type ApprovalStage, gradingHold, pendingStage, STAGE, stateAfterApproval } from "../../domain/workflow.js";
 import { AppError } from "../../errors/app-error.js";
 import type { ServiceContext } from "../context.js";
 import { actingAs, assertDepartment } from "../scope.js";
@@ -16,11 +16,14 @@ const CAPACITY_LOCK = 715003;
 
 type Locked = Awaited<ReturnType<typeof lockRequest>>;
 
-function checkApprover(ctx: ServiceContext, stage: ApprovalStage, { request }: Locked): void {
+function checkApprover(ctx: ServiceContext, stage: ApprovalStage, { request, system }: Locked): void {
   if (stage === "dept") assertDepartment(ctx, request.departmentId);
   if (request.requesterId === ctx.actor.id) throw new AppError("SEPARATION_OF_DUTIES", "nobody approves their own request");
   if (stage === "security" && request.opsApproverId === ctx.actor.id)
     throw new AppError("SEPARATION_OF_DUTIES", "level 3+ requests need a security officer other than the ops approver");
+  // The approval that would start provisioning waits for the grading; grading itself moves the request on.
+  const hold = stage === "security" ? gradingHold(system) : null;
+  if (hold) throw new AppError("INVALID_STATE", hold, { awaiting: "grading" });
 }
 
 /** Growth over the system's current grant must fit the department ceiling and the cluster capacity. */
@@ -67,7 +70,7 @@ export async function approveRequest(caller: ServiceContext, id: string, note: s
     const ctx = actingAs(caller, STAGE[stage].role);
     checkApprover(ctx, stage, locked);
     const now = ctx.now();
-    const next = stateAfterApproval(stage, system.level, request.kind);
+    const next = stateAfterApproval(stage, system, request.kind);
     const target = await requestTarget(tx, id);
     let segment: string | null = null;
     let reservedDelta: Quantities | null = null;
@@ -88,7 +91,7 @@ export async function approveRequest(caller: ServiceContext, id: string, note: s
       reservedDelta: next === "ops_approved" ? reservedDelta : null,
       ...(next === "provisioning" ? { decidedAt: now } : {}),
     });
-    return { id, state: next, segment };
+    return { id, state: next, segment, awaitingGrading: !system.graded };
   });
 }
 

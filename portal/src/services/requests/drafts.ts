@@ -1,6 +1,7 @@
 import { eq } from "drizzle-orm";
 import type { Resource } from "../../db/schema/enums.js";
 import { allocations, informationSystems, requestEgressDestinations, requestItems, requestTransitions, resourceRequests } from "../../db/schema/index.js";
+import { levelConflicts } from "../../domain/level-fit.js";
 import { amount, type Quantities } from "../../domain/quantities.js";
 import { isOpen } from "../../domain/workflow.js";
 import { AppError, forbidden, notFound } from "../../errors/app-error.js";
@@ -40,13 +41,8 @@ export async function createRequest(ctx: ServiceContext, input: NewRequestInput)
     if (input.kind === "new" && holdsResources) throw invalid("kind", "the system already holds resources: file a change request");
     if (input.kind !== "new" && (!allocation || !holdsResources)) throw invalid("kind", "the system holds no resources yet: file a new request");
 
-    if (input.egress.length > 0 && system.zone !== "external")
-      throw invalid("egress", "internal-zone systems have no internet egress (政务内网与互联网物理隔离)");
-    if (input.egress.length > 0 && system.level >= 4) throw invalid("egress", "level 4 systems have no internet egress");
-    if ((input.resources.egress_mbps ?? 0) > 0 && system.zone !== "external")
-      throw invalid("resources.egress_mbps", "only external-zone systems use the unified egress");
-    if (system.level >= 3 && ((input.resources.storage_standard_gib ?? 0) > 0 || (input.resources.storage_ssd_gib ?? 0) > 0))
-      throw invalid("resources", "level 3 and 4 systems may only use the encrypted storage class");
+    const [conflict] = levelConflicts(system, input.resources, input.egress.length);
+    if (conflict) throw invalid(conflict.field, conflict.message);
     if (input.expiresAt && input.expiresAt <= ctx.now()) throw invalid("expiresAt", "must be in the future");
 
     const segmentsNow = (await liveSegments(tx, [system.id])).length;

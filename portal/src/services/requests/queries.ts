@@ -29,6 +29,7 @@ const summaryColumns = {
   systemName: informationSystems.name,
   level: informationSystems.level,
   zone: informationSystems.zone,
+  graded: informationSystems.graded,
   departmentId: resourceRequests.departmentId,
   departmentName: departments.name,
   requesterName: users.displayName,

@@ -1,6 +1,6 @@
 import { CheckOutlined, CloseOutlined } from "@ant-design/icons";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { Alert, App, Button, Form, Input, Space } from "antd";
+import { Alert, App, Button, Form, Input, Space, Tooltip } from "antd";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { trpc } from "../api/trpc.js";
@@ -28,8 +28,10 @@ function ApproveDialog({ request, onClose }: { request: Target; onClose: () => v
   const [form] = Form.useForm<{ note?: string }>();
   const approve = useMutation(
     trpc.requests.approve.mutationOptions({
-      onSuccess: async () => {
-        message.success(t("approval.approved", { number: request.number }));
+      onSuccess: async (res) => {
+        message.success(
+          t(res.awaitingGrading && res.state === "ops_approved" ? "approval.approvedAwaitingGrading" : "approval.approved", { number: request.number }),
+        );
         onClose();
         await refresh();
       },
@@ -96,8 +98,11 @@ function RejectDialog({ request, onClose }: { request: Target; onClose: () => vo
   );
 }
 
-/** Approve (with an optional note) or reject (with a reason the applicant sees). */
-export function ApprovalActions({ request, size = "small" }: { request: Target; size?: "small" | "middle" }) {
+/**
+ * Approve (with an optional note) or reject (with a reason the applicant sees). `gradeFirst`: the
+ * approval would start provisioning but the system is not graded, so approving waits for grading.
+ */
+export function ApprovalActions({ request, size = "small", gradeFirst = false }: { request: Target; size?: "small" | "middle"; gradeFirst?: boolean }) {
   const { t } = useTranslation();
   const [dialog, setDialog] = useState<"approve" | "reject" | null>(null);
   const label = `#${request.number} ${request.systemName}`;
@@ -105,15 +110,18 @@ export function ApprovalActions({ request, size = "small" }: { request: Target; 
   return (
     <>
       <Space size={4}>
-        <Button
-          type="primary"
-          size={size}
-          icon={<CheckOutlined aria-hidden />}
-          onClick={() => setDialog("approve")}
-          aria-label={`${t("approval.approve")} ${label}`}
-        >
-          {t("approval.approve")}
-        </Button>
+        <Tooltip title={gradeFirst ? t("approval.gradeFirst") : undefined}>
+          <Button
+            type="primary"
+            size={size}
+            icon={<CheckOutlined aria-hidden />}
+            disabled={gradeFirst}
+            onClick={() => setDialog("approve")}
+            aria-label={`${t("approval.approve")} ${label}`}
+          >
+            {t("approval.approve")}
+          </Button>
+        </Tooltip>
         <Button danger size={size} icon={<CloseOutlined aria-hidden />} onClick={() => setDialog("reject")} aria-label={`${t("approval.reject")} ${label}`}>
           {t("approval.reject")}
         </Button>

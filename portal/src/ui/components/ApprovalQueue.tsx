@@ -11,7 +11,7 @@ import { CapacityImpact } from "./CapacityImpact.js";
 import { ErrorAlert } from "./ErrorAlert.js";
 import { QuantityList } from "./QuantityList.js";
 import { TableFilter } from "./TableFilter.js";
-import { KindTag, LevelTag, ZoneTag } from "./tags.js";
+import { AwaitingGradingTag, KindTag, LevelTag, ZoneTag } from "./tags.js";
 
 export type Stage = "dept" | "ops" | "security";
 type QueueRow = RouterOutputs["requests"]["queue"][number];
@@ -47,6 +47,7 @@ export function ApprovalQueue({ stage, showImpact = false }: { stage: Stage; sho
                   <LevelTag level={row.level} />
                   <ZoneTag zone={row.zone} />
                   <KindTag kind={row.kind} />
+                  {!row.graded && <AwaitingGradingTag />}
                 </Space>
               </Space>
             ),
@@ -78,7 +79,12 @@ export function ApprovalQueue({ stage, showImpact = false }: { stage: Stage; sho
             ? [{ title: t("approval.impact"), key: "impact", width: 270, render: (_: unknown, row: QueueRow) => <CapacityImpact request={row} /> }]
             : []),
           { title: t("requests.submittedAt"), dataIndex: "submittedAt", width: 110, render: (d: QueueRow["submittedAt"]) => formatDateTime(d) },
-          { title: t("common.actions"), key: "actions", width: 190, render: (_, row) => <ApprovalActions request={row} /> },
+          {
+            title: t("common.actions"),
+            key: "actions",
+            width: 190,
+            render: (_, row) => <ApprovalActions request={row} gradeFirst={stage === "security" && !row.graded} />,
+          },
         ]}
       />
     </>

@@ -67,6 +67,18 @@ export function LevelTag({ level }: { level: number }) {
   );
 }
 
+/** "待定级": the system's level is only proposed, so nothing of it is provisioned yet. */
+export function AwaitingGradingTag() {
+  const { t } = useTranslation();
+  return (
+    <Tooltip title={t("systems.awaitingGradingHint")}>
+      <Tag color="gold" data-graded="false">
+        {t("systems.awaitingGrading")}
+      </Tag>
+    </Tooltip>
+  );
+}
+
 export function ZoneTag({ zone }: { zone: "internal" | "external" }) {
   const { t } = useTranslation();
   return (

@@ -30,7 +30,7 @@ export default function RequestDetailPage() {
   if (request.error) return <ErrorAlert error={request.error} onRetry={() => void request.refetch()} />;
   const r = request.data;
   const lastFrom = r.transitions.at(-1)?.from ?? null;
-  const progress = progressOf(r.state, r.level, r.kind, lastFrom);
+  const progress = progressOf(r.state, r.level, r.kind, lastFrom, r.graded);
   const release = r.kind === "release";
 
   return (
@@ -50,6 +50,9 @@ export default function RequestDetailPage() {
       <Card size="small" title={t("requests.progress")} style={{ marginBottom: 16 }}>
         <Steps size="small" current={progress.current} status={progress.status} items={progress.steps.map((s) => ({ title: t(stepLabel(s, r.kind)) }))} />
       </Card>
+      {!r.graded && ["submitted", "dept_approved", "ops_approved"].includes(r.state) && (
+        <Alert type="warning" showIcon title={t("approval.awaitingGradingAlert")} style={{ marginBottom: 16 }} data-testid="awaiting-grading" />
+      )}
       {r.state === "provisioning" && <ProvisioningCard allocation={r.allocation} releasing={release} />}
       {r.state === "rejected" && r.rejectionReason && (
         <Alert

@@ -3,6 +3,7 @@ import { get } from "./get.js";
 import { grade } from "./grade.js";
 import { list } from "./list.js";
 import { register } from "./register.js";
+import { setDriftMode } from "./set-drift-mode.js";
 import { update } from "./update.js";
 
-export const systemsRouter = router({ register, update, grade, list, get });
+export const systemsRouter = router({ register, update, grade, setDriftMode, list, get });

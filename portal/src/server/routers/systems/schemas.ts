@@ -7,8 +7,14 @@ export const systemRow = z.object({
   departmentName: z.string(),
   name: z.string(),
   purpose: z.string(),
+  /** Level and zone as the department proposed them. */
+  proposedLevel: level,
+  proposedZone: zone,
+  /** The level and zone in force: the proposal until graded, then the confirmed values. */
   level,
   graded: z.boolean(),
+  gradedByName: z.string().nullable(),
+  gradedAt: z.date().nullable(),
   filingNumber: z.string().nullable(),
   zone,
   ownerName: z.string(),

@@ -1,12 +1,13 @@
 import { PlusOutlined } from "@ant-design/icons";
 import { useQuery } from "@tanstack/react-query";
-import { Button, Empty, Space, Table, Tag, Typography } from "antd";
+import { Button, Empty, Space, Table, Typography } from "antd";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { IN_FLIGHT_STATES } from "../../../shared/vocabulary.js";
 import { type RouterOutputs, trpc } from "../../api/trpc.js";
 import { ErrorAlert } from "../../components/ErrorAlert.js";
+import { GradingSummary } from "../../components/GradingSummary.js";
 import { PageHeader } from "../../components/PageHeader.js";
 import { LevelTag, PhaseTag, ZoneTag } from "../../components/tags.js";
 import { formatDateTime } from "../../lib/format.js";
@@ -58,22 +59,7 @@ export default function SystemsPage() {
           },
           { title: t("systems.level"), dataIndex: "level", width: 110, render: (level: number) => <LevelTag level={level} /> },
           { title: t("systems.zone"), dataIndex: "zone", width: 110, render: (zone: SystemRow["zone"]) => <ZoneTag zone={zone} /> },
-          {
-            title: t("systems.graded"),
-            key: "graded",
-            width: 170,
-            render: (_, row) =>
-              row.graded ? (
-                <Space orientation="vertical" size={0}>
-                  <Tag color="success">{t("systems.gradedYes")}</Tag>
-                  <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                    {row.filingNumber}
-                  </Typography.Text>
-                </Space>
-              ) : (
-                <Tag>{t("systems.gradedNo")}</Tag>
-              ),
-          },
+          { title: t("systems.graded"), key: "graded", width: 230, render: (_, row) => <GradingSummary system={row} /> },
           { title: t("systems.phase"), dataIndex: "phase", width: 110, render: (phase: string | null) => <PhaseTag phase={phase} /> },
           { title: t("systems.namespace"), dataIndex: "namespace", render: (ns: string) => <Typography.Text code>{ns}</Typography.Text> },
           { title: t("common.updatedAt"), dataIndex: "updatedAt", width: 150, render: (d: SystemRow["updatedAt"]) => formatDateTime(d) },

@@ -79,7 +79,7 @@ export function RequestActions({ request }: { request: Detail }) {
     <>
       {submit.error && <ErrorAlert error={submit.error} />}
       <Space wrap>
-        {mayApprove && <ApprovalActions request={request} size="middle" />}
+        {mayApprove && <ApprovalActions request={request} size="middle" gradeFirst={request.state === "ops_approved" && !request.graded} />}
         {request.state === "draft" && isRequester && (
           <Button type="primary" icon={<SendOutlined aria-hidden />} loading={submit.isPending} onClick={() => submit.mutate({ id: request.id })}>
             {t("requests.submitDraft")}

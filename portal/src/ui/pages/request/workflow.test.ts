@@ -23,6 +23,17 @@ describe("a request's progress steps", () => {
   });
 });
 
+describe("a request of an ungraded system", () => {
+  it("waits at the grading step after ops approval, before any security approval", () => {
+    expect(progressOf("ops_approved", 2, "new", null, false)).toMatchObject({ steps: ["submit", "dept", "ops", "grading", "provision", "active"], current: 3 });
+    expect(progressOf("ops_approved", 3, "new", null, false)).toMatchObject({
+      steps: ["submit", "dept", "ops", "grading", "security", "provision", "active"],
+      current: 3,
+    });
+    expect(progressOf("submitted", 1, "new", null, false)).toMatchObject({ current: 1 });
+  });
+});
+
 describe("a release's progress steps", () => {
   it("goes through the department, ops and (level 3+) the security officer, then is carried out and done", () => {
     expect(progressOf("provisioning", 2, "release", "dept_approved")).toMatchObject({ steps: ["submit", "dept", "ops", "provision", "active"], current: 3 });

@@ -2,7 +2,7 @@
 import { needsSecurityApproval } from "../../../domain/workflow.js";
 import type { RequestState } from "../../components/tags.js";
 
-export type StepKey = "submit" | "dept" | "ops" | "security" | "provision" | "active";
+export type StepKey = "submit" | "dept" | "ops" | "grading" | "security" | "provision" | "active";
 
 /** The stage each state waits at (open states) or reached (the rest). */
 const AT: Record<RequestState, StepKey> = {
@@ -23,6 +23,7 @@ const STEP_LABEL = {
   submit: "requests.stepsSubmit",
   dept: "requests.stepsDept",
   ops: "requests.stepsOps",
+  grading: "requests.stepsGrading",
   security: "requests.stepsSecurity",
   provision: "requests.stepsProvision",
   active: "requests.stepsActive",
@@ -41,15 +42,30 @@ export interface Progress {
 }
 
 /**
- * The steps a request goes through (security for level 3+, as the server routes it) and where it is. A
- * rejected or withdrawn request stops, in error, at the stage it was waiting at then.
+ * The steps a request goes through (security for level 3+, as the server routes it; the grading
+ * while its system is not graded) and where it is. A rejected or withdrawn request stops, in
+ * error, at the stage it was waiting at then.
  */
-export function progressOf(state: RequestState, level: number, kind: "new" | "change" | "release", lastOpenState: RequestState | null): Progress {
-  const steps: StepKey[] = ["submit", "dept", "ops", ...(needsSecurityApproval(level, kind) ? (["security"] as const) : []), "provision", "active"];
+export function progressOf(
+  state: RequestState,
+  level: number,
+  kind: "new" | "change" | "release",
+  lastOpenState: RequestState | null,
+  graded = true,
+): Progress {
+  const steps: StepKey[] = [
+    "submit",
+    "dept",
+    "ops",
+    ...(graded ? [] : (["grading"] as const)),
+    ...(needsSecurityApproval(level, kind) ? (["security"] as const) : []),
+    "provision",
+    "active",
+  ];
   const index = (key: StepKey) => Math.max(0, steps.indexOf(key));
   if (state === "rejected" || state === "withdrawn") return { steps, current: index(AT[lastOpenState ?? "draft"]), status: "error" };
   if (state === "failed") return { steps, current: index("provision"), status: "error" };
   if (state === "active" || state === "expired") return { steps, current: index("active"), status: "finish" };
   if (state === "draft") return { steps, current: 0, status: "process" };
-  return { steps, current: index(AT[state]), status: "process" };
+  return { steps, current: index(state === "ops_approved" && !graded ? "grading" : AT[state]), status: "process" };
 }

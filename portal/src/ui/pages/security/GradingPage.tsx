@@ -1,9 +1,10 @@
 import { useQuery } from "@tanstack/react-query";
-import { Alert, Button, Empty, Flex, Segmented, Space, Table, Tag, Typography } from "antd";
+import { Alert, Button, Empty, Flex, Segmented, Space, Table, Typography } from "antd";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { type RouterOutputs, trpc } from "../../api/trpc.js";
 import { ErrorAlert } from "../../components/ErrorAlert.js";
+import { GradingSummary } from "../../components/GradingSummary.js";
 import { PageHeader } from "../../components/PageHeader.js";
 import { TableFilter } from "../../components/TableFilter.js";
 import { LevelTag, ZoneTag } from "../../components/tags.js";
@@ -60,27 +61,32 @@ export default function GradingPage() {
             ),
           },
           { title: t("requests.department"), dataIndex: "departmentName", width: 220 },
-          { title: t("systems.zone"), dataIndex: "zone", width: 110, render: (z: SystemRow["zone"]) => <ZoneTag zone={z} /> },
           {
-            title: t(view === "ungraded" ? "security.proposedLevel" : "systems.level"),
-            dataIndex: "level",
-            width: 120,
-            render: (l: number) => <LevelTag level={l} />,
+            title: t("security.proposed"),
+            key: "proposed",
+            width: 170,
+            render: (_, row) => (
+              <Space size={4}>
+                <LevelTag level={row.proposedLevel} />
+                <ZoneTag zone={row.proposedZone} />
+              </Space>
+            ),
           },
           {
-            title: t("systems.graded"),
-            key: "graded",
-            width: 180,
+            title: t("security.confirmed"),
+            key: "confirmed",
+            width: 170,
             render: (_, row) =>
               row.graded ? (
                 <Space size={4}>
-                  <Tag color="success">{t("systems.gradedYes")}</Tag>
-                  <Typography.Text type="secondary">{row.filingNumber}</Typography.Text>
+                  <LevelTag level={row.level} />
+                  <ZoneTag zone={row.zone} />
                 </Space>
               ) : (
-                <Tag>{t("systems.gradedNo")}</Tag>
+                "—"
               ),
           },
+          { title: t("systems.graded"), key: "graded", width: 230, render: (_, row) => <GradingSummary system={row} /> },
           { title: t("common.updatedAt"), dataIndex: "updatedAt", width: 150, render: (d: SystemRow["updatedAt"]) => formatDateTime(d) },
           {
             title: t("common.actions"),
