@@ -13,8 +13,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Controller } from "../../controller/src/controller.js";
 import { type IsolatedDatabase, isolatedDatabase, startController, stateDir, testConfig } from "../../controller/src/testing/fixtures.js";
 import { buildApp } from "../../portal/src/server/app.js";
-import { makeOrgWithPasswords, PASSWORD } from "../../portal/test/e2e/people.js";
-import type { Org } from "../../portal/test/harness.js";
+import { totpCode } from "../../portal/test/auth/totp.js";
+import { AUTHENTICATORS, makeOrgWithPasswords, PASSWORD } from "../../portal/test/e2e/people.js";
+import { type Org, TEST_RATE_LIMITS } from "../../portal/test/harness.js";
 
 const bin = fileURLToPath(new URL("../bin/zhengyun.mjs", import.meta.url));
 let isolated: IsolatedDatabase;
@@ -30,7 +31,7 @@ beforeAll(async () => {
   org = await makeOrgWithPasswords(isolated.database);
   state = await stateDir();
   controller = await startController(isolated.database, testConfig(isolated.url, state.dir));
-  app = await buildApp({ db: isolated.database.db, logger: false, cookieSecret: "cli-e2e-secret-cli-e2e-secret-00" });
+  app = await buildApp({ db: isolated.database.db, logger: false, cookieSecret: "cli-e2e-secret-cli-e2e-secret-00", rateLimits: TEST_RATE_LIMITS });
   await app.listen({ port: 0, host: "127.0.0.1" });
   url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
 });
@@ -59,7 +60,10 @@ function zhengyun(home: string, args: string[]) {
 async function loggedIn(who: keyof Org["people"]) {
   const home = mkdtempSync(path.join(tmpdir(), "zy-cli-e2e-"));
   homes.push(home);
-  const r = await zhengyun(home, ["login", "--username", org.people[who].username]);
+  // Platform people sign in with their authenticator (enrolled by the fixture).
+  const authenticator = AUTHENTICATORS.get(org.people[who].username);
+  const code = authenticator ? ["--code", await totpCode(authenticator.db, authenticator.userId, authenticator.secret)] : [];
+  const r = await zhengyun(home, ["login", "--username", org.people[who].username, ...code]);
   expect(r.code, r.stderr).toBe(0);
   expect(r.stdout).toContain("已登录");
   return home;
@@ -71,6 +75,7 @@ describe("zhengyun against the controller on the local control plane", () => {
     const deptAdmin = await loggedIn("deptAdmin");
     const ops = await loggedIn("ops");
     const system = await org.as("applicant").systems.register({ name: "命令行开通系统", purpose: "CLI 端到端开通", level: 2, zone: "internal" });
+    await org.grade(system.id, 2);
 
     const filed = await zhengyun(applicant, [
       "--json",

@@ -13,7 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashPassword } from "../../portal/src/auth/passwords.js";
 import { buildApp } from "../../portal/src/server/app.js";
 import { completeProvisioning } from "../../portal/src/services/requests/platform.js";
-import { makeOrg, makeUser, type Org, testDatabase } from "../../portal/test/harness.js";
+import { enrolTotp, totpCode } from "../../portal/test/auth/totp.js";
+import { makeOrg, makeUser, type Org, TEST_RATE_LIMITS, testDatabase } from "../../portal/test/harness.js";
 
 const bin = fileURLToPath(new URL("../bin/zhengyun.mjs", import.meta.url));
 let app: FastifyInstance;
@@ -24,7 +25,7 @@ const PASSWORD = "Cli-test-password-1";
 
 beforeAll(async () => {
   const db = await testDatabase();
-  app = await buildApp({ db: db.db, logger: false, cookieSecret: "cli-test-secret-cli-test-secret" });
+  app = await buildApp({ db: db.db, logger: false, cookieSecret: "cli-test-secret-cli-test-secret", rateLimits: TEST_RATE_LIMITS });
   await app.listen({ port: 0, host: "127.0.0.1" });
   url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
   org = await makeOrg(db);
@@ -55,7 +56,10 @@ async function personWithPassword(roles: Parameters<typeof makeUser>[2]) {
   const user = await makeUser(db, org.dept.id, roles, await hashPassword(PASSWORD));
   const home = mkdtempSync(path.join(tmpdir(), "zy-cli-"));
   homes.push(home);
-  const login = await zhengyun(home, ["login", "--url", url, "--username", user.username, "--password", PASSWORD, "--json"]);
+  // Platform roles sign in with a second factor: enrolled here, its current code given to login.
+  const needsCode = roles.some((r) => ["ops", "security", "auditor", "sysadmin"].includes(r));
+  const code = needsCode ? ["--code", await totpCode(db, user.id, await enrolTotp(db, user.id))] : [];
+  const login = await zhengyun(home, ["login", "--url", url, "--username", user.username, "--password", PASSWORD, ...code, "--json"]);
   expect(login.code, login.stderr).toBe(0);
   return { user, home };
 }
@@ -81,6 +85,7 @@ describe("zhengyun CLI", { timeout: 240_000 }, () => {
     const security = await personWithPassword(["security"]);
 
     const system = await org.as("applicant").systems.register({ name: "命令行测试系统", purpose: "CLI 端到端", level: 3, zone: "internal" });
+    await org.grade(system.id, 3);
     // The system is the caller's department's, so the applicant sees it.
     const systems = json<{ id: string }[]>(await zhengyun(applicant.home, ["systems", "--json"]));
     expect(systems.some((s) => s.id === system.id)).toBe(true);

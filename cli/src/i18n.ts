@@ -8,6 +8,11 @@ const MESSAGES = {
     zh: "请提供 --token，或 --username 与密码（--password 或 ZHENGYUN_PASSWORD）",
     en: "Give --token, or --username and a password (--password or ZHENGYUN_PASSWORD)",
   },
+  needCode: { zh: "此账号需要动态口令：请用 --code 或 ZHENGYUN_CODE 提供", en: "This account needs an authenticator code: give --code or ZHENGYUN_CODE" },
+  finishInBrowser: {
+    zh: "登录尚需在浏览器中完成一步（{step}：修改口令或绑定动态口令），完成后再运行 zhengyun login",
+    en: "Sign-in needs one step in the browser first ({step}: change the password or set up an authenticator), then run zhengyun login again",
+  },
   unreachable: { zh: "无法连接政云门户 {url}：{error}", en: "Cannot reach the portal at {url}: {error}" },
   filed: { zh: "已提交申请 #{number}（{id}），状态：{state}", en: "Filed request #{number} ({id}), state: {state}" },
   drafted: { zh: "已保存申请草稿 #{number}（{id}）", en: "Saved draft request #{number} ({id})" },

@@ -44,7 +44,8 @@ program
   .option("--token <token>", "API 令牌 / an API token (zy_…); or set ZHENGYUN_TOKEN")
   .option("--username <name>", "用户名 / user name (password login)")
   .option("--password <password>", "密码 / password; or set ZHENGYUN_PASSWORD, or be asked")
-  .action(async (opts: { token?: string; username?: string; password?: string }) => {
+  .option("--code <code>", "动态口令或恢复码 / authenticator code or a recovery code (accounts with a second factor); or be asked")
+  .action(async (opts: { token?: string; username?: string; password?: string; code?: string }) => {
     const url = (program.opts().url as string | undefined) ?? process.env.ZHENGYUN_URL;
     if (!url) throw new CliError(t("needUrl"), EXIT.USAGE);
     const token = opts.token ?? process.env.ZHENGYUN_TOKEN;
@@ -64,8 +65,7 @@ program
         const problem = (await res.json().catch(() => ({}))) as Json;
         throw new CliError(`${problem.code ?? res.status}: ${problem.detail ?? res.statusText}`, res.status === 400 ? EXIT.USAGE : EXIT.AUTH, problem);
       }
-      const cookie = res.headers.getSetCookie().find((c) => c.startsWith("zy_session="));
-      config = { url, session: cookie?.split(";")[0]?.slice("zy_session=".length) ?? "" };
+      config = { url, session: await finishSignIn(url, res, opts.code) };
     } else {
       throw new CliError(t("needCredentials"), EXIT.USAGE);
     }
@@ -73,6 +73,42 @@ program
     saveConfig(config);
     out(t("loggedIn", { url, name: String(me.displayName), roles: (me.roles as string[]).join(", ") }), { ...me, config: configPath() });
   });
+
+const cookieValue = (res: Response, name: string) =>
+  res.headers
+    .getSetCookie()
+    .find((c) => c.startsWith(`${name}=`))
+    ?.split(";")[0]
+    ?.slice(name.length + 1);
+
+/**
+ * The steps after the password: a second factor is answered here (--code, or asked on a
+ * terminal); a forced password change or an authenticator enrolment is done once in the browser.
+ */
+async function finishSignIn(url: string, first: Response, code: string | undefined): Promise<string> {
+  const { next } = (await first.json().catch(() => ({}))) as { next?: string };
+  const session = cookieValue(first, "zy_session");
+  if (session) return session;
+  if (next !== "totp") throw new CliError(t("finishInBrowser", { step: String(next) }), EXIT.AUTH);
+  let answer = code ?? process.env.ZHENGYUN_CODE;
+  if (!answer && process.stdin.isTTY) {
+    const rl = createInterface({ input: process.stdin, output: process.stderr });
+    answer = await rl.question("动态口令 / Authenticator code: ");
+    rl.close();
+  }
+  if (!answer) throw new CliError(t("needCode"), EXIT.USAGE);
+  const res = await fetch(new URL("/trpc/auth.secondFactor", url), {
+    method: "POST",
+    headers: { "content-type": "application/json", cookie: `zy_signin=${cookieValue(first, "zy_signin") ?? ""}` },
+    body: JSON.stringify({ code: answer }),
+  });
+  const secured = cookieValue(res, "zy_session");
+  if (!res.ok || !secured) {
+    const body = (await res.json().catch(() => ({}))) as { error?: { message?: string } };
+    throw new CliError(`UNAUTHENTICATED: ${body.error?.message ?? res.statusText}`, EXIT.AUTH);
+  }
+  return secured;
+}
 
 program
   .command("logout")
