@@ -113,7 +113,10 @@ const CASES: Record<string, Case> = {
   },
   "systems.get": { who: "applicant", valid: async () => ({ path: { id: await systemId() } }) },
   "systems.update": { who: "applicant", valid: async () => ({ path: { id: await systemId() }, body: { purpose: "新的用途说明" } }) },
-  "systems.grade": { who: "security", valid: async () => ({ path: { id: await systemId() }, body: { level: 3, filingNumber: "32100000000-30001", reason: "复核定级 / regrade on review" } }) },
+  "systems.grade": {
+    who: "security",
+    valid: async () => ({ path: { id: await systemId() }, body: { level: 3, filingNumber: "32100000000-30001", reason: "复核定级 / regrade on review" } }),
+  },
   "requests.list": { who: "applicant", valid: async () => ({ path: {}, query: { states: ["submitted", "draft"], mine: "true", limit: "10" } }) },
   "requests.create": {
     who: "applicant",

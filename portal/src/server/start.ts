@@ -1,5 +1,4 @@
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import type { Logger } from "pino";
 import { OidcLogin } from "../auth/oidc.js";
 import { deriveSecretKey, secretFromFile } from "../auth/secrets.js";
