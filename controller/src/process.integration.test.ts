@@ -105,11 +105,19 @@ describe("controller processes", async () => {
       60_000,
       10,
     );
-    const engine = pulumiProcessesUnder(proc.child.pid!);
-    expect(engine.length, "the engine and its provider run under the controller").toBeGreaterThan(0);
+    // The engine and its provider run under the controller once the apply has begun.
+    const engine = await eventually(
+      "the engine to run under the controller",
+      async () => {
+        const found = pulumiProcessesUnder(proc.child.pid!);
+        return found.some((pid) => stillRunning([pid]).length) && found.length > 1 ? found : undefined;
+      },
+      60_000,
+      10,
+    );
     expect(await proc.stop()).toBe(0);
     started.splice(started.indexOf(proc), 1);
-    await eventually("the engine and its plugins to end", async () => (stillRunning(engine).length === 0 ? true : undefined), 10_000);
+    await eventually("the engine and its plugins to end", async () => (stillRunning(engine).length === 0 ? true : undefined), 30_000);
     // The system converges under the next controller.
     await start("replica-after-stop");
     await untilActive(database, request.id, 120_000);
