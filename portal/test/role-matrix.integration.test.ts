@@ -189,6 +189,10 @@ const TABLE: Record<string, Row> = {
   },
   "exemptions.list": { roles: ALL_READERS, scoped: true, call: async (w) => w.caller.exemptions.list({ systemId: (await w.org.newSystem()).id }) },
   "evidence.list": { roles: ALL_READERS, scoped: false, call: (w) => w.caller.evidence.list() },
+  "egress.list": { roles: ALL_READERS, scoped: false, call: (w) => w.caller.egress.list() },
+  "egress.exportCsv": { roles: ALL_READERS, scoped: false, call: (w) => w.caller.egress.exportCsv() },
+  "egress.system": { roles: ALL_READERS, scoped: true, call: async (w) => w.caller.egress.system({ id: (await w.org.newSystem()).id }) },
+  "egress.verifyDay": { roles: ["auditor", "security"], scoped: false, call: (w) => w.caller.egress.verifyDay({ day: "2026-01-01" }) },
   "evidence.get": { roles: ALL_READERS, scoped: true, call: async (w) => w.caller.evidence.get({ systemId: (await w.org.newSystem()).id }) },
   "evidence.refresh": {
     roles: ["security"],
@@ -316,6 +320,13 @@ describe("cross-department lists", () => {
     "policies.catalog": "the control catalog, no department rows",
     "audit.verify": "the chain's verdict and counts, no entries",
     "audit.checkAnchor": "one anchor's verdict, no entries",
+    "tokens.list": "the caller's own tokens (a department admin's: also their department's integrations)",
+    "egress.system": "one system, scoped in the matrix",
+    "egress.verifyDay": "a day's count and digest, no rows",
+    // Their rows are connections: egress-log-service.integration.test.ts writes another
+    // department's and proves neither list nor export returns them to department staff.
+    "egress.list": "connection rows, cross-department refusal proved in the egress log service test",
+    "egress.exportCsv": "connection rows, cross-department refusal proved in the egress log service test",
   };
 
   const count = <T>(rows: T[], mine: (row: T) => boolean) => rows.filter(mine).length;
@@ -344,6 +355,19 @@ describe("cross-department lists", () => {
       owned: async (c, _r, t) =>
         count(await c.exemptions.list({ activeOnly: false }), (e) => t.systemIds.includes(e.systemId)) +
         count(await c.exemptions.list(), (e) => t.systemIds.includes(e.systemId)),
+    },
+    "allocations.list": {
+      roles: ALL_READERS,
+      owned: async (c, _r, t) => {
+        let owned = 0;
+        let cursor: string | undefined;
+        do {
+          const page = await c.allocations.list({ limit: 500, ...(cursor ? { cursor } : {}) });
+          owned += count(page.items, (a) => t.systemIds.includes(a.systemId));
+          cursor = page.nextCursor ?? undefined;
+        } while (cursor);
+        return owned;
+      },
     },
     "evidence.list": {
       roles: ALL_READERS,
