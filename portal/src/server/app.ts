@@ -135,11 +135,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
   if (opts.uiDir && existsSync(opts.uiDir)) {
     await app.register(fastifyStatic, { root: opts.uiDir, wildcard: false });
-    // Client-side routes fall back to the app shell.
+    // Client-side routes fall back to the app shell; the server's own paths never do (a scraper
+    // asking the app port for /metrics gets 404, not the sign-in page).
+    const serverPaths = ["/trpc", "/api/", "/metrics"];
     app.setNotFoundHandler((req, reply) =>
-      req.method === "GET" && !req.url.startsWith("/trpc") && !req.url.startsWith("/api/")
-        ? reply.sendFile("index.html")
-        : reply.code(404).send({ error: "not found" }),
+      req.method === "GET" && !serverPaths.some((p) => req.url.startsWith(p)) ? reply.sendFile("index.html") : reply.code(404).send({ error: "not found" }),
     );
   }
   return app;
