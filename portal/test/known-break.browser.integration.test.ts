@@ -7,8 +7,9 @@ import { sql } from "drizzle-orm";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appendAudit } from "../src/audit/append.js";
+import { totpCode } from "./auth/totp.js";
 import { type Browser, launchBrowser } from "./e2e/browser.js";
-import { makeOrgWithPasswords, PASSWORD } from "./e2e/people.js";
+import { AUTHENTICATORS, makeOrgWithPasswords, PASSWORD } from "./e2e/people.js";
 import { ensureUiBuilt, type RunningPortal, startPortal } from "./e2e/portal.js";
 import { type IsolatedDatabase, isolatedDatabase, type Org, unique } from "./harness.js";
 
@@ -72,6 +73,10 @@ describe("the auditor's page", () => {
     await page.getByLabel("用户名").fill(org.people.auditor.username);
     await page.getByLabel("密码").fill(PASSWORD);
     await page.getByRole("button", { name: "登录", exact: true }).click();
+    // The auditor signs in with the authenticator the fixture enrolled.
+    const authenticator = AUTHENTICATORS.get(org.people.auditor.username)!;
+    await page.getByLabel("动态口令").fill(await totpCode(authenticator.db, authenticator.userId, authenticator.secret));
+    await page.getByRole("button", { name: "验证", exact: true }).click();
     await page.waitForURL((url) => url.pathname === "/audit");
     await page.locator('[data-testid="audit-verify"][data-ok="false"]').waitFor();
     await page.getByTestId("audit-breaks").waitFor();
