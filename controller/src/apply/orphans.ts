@@ -16,9 +16,18 @@ export interface ProcessInfo {
 
 const PLUGIN = /^pulumi-(resource|language|analyzer|converter|tool)-/;
 
-/** Pure: the processes that are Pulumi plugins of `uid` with no engine left (adopted by PID 1). */
+const ENGINE = /^pulumi$/;
+
+const binary = (p: ProcessInfo) => basename(p.exe.replace(/ \(deleted\)$/, ""));
+
+/**
+ * Pure: the processes that are Pulumi plugins of `uid` with no engine left. An orphan is adopted
+ * by PID 1 or by whichever ancestor made itself a subreaper, so the test is that its parent is not
+ * a Pulumi engine, not that its parent is PID 1.
+ */
 export function orphanedPlugins(processes: readonly ProcessInfo[], uid: number): ProcessInfo[] {
-  return processes.filter((p) => p.ppid === 1 && p.uid === uid && PLUGIN.test(basename(p.exe.replace(/ \(deleted\)$/, ""))));
+  const engines = new Set(processes.filter((p) => ENGINE.test(binary(p))).map((p) => p.pid));
+  return processes.filter((p) => p.uid === uid && PLUGIN.test(binary(p)) && !engines.has(p.ppid));
 }
 
 /** This machine's processes, from /proc (empty where there is none). */

@@ -2,6 +2,7 @@
 // one or run several against one database.
 
 import { type ChildProcess, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -121,12 +122,18 @@ export function pulumiProcessesUnder(rootPid: number): number[] {
   return all.filter((p) => under.has(p.pid) && /\/pulumi(-[a-z]+-[a-z0-9]+)?( \(deleted\))?$/.test(p.exe)).map((p) => p.pid);
 }
 
-/** The pids of `pids` still running. */
+/** The pids of `pids` still running. A zombie (ended, not yet reaped by its parent) counts as ended. */
 export function stillRunning(pids: readonly number[]): number[] {
   return pids.filter((pid) => {
     try {
       process.kill(pid, 0);
-      return true;
+    } catch {
+      return false;
+    }
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      // The state follows the parenthesised command name, which may itself hold spaces.
+      return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
     } catch {
       return false;
     }
