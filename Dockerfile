@@ -40,10 +40,12 @@ RUN --mount=type=cache,target=/go/pkg/mod \
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
+COPY db/package.json db/
 COPY portal/package.json portal/
 COPY controller/package.json controller/
 COPY infra/package.json infra/
 COPY policies/package.json policies/
+COPY cli/package.json cli/
 # No install scripts: the Pulumi plugin installer would download a provider (the image has its own,
 # built above), and esbuild's binary comes from its platform package.
 RUN --mount=type=cache,target=/root/.npm \
@@ -94,5 +96,5 @@ USER 10001:10001
 EXPOSE 8080 9463 9464
 ENTRYPOINT ["/usr/bin/tini", "--"]
 # The portal; the chart runs the controller with `node --import tsx controller/src/main.ts` and the
-# migration with `node --import tsx portal/src/db/migrate-cli.ts`.
+# migration with `node --import tsx db/src/migrate-cli.ts`.
 CMD ["node", "--import", "tsx", "portal/src/server/main.ts"]

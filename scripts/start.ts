@@ -14,7 +14,7 @@ import { loadConfig as loadControllerConfig } from "@zhengyun/controller/config"
 import { Controller } from "@zhengyun/controller/controller";
 import { startEgress } from "@zhengyun/controller/egress";
 import { readClusterState } from "@zhengyun/infra/cluster";
-import { openDatabase } from "@zhengyun/portal/db/client";
+import { openDatabase } from "@zhengyun/db/client";
 import { loadConfig } from "@zhengyun/portal/server/config";
 import { startPortal } from "@zhengyun/portal/server/start";
 import pino from "pino";

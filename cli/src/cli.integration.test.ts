@@ -12,7 +12,7 @@ import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashPassword } from "../../portal/src/auth/passwords.js";
 import { buildApp } from "../../portal/src/server/app.js";
-import { completeProvisioning } from "../../portal/src/services/requests/platform.js";
+import { completeProvisioning } from "@zhengyun/db/requests/platform";
 import { enrolTotp, totpCode } from "../../portal/test/auth/totp.js";
 import { makeOrg, makeUser, type Org, TEST_RATE_LIMITS, testDatabase } from "../../portal/test/harness.js";
 

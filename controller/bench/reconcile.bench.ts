@@ -10,7 +10,7 @@
 
 import { parseArgs } from "node:util";
 import * as k8s from "@kubernetes/client-node";
-import { allocations, reconcileStates } from "@zhengyun/portal/db/schema";
+import { allocations, reconcileStates } from "@zhengyun/db/schema";
 import { makeOrg, type Org, requestIn } from "@zhengyun/portal/test/harness";
 import { and, inArray, sql } from "drizzle-orm";
 import { startLocalCluster } from "../../infra/src/cluster/local-cluster.js";

@@ -3,8 +3,8 @@
 // leases while they run, and gives them back.
 
 import { setTimeout as sleep } from "node:timers/promises";
-import type { Database, SqlPool } from "@zhengyun/portal/db/client";
-import { reclaimExpired } from "@zhengyun/portal/services/platform";
+import type { Database, SqlPool } from "@zhengyun/db/client";
+import { reclaimExpired } from "@zhengyun/db/requests/platform";
 import type { Logger } from "pino";
 import { reapOrphanedPlugins } from "./apply/orphans.js";
 import { type Claim, claimWork, queueDepth, releaseAllLeases, releaseLease, renewLease } from "./claims/claims.js";

@@ -5,7 +5,7 @@
 
 import type * as k8s from "@kubernetes/client-node";
 import type { EvidenceReport } from "@zhengyun/policies";
-import { auditLog, evidenceReports, informationSystems } from "@zhengyun/portal/db/schema";
+import { auditLog, evidenceReports, informationSystems } from "@zhengyun/db/schema";
 import { makeOrg, requestIn } from "@zhengyun/portal/test/harness";
 import { desc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

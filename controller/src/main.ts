@@ -3,7 +3,7 @@
 // Reads DATABASE_URL (the portal's PostgreSQL), KUBECONFIG (or in-cluster credentials), and the
 // ZHENGYUN_* settings of config.ts; serves /healthz and /metrics on ZHENGYUN_CONTROLLER_PORT.
 
-import { openDatabase, ping, prepareSchema } from "@zhengyun/portal/db/client";
+import { openDatabase, ping, prepareSchema } from "@zhengyun/db/client";
 import { pino } from "pino";
 import { loadConfig } from "./config.js";
 import { Controller } from "./controller.js";

@@ -1,7 +1,7 @@
 // Controller processes as they run in production (`npm start`): one killed with SIGKILL in the
 // middle of an apply and a new one started, and two replicas sharing one database.
 
-import { reconcileRuns, reconcileStates } from "@zhengyun/portal/db/schema";
+import { reconcileRuns, reconcileStates } from "@zhengyun/db/schema";
 import { makeOrg, requestIn } from "@zhengyun/portal/test/harness";
 import { eq, isNotNull } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";

@@ -3,7 +3,7 @@
 
 import * as k8s from "@kubernetes/client-node";
 import { CONTROLS, type EvidenceReport } from "@zhengyun/policies";
-import { allocationItems, allocations, auditLog, evidenceReports, exemptions, networkSegments, reconcileStates } from "@zhengyun/portal/db/schema";
+import { allocationItems, allocations, auditLog, evidenceReports, exemptions, networkSegments, reconcileStates } from "@zhengyun/db/schema";
 import { makeOrg, requestIn } from "@zhengyun/portal/test/harness";
 import { and, desc, eq, isNull } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -54,7 +54,7 @@ async function quota(namespace: string, name: string): Promise<Record<string, st
   return q.spec?.hard ?? {};
 }
 
-async function evidenceRows(database: { db: import("@zhengyun/portal/db/client").Db }, systemId: string) {
+async function evidenceRows(database: { db: import("@zhengyun/db/client").Db }, systemId: string) {
   return database.db.select().from(evidenceReports).where(eq(evidenceReports.systemId, systemId)).orderBy(desc(evidenceReports.id));
 }
 

@@ -4,8 +4,8 @@ import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_AUTH_POLICY, SESSION_COOKIE } from "../src/auth/policy.js";
 import { createSession, tokenHash } from "../src/auth/sessions.js";
-import type { Database } from "../src/db/client.js";
-import { apiTokens, auditLog } from "../src/db/schema/index.js";
+import type { Database } from "@zhengyun/db/client";
+import { apiTokens, auditLog } from "@zhengyun/db/schema";
 import { buildApp } from "../src/server/app.js";
 import { makeOrg, type Org, requestIn, testDatabase } from "./harness.js";
 

@@ -7,9 +7,9 @@
 import type { TRPCError } from "@trpc/server";
 import { asc, desc, eq, gte, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ChainEntry, entryHash, GENESIS_HASH } from "../src/audit/chain.js";
-import type { Database } from "../src/db/client.js";
-import { auditLog } from "../src/db/schema/index.js";
+import { type ChainEntry, entryHash, GENESIS_HASH } from "@zhengyun/db/audit/chain";
+import type { Database } from "@zhengyun/db/client";
+import { auditLog } from "@zhengyun/db/schema";
 import { anchorFingerprint } from "../src/shared/anchor.js";
 import { callerFor, type IsolatedDatabase, isolatedDatabase, makeOrg, type Org } from "./harness.js";
 

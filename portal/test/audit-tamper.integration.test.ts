@@ -4,8 +4,8 @@
  */
 import { count, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Database } from "../src/db/client.js";
-import { auditLog } from "../src/db/schema/index.js";
+import type { Database } from "@zhengyun/db/client";
+import { auditLog } from "@zhengyun/db/schema";
 import { callerFor, type IsolatedDatabase, isolatedDatabase, makeOrg } from "./harness.js";
 
 let isolated: IsolatedDatabase;

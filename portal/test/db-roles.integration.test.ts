@@ -7,7 +7,7 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashPassword } from "../src/auth/passwords.js";
-import { type Database, openDatabase, prepareSchema } from "../src/db/client.js";
+import { type Database, openDatabase, prepareSchema } from "@zhengyun/db/client";
 import { buildApp } from "../src/server/app.js";
 import { callerFor, type IsolatedDatabase, isolatedDatabase, makeOrg, makeUser, requestIn } from "./harness.js";
 

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
-import { migrateDatabase, openDatabase } from "../src/db/client.js";
-import { RESOURCES } from "../src/db/schema/enums.js";
-import { clusterCapacity, zonePools } from "../src/db/schema/index.js";
+import { migrateDatabase, openDatabase } from "@zhengyun/db/client";
+import { RESOURCES } from "@zhengyun/db/schema/enums";
+import { clusterCapacity, zonePools } from "@zhengyun/db/schema";
 
 /** Migrates the test database once per run and makes sure platform rows the tests rely on exist. */
 export async function setup(): Promise<void> {

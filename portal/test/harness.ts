@@ -3,14 +3,14 @@ import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { afterAll } from "vitest";
 import { DEFAULT_AUTH_POLICY } from "../src/auth/policy.js";
-import { type Database, migrateDatabase, openDatabase } from "../src/db/client.js";
-import type { Role, Zone } from "../src/db/schema/enums.js";
-import { RESOURCES } from "../src/db/schema/enums.js";
-import { clusterCapacity, departmentCeilings, departments, roleAssignments, users, zonePools } from "../src/db/schema/index.js";
-import type { Quantities } from "../src/domain/quantities.js";
+import { type Database, migrateDatabase, openDatabase } from "@zhengyun/db/client";
+import type { Role, Zone } from "@zhengyun/db/schema/enums";
+import { RESOURCES } from "@zhengyun/db/schema/enums";
+import { clusterCapacity, departmentCeilings, departments, roleAssignments, users, zonePools } from "@zhengyun/db/schema";
+import type { Quantities } from "@zhengyun/db/quantities";
 import { appRouter } from "../src/server/router.js";
 import { type CookieJar, createCallerFactory, type RequestContext } from "../src/server/trpc.js";
-import type { Actor } from "../src/services/context.js";
+import type { Actor } from "@zhengyun/db/context";
 
 let shared: Database | undefined;
 

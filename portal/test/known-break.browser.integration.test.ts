@@ -6,7 +6,7 @@
 import { sql } from "drizzle-orm";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { appendAudit } from "../src/audit/append.js";
+import { appendAudit } from "@zhengyun/db/audit/append";
 import { totpCode } from "./auth/totp.js";
 import { type Browser, launchBrowser } from "./e2e/browser.js";
 import { AUTHENTICATORS, makeOrgWithPasswords, PASSWORD } from "./e2e/people.js";

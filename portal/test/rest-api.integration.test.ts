@@ -11,13 +11,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashPassword } from "../src/auth/passwords.js";
 import { DEFAULT_AUTH_POLICY, SESSION_COOKIE } from "../src/auth/policy.js";
 import { createSession } from "../src/auth/sessions.js";
-import type { Database } from "../src/db/client.js";
-import { apiTokens, auditLog, informationSystems, reconcileStates, resourceRequests } from "../src/db/schema/index.js";
+import type { Database } from "@zhengyun/db/client";
+import { apiTokens, auditLog, informationSystems, reconcileStates, resourceRequests } from "@zhengyun/db/schema";
 import { buildApp } from "../src/server/app.js";
 import { openApiDocument } from "../src/server/rest/openapi.js";
 import { REST_ROUTES } from "../src/server/rest/routes.js";
-import type { Actor } from "../src/services/context.js";
-import { completeProvisioning } from "../src/services/requests/platform.js";
+import type { Actor } from "@zhengyun/db/context";
+import { completeProvisioning } from "@zhengyun/db/requests/platform";
 import { makeOrg, makeUser, type Org, requestIn, testDatabase, unique } from "./harness.js";
 
 let db: Database;

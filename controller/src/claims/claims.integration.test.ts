@@ -1,6 +1,6 @@
 // Work claiming on real PostgreSQL: leases, SKIP LOCKED, expiry and takeover, backoff.
 
-import { reconcileStates } from "@zhengyun/portal/db/schema";
+import { reconcileStates } from "@zhengyun/db/schema";
 import { makeOrg, requestIn } from "@zhengyun/portal/test/harness";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";

@@ -3,7 +3,7 @@
 // owner until an expiry that the holder keeps renewing. A replica that dies stops renewing, and its
 // work is taken over once the lease expires.
 
-import type { SqlPool } from "@zhengyun/portal/db/client";
+import type { SqlPool } from "@zhengyun/db/client";
 import { CHANNEL } from "./listen.js";
 
 export interface Claim {

@@ -1,7 +1,7 @@
 // LISTEN zhengyun_allocations: the portal's trigger announces every new generation, so work starts
 // without waiting for the periodic resync. Reconnects after a lost connection.
 
-import { ALLOCATIONS_CHANNEL } from "@zhengyun/portal/db/client";
+import { ALLOCATIONS_CHANNEL } from "@zhengyun/db/client";
 import pg from "pg";
 
 export const CHANNEL = ALLOCATIONS_CHANNEL;

@@ -1,6 +1,6 @@
 // Reads everything one system's desired state depends on, in one consistent (repeatable read) view.
 
-import type { Db } from "@zhengyun/portal/db/client";
+import type { Db } from "@zhengyun/db/client";
 import {
   allocationItems,
   allocations,
@@ -10,7 +10,7 @@ import {
   networkSegments,
   type Resource,
   requestEgressDestinations,
-} from "@zhengyun/portal/db/schema";
+} from "@zhengyun/db/schema";
 import { and, eq, isNull } from "drizzle-orm";
 import type { SystemSnapshot } from "../desired/snapshot.js";
 

@@ -1,7 +1,7 @@
 // How granted amounts become Kubernetes quota. One place, so the portal's units (vCPU, GiB) and
 // the cluster's quantities never disagree.
 
-import type { Resource } from "@zhengyun/portal/db/schema";
+import type { Resource } from "@zhengyun/db/schema";
 
 type Granted = Partial<Record<Resource, number>>;
 

@@ -1,6 +1,6 @@
 // What the controller reads from PostgreSQL about one system: everything its desired state depends on.
 
-import type { Resource, Zone } from "@zhengyun/portal/db/schema";
+import type { Resource, Zone } from "@zhengyun/db/schema";
 
 export interface ExemptionRow {
   controlId: string;

@@ -7,7 +7,7 @@ import { createServer, request, type Server } from "node:http";
 import { createServer as createTcpServer, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { egressConnections, informationSystems } from "@zhengyun/portal/db/schema";
+import { egressConnections, informationSystems } from "@zhengyun/db/schema";
 import { type IsolatedDatabase, isolatedDatabase, makeOrg, type Org } from "@zhengyun/portal/test/harness";
 import { eq } from "drizzle-orm";
 import { Registry } from "prom-client";

@@ -1,6 +1,6 @@
 // One line of the gateway's access log (format LOG_FORMAT in render.ts) as a connection record.
 
-import type { EgressAction } from "@zhengyun/portal/db/schema";
+import type { EgressAction } from "@zhengyun/db/schema";
 
 export interface LogLine {
   at: Date;

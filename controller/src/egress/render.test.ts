@@ -1,4 +1,4 @@
-import { ipToNumber, parseEgressHost } from "@zhengyun/portal/shared/egress-allowlist";
+import { ipToNumber, parseEgressHost } from "@zhengyun/policies/egress-allowlist";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { egressEligible, type GatewaySettings, type GatewaySystem, renderGateway } from "./render.js";

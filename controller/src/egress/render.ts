@@ -10,7 +10,7 @@
 // bandwidth (1 Mbps = 125 000 bytes/s), in both directions.
 
 import { CONTROLS, type Level, type Zone } from "@zhengyun/policies/definitions";
-import { type EgressHost, formatEgressHost, parseEgressHost, parsePort } from "@zhengyun/portal/shared/egress-allowlist";
+import { type EgressHost, formatEgressHost, parseEgressHost, parsePort } from "@zhengyun/policies/egress-allowlist";
 import { hashOf } from "../desired/build.js";
 
 export interface GatewaySystem {

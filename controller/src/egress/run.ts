@@ -2,7 +2,7 @@
 // shipped every few seconds, partitions, retention and daily summaries.
 
 import { join } from "node:path";
-import type { Db } from "@zhengyun/portal/db/client";
+import type { Db } from "@zhengyun/db/client";
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
 import { EgressGateway } from "./gateway.js";

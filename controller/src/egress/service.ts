@@ -2,7 +2,7 @@
 // the approved grants, ships the gateway's access log into PostgreSQL, keeps partitions ahead,
 // drops expired months and summarises each finished day into the audit chain.
 
-import type { Db } from "@zhengyun/portal/db/client";
+import type { Db } from "@zhengyun/db/client";
 import { Counter, type Registry } from "prom-client";
 import type { EgressGateway } from "./gateway.js";
 import { renderGateway } from "./render.js";

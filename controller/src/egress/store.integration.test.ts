@@ -1,5 +1,5 @@
-import { type Database, migrateDatabase, openDatabase } from "@zhengyun/portal/db/client";
-import { auditLog, egressConnections } from "@zhengyun/portal/db/schema";
+import { type Database, migrateDatabase, openDatabase } from "@zhengyun/db/client";
+import { auditLog, egressConnections } from "@zhengyun/db/schema";
 import { isolatedDatabase } from "@zhengyun/portal/test/harness";
 import { and, eq, sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";

@@ -1,8 +1,8 @@
 // The gateway's input from PostgreSQL: every system's approved allow-list and bandwidth, and the
 // gateway port of each eligible system (assigned here on first need, kept for good).
 
-import type { Db } from "@zhengyun/portal/db/client";
-import { allocationItems, allocations, departments, egressPorts, informationSystems, requestEgressDestinations } from "@zhengyun/portal/db/schema";
+import type { Db } from "@zhengyun/db/client";
+import { allocationItems, allocations, departments, egressPorts, informationSystems, requestEgressDestinations } from "@zhengyun/db/schema";
 import { and, eq, sql } from "drizzle-orm";
 import { egressEligible, type GatewaySystem } from "./render.js";
 

@@ -2,7 +2,7 @@
 // what the API server holds, stored for the portal (which has no access to the cluster).
 
 import { type EvidenceReport, evidenceReport, type TenantInput } from "@zhengyun/policies";
-import { evidenceReports } from "@zhengyun/portal/db/schema";
+import { evidenceReports } from "@zhengyun/db/schema";
 import { desc, eq } from "drizzle-orm";
 import { hashOf } from "../desired/build.js";
 import type { ReconcileContext } from "../reconcile/context.js";

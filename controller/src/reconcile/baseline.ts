@@ -1,7 +1,7 @@
 // The cluster-wide baseline (admission policies, egress namespace, storage classes, the controller's
 // RBAC): applied before any system, re-applied when the catalog changes or the cluster drifted.
 
-import { platformBaselines } from "@zhengyun/portal/db/schema";
+import { platformBaselines } from "@zhengyun/db/schema";
 import { eq } from "drizzle-orm";
 import { objectKey } from "../../../infra/src/components/objects.js";
 import { baselineObjects } from "../../../infra/src/components/platform-baseline.js";

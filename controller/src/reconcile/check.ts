@@ -2,8 +2,8 @@
 // read quota usage back into the portal.
 
 import { randomUUID } from "node:crypto";
-import { appendAudit } from "@zhengyun/portal/audit/append";
-import { allocations } from "@zhengyun/portal/db/schema";
+import { appendAudit } from "@zhengyun/db/audit/append";
+import { allocations } from "@zhengyun/db/schema";
 import { eq, sql } from "drizzle-orm";
 import { objectKey } from "../../../infra/src/components/objects.js";
 import { type DesiredState, hashOf } from "../desired/build.js";

@@ -1,4 +1,4 @@
-import type { Db, SqlPool } from "@zhengyun/portal/db/client";
+import type { Db, SqlPool } from "@zhengyun/db/client";
 import type { Logger } from "pino";
 import type { ClusterConnection } from "../apply/programs.js";
 import type { PulumiHost } from "../apply/workspace.js";

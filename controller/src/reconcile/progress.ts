@@ -1,6 +1,6 @@
 // Throttled writes of apply progress into the allocation's outputs.
 
-import type { Db } from "@zhengyun/portal/db/client";
+import type { Db } from "@zhengyun/db/client";
 import type { Progress } from "../apply/operations.js";
 import { writeProgress } from "../status/record.js";
 

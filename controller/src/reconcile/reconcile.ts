@@ -1,6 +1,6 @@
 // One claimed system, start to finish: snapshot → desired state → apply / release / check → status.
 
-import { reconcileStates } from "@zhengyun/portal/db/schema";
+import { reconcileStates } from "@zhengyun/db/schema";
 import { eq } from "drizzle-orm";
 import { backoffDelay } from "../claims/backoff.js";
 import type { Claim } from "../claims/claims.js";

@@ -1,7 +1,7 @@
 // Status conditions of an allocation, Kubernetes style: Ready, Reconciling, Stalled, each with a
 // named reason. Pure.
 
-import type { AllocationPhase, Condition } from "@zhengyun/portal/db/schema";
+import type { AllocationPhase, Condition } from "@zhengyun/db/schema";
 
 export type ConditionType = Condition["type"];
 

@@ -3,9 +3,9 @@
 // fenced: it happens only while this replica still holds the lease.
 
 import { randomUUID } from "node:crypto";
-import type { Db, Tx } from "@zhengyun/portal/db/client";
-import { allocations, type Condition, reconcileRuns, reconcileStates, resourceRequests, systemEvents } from "@zhengyun/portal/db/schema";
-import { completeProvisioning } from "@zhengyun/portal/services/platform";
+import type { Db, Tx } from "@zhengyun/db/client";
+import { allocations, type Condition, reconcileRuns, reconcileStates, resourceRequests, systemEvents } from "@zhengyun/db/schema";
+import { completeProvisioning } from "@zhengyun/db/requests/platform";
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { LeaseLost } from "../claims/claims.js";
 import type { StatusView } from "./conditions.js";

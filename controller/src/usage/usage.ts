@@ -2,8 +2,8 @@
 // portal's units (vCPU and GiB, rounded up: a system using 1.2 vCPU holds 2 of its grant).
 
 import type * as k8s from "@kubernetes/client-node";
-import type { Db } from "@zhengyun/portal/db/client";
-import { allocationItems, type Resource } from "@zhengyun/portal/db/schema";
+import type { Db } from "@zhengyun/db/client";
+import { allocationItems, type Resource } from "@zhengyun/db/schema";
 import { and, eq, ne } from "drizzle-orm";
 import { parseQuantity } from "../quantity.js";
 

@@ -153,7 +153,7 @@ describe.each(scenarios())("scenario $name", ({ name, file }) => {
     const job = objects.find((o) => o.kind === "Job");
     if (!job) return;
     expect(job.metadata.annotations?.["helm.sh/hook"]).toBe("pre-install,pre-upgrade");
-    expect(podTemplate(job).spec.containers[0]?.args).toEqual(["node", "--import", "tsx", "portal/src/db/migrate-cli.ts"]);
+    expect(podTemplate(job).spec.containers[0]?.args).toEqual(["node", "--import", "tsx", "db/src/migrate-cli.ts"]);
   });
 
   it("gives the controller only the kinds it reconciles", () => {

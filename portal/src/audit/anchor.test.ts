@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { describeAnchorCheck, judgeAnchor } from "./anchor.js";
-import { type ChainEntry, entryHash, GENESIS_HASH, verifyChain } from "./chain.js";
+import { type ChainEntry, entryHash, GENESIS_HASH, verifyChain } from "@zhengyun/db/audit/chain";
 
 function chain(n: number): ChainEntry[] {
   const out: ChainEntry[] = [];

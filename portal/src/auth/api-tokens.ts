@@ -2,11 +2,11 @@
 
 import { randomBytes } from "node:crypto";
 import { and, eq, gt, isNull, sql } from "drizzle-orm";
-import { appendAudit } from "../audit/append.js";
-import type { Db } from "../db/client.js";
-import type { Role } from "../db/schema/enums.js";
-import { apiTokens, roleAssignments, users } from "../db/schema/index.js";
-import type { Actor } from "../services/context.js";
+import { appendAudit } from "@zhengyun/db/audit/append";
+import type { Db } from "@zhengyun/db/client";
+import type { Role } from "@zhengyun/db/schema/enums";
+import { apiTokens, roleAssignments, users } from "@zhengyun/db/schema";
+import type { Actor } from "@zhengyun/db/context";
 import { tokenHash } from "./sessions.js";
 
 export const TOKEN_PREFIX = "zy_";

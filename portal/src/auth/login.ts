@@ -1,8 +1,8 @@
 import { eq } from "drizzle-orm";
-import { appendAudit } from "../audit/append.js";
-import type { Db } from "../db/client.js";
-import { users } from "../db/schema/index.js";
-import { AppError } from "../errors/app-error.js";
+import { appendAudit } from "@zhengyun/db/audit/append";
+import type { Db } from "@zhengyun/db/client";
+import { users } from "@zhengyun/db/schema";
+import { AppError } from "@zhengyun/db/errors";
 import { verifyPassword } from "./passwords.js";
 import type { AuthPolicy } from "./policy.js";
 import { clearThrottle, lockThrottle, setThrottle, throttleKey } from "./throttle.js";

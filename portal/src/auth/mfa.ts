@@ -1,9 +1,9 @@
 import { and, eq, isNull } from "drizzle-orm";
 import QRCode from "qrcode";
-import { appendAudit } from "../audit/append.js";
-import type { Db } from "../db/client.js";
-import { recoveryCodes, sessions, signInChallenges, users } from "../db/schema/index.js";
-import { AppError } from "../errors/app-error.js";
+import { appendAudit } from "@zhengyun/db/audit/append";
+import type { Db } from "@zhengyun/db/client";
+import { recoveryCodes, sessions, signInChallenges, users } from "@zhengyun/db/schema";
+import { AppError } from "@zhengyun/db/errors";
 import type { AuthPolicy } from "./policy.js";
 import { seal, unseal } from "./secrets.js";
 import type { Challenge } from "./sign-in.js";

@@ -1,9 +1,9 @@
 import { and, eq, isNull } from "drizzle-orm";
 import * as client from "openid-client";
-import { appendAudit } from "../audit/append.js";
-import type { Db } from "../db/client.js";
-import { users } from "../db/schema/index.js";
-import { AppError } from "../errors/app-error.js";
+import { appendAudit } from "@zhengyun/db/audit/append";
+import type { Db } from "@zhengyun/db/client";
+import { users } from "@zhengyun/db/schema";
+import { AppError } from "@zhengyun/db/errors";
 
 export interface OidcSettings {
   issuer: string;

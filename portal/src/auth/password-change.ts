@@ -1,7 +1,7 @@
 import { desc, eq, inArray } from "drizzle-orm";
-import type { Tx } from "../db/client.js";
-import { passwordHistory, users } from "../db/schema/index.js";
-import { AppError } from "../errors/app-error.js";
+import type { Tx } from "@zhengyun/db/client";
+import { passwordHistory, users } from "@zhengyun/db/schema";
+import { AppError } from "@zhengyun/db/errors";
 import { passwordProblems } from "./password-rules.js";
 import { hashPassword, verifyPassword } from "./passwords.js";
 import type { PasswordPolicy } from "./policy.js";

@@ -1,9 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { and, eq, gt, lt } from "drizzle-orm";
-import type { Db } from "../db/client.js";
-import type { Role } from "../db/schema/enums.js";
-import { roleAssignments, signInChallenges, users } from "../db/schema/index.js";
-import { AppError } from "../errors/app-error.js";
+import type { Db } from "@zhengyun/db/client";
+import type { Role } from "@zhengyun/db/schema/enums";
+import { roleAssignments, signInChallenges, users } from "@zhengyun/db/schema";
+import { AppError } from "@zhengyun/db/errors";
 import { passwordExpired } from "./password-rules.js";
 import type { AuthPolicy } from "./policy.js";
 import { createSession, tokenHash } from "./sessions.js";

@@ -1,5 +1,5 @@
-import type { Zone } from "../db/schema/enums.js";
-import type { Quantities } from "./quantities.js";
+import type { Zone } from "@zhengyun/db/schema/enums";
+import type { Quantities } from "@zhengyun/db/quantities";
 
 /** One reason a request does not fit its system's level and zone, naming the field at fault. */
 export interface LevelConflict {

@@ -1,4 +1,4 @@
-import type { RequestKind, RequestState, Role } from "../db/schema/enums.js";
+import type { RequestKind, RequestState, Role } from "@zhengyun/db/schema/enums";
 
 /** States from which a request can still be withdrawn by its department or rejected by an approver. */
 export const OPEN_STATES: readonly RequestState[] = ["draft", "submitted", "dept_approved", "ops_approved"];

@@ -1,5 +1,5 @@
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
-import type { AppErrorCode } from "./app-error.js";
+import type { AppErrorCode } from "@zhengyun/db/errors";
 
 /** The one place AppError codes become tRPC (and so HTTP) codes. */
 export const TRPC_CODE: Record<AppErrorCode, TRPC_ERROR_CODE_KEY> = {

@@ -5,12 +5,12 @@ import fastifyStatic from "@fastify/static";
 import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from "@trpc/server/adapters/fastify";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import type { Logger } from "pino";
-import { appendAudit } from "../audit/append.js";
+import { appendAudit } from "@zhengyun/db/audit/append";
 import { accountForIdentity, type OidcLogin, type PendingLogin } from "../auth/oidc.js";
 import { type AuthPolicy, DEFAULT_AUTH_POLICY, SESSION_COOKIE, SIGN_IN_COOKIE } from "../auth/policy.js";
 import { beginSignIn, providerDidMfa } from "../auth/sign-in.js";
-import { type Db, ping } from "../db/client.js";
-import { AppError } from "../errors/app-error.js";
+import { type Db, ping } from "@zhengyun/db/client";
+import { AppError } from "@zhengyun/db/errors";
 import { resolveCaller } from "./caller.js";
 import { registerEvidenceRoutes } from "./evidence-routes.js";
 import {

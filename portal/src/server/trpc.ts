@@ -1,13 +1,13 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import { ZodError } from "zod";
-import { unstorablePath } from "../audit/chain.js";
+import { unstorablePath } from "@zhengyun/db/audit/chain";
 import { auditTokenMutation } from "../auth/api-tokens.js";
 import type { AuthPolicy } from "../auth/policy.js";
-import type { Db } from "../db/client.js";
-import type { Role } from "../db/schema/enums.js";
-import { AppError, type AppErrorCode } from "../errors/app-error.js";
+import type { Db } from "@zhengyun/db/client";
+import type { Role } from "@zhengyun/db/schema/enums";
+import { AppError, type AppErrorCode } from "@zhengyun/db/errors";
 import { TRPC_CODE } from "../errors/trpc-mapping.js";
-import type { Actor, ServiceContext } from "../services/context.js";
+import type { Actor, ServiceContext } from "@zhengyun/db/context";
 
 /** Who may call a procedure: named roles, any signed-in person, or anyone. */
 export type Access = { roles: readonly Role[] } | { signedIn: true } | { public: true };

@@ -1,9 +1,9 @@
 import { and, asc, eq, gt, inArray } from "drizzle-orm";
-import { allocationItems, allocations, departments, informationSystems } from "../db/schema/index.js";
-import { fromRows } from "../domain/quantities.js";
-import type { ServiceContext } from "./context.js";
+import { allocationItems, allocations, departments, informationSystems } from "@zhengyun/db/schema";
+import { fromRows } from "@zhengyun/db/quantities";
+import type { ServiceContext } from "@zhengyun/db/context";
 import { decodeCursor, toPage } from "./paging.js";
-import { liveSegments } from "./requests/load.js";
+import { liveSegments } from "@zhengyun/db/requests/load";
 import { departmentFilter } from "./scope.js";
 
 /** What each system holds now, one page in system-id order: for exports and integrations. */

@@ -1,10 +1,10 @@
 import { and, desc, eq, lt, or, type SQL, sql } from "drizzle-orm";
 import { newTokenSecret } from "../auth/api-tokens.js";
-import type { Role } from "../db/schema/enums.js";
-import { apiTokens, users } from "../db/schema/index.js";
-import { AppError, forbidden, notFound } from "../errors/app-error.js";
+import type { Role } from "@zhengyun/db/schema/enums";
+import { apiTokens, users } from "@zhengyun/db/schema";
+import { AppError, forbidden, notFound } from "@zhengyun/db/errors";
 import { audit } from "./audit-service.js";
-import type { ServiceContext } from "./context.js";
+import type { ServiceContext } from "@zhengyun/db/context";
 import { decodeCursor, toPage } from "./paging.js";
 
 export const MAX_TOKEN_DAYS = 365;

@@ -1,11 +1,11 @@
 import { count, desc, eq } from "drizzle-orm";
 import { type AnchorCheck, describeAnchorCheck, judgeAnchor } from "../audit/anchor.js";
-import type { ChainEntry } from "../audit/chain.js";
-import type { Db } from "../db/client.js";
-import { auditLog } from "../db/schema/index.js";
+import type { ChainEntry } from "@zhengyun/db/audit/chain";
+import type { Db } from "@zhengyun/db/client";
+import { auditLog } from "@zhengyun/db/schema";
 import { type Anchor, type AnchorInput, anchorFingerprint } from "../shared/anchor.js";
 import { audit, verifyAuditChain } from "./audit-service.js";
-import type { ServiceContext } from "./context.js";
+import type { ServiceContext } from "@zhengyun/db/context";
 
 /**
  * Takes an anchor of the chain for the auditor to keep outside the system. Taking it is audited,

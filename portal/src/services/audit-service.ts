@@ -1,10 +1,10 @@
 import { and, asc, desc, eq, gt, gte, ilike, lte, or, type SQL, sql } from "drizzle-orm";
-import { AUDIT_LOCK, appendAudit } from "../audit/append.js";
-import { type BreakReason, type ChainBreak, type ChainEntry, chainWalker } from "../audit/chain.js";
-import type { Db, DbOrTx } from "../db/client.js";
-import { auditLog } from "../db/schema/index.js";
-import { AppError } from "../errors/app-error.js";
-import type { ServiceContext } from "./context.js";
+import { AUDIT_LOCK, appendAudit } from "@zhengyun/db/audit/append";
+import { type BreakReason, type ChainBreak, type ChainEntry, chainWalker } from "@zhengyun/db/audit/chain";
+import type { Db, DbOrTx } from "@zhengyun/db/client";
+import { auditLog } from "@zhengyun/db/schema";
+import { AppError } from "@zhengyun/db/errors";
+import type { ServiceContext } from "@zhengyun/db/context";
 
 /** Records a mutation by the service context's actor; call inside the mutation's transaction. */
 export function audit(

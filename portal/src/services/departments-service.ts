@@ -1,11 +1,11 @@
 import { asc, eq, sql } from "drizzle-orm";
-import { RESOURCES, type Resource } from "../db/schema/enums.js";
-import { allocationItems, allocations, clusterCapacity, departmentCeilings, departments } from "../db/schema/index.js";
-import { fromRows, type Quantities } from "../domain/quantities.js";
-import { notFound } from "../errors/app-error.js";
+import { RESOURCES, type Resource } from "@zhengyun/db/schema/enums";
+import { allocationItems, allocations, clusterCapacity, departmentCeilings, departments } from "@zhengyun/db/schema";
+import { fromRows, type Quantities } from "@zhengyun/db/quantities";
+import { notFound } from "@zhengyun/db/errors";
 import { audit } from "./audit-service.js";
-import type { ServiceContext } from "./context.js";
-import { capacity, departmentCeiling, departmentHeld, platformHeld } from "./requests/load.js";
+import type { ServiceContext } from "@zhengyun/db/context";
+import { capacity, departmentCeiling, departmentHeld, platformHeld } from "@zhengyun/db/requests/load";
 import { assertDepartment, departmentFilter } from "./scope.js";
 
 /** The departments in the caller's scope: department staff see their own, platform roles all. */

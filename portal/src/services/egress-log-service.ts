@@ -4,7 +4,7 @@
  * effective allow-list, bandwidth and gateway port.
  */
 import { and, count, desc, eq, gte, ilike, lt, type SQL } from "drizzle-orm";
-import type { Db } from "../db/client.js";
+import type { Db } from "@zhengyun/db/client";
 import {
   allocationItems,
   allocations,
@@ -14,9 +14,9 @@ import {
   egressPorts,
   informationSystems,
   requestEgressDestinations,
-} from "../db/schema/index.js";
-import { notFound } from "../errors/app-error.js";
-import type { ServiceContext } from "./context.js";
+} from "@zhengyun/db/schema";
+import { notFound } from "@zhengyun/db/errors";
+import type { ServiceContext } from "@zhengyun/db/context";
 import { assertDepartment, departmentFilter } from "./scope.js";
 
 export interface EgressLogQuery {

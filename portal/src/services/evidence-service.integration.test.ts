@@ -9,10 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { callerFor, makeOrg, type Org, requestIn, testDatabase } from "../../test/harness.js";
 import { DEFAULT_AUTH_POLICY, SESSION_COOKIE } from "../auth/policy.js";
 import { createSession } from "../auth/sessions.js";
-import type { Database } from "../db/client.js";
-import { auditLog, evidenceReports, reconcileStates } from "../db/schema/index.js";
+import type { Database } from "@zhengyun/db/client";
+import { auditLog, evidenceReports, reconcileStates } from "@zhengyun/db/schema";
 import { buildApp } from "../server/app.js";
-import { completeProvisioning } from "./requests/platform.js";
+import { completeProvisioning } from "@zhengyun/db/requests/platform";
 
 let db: Database;
 let app: FastifyInstance;

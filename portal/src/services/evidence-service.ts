@@ -3,11 +3,11 @@
 
 import type { EvidenceReport } from "@zhengyun/policies/definitions";
 import { and, desc, eq, ne, sql } from "drizzle-orm";
-import { ALLOCATIONS_CHANNEL } from "../db/client.js";
-import { allocations, departments, evidenceReports, informationSystems, reconcileStates } from "../db/schema/index.js";
-import { AppError, notFound } from "../errors/app-error.js";
+import { ALLOCATIONS_CHANNEL } from "@zhengyun/db/client";
+import { allocations, departments, evidenceReports, informationSystems, reconcileStates } from "@zhengyun/db/schema";
+import { AppError, notFound } from "@zhengyun/db/errors";
 import { audit } from "./audit-service.js";
-import type { ServiceContext } from "./context.js";
+import type { ServiceContext } from "@zhengyun/db/context";
 import { assertDepartment, departmentFilter } from "./scope.js";
 
 const summaryColumns = {

@@ -1,9 +1,9 @@
 import { and, desc, eq, gt, isNull, sql } from "drizzle-orm";
-import type { DbOrTx } from "../db/client.js";
-import { allocations, exemptions, informationSystems, users } from "../db/schema/index.js";
-import { AppError, notFound } from "../errors/app-error.js";
+import type { DbOrTx } from "@zhengyun/db/client";
+import { allocations, exemptions, informationSystems, users } from "@zhengyun/db/schema";
+import { AppError, notFound } from "@zhengyun/db/errors";
 import { audit } from "./audit-service.js";
-import type { ServiceContext } from "./context.js";
+import type { ServiceContext } from "@zhengyun/db/context";
 import { exemptionRefusal } from "./policies-service.js";
 import { assertDepartment, departmentFilter } from "./scope.js";
 

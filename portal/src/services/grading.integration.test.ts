@@ -7,8 +7,8 @@ import type { TRPCError } from "@trpc/server";
 import { and, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { callerFor, filingNumber, makeOrg, type Org, testDatabase, unique } from "../../test/harness.js";
-import type { Database } from "../db/client.js";
-import { allocations, auditLog, informationSystems } from "../db/schema/index.js";
+import type { Database } from "@zhengyun/db/client";
+import { allocations, auditLog, informationSystems } from "@zhengyun/db/schema";
 
 let db: Database;
 beforeAll(async () => {

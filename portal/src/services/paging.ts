@@ -1,4 +1,4 @@
-import { AppError } from "../errors/app-error.js";
+import { AppError } from "@zhengyun/db/errors";
 
 /** A keyset position: the sort value of the last row seen and its id, to break ties. */
 export interface Position {

@@ -4,12 +4,12 @@ import { storePassword } from "../auth/password-change.js";
 import { temporaryPassword } from "../auth/password-rules.js";
 import type { PasswordPolicy } from "../auth/policy.js";
 import { clearThrottle, lockedUntilOf } from "../auth/throttle.js";
-import type { Role } from "../db/schema/enums.js";
-import { departments, roleAssignments, sessions, signInChallenges, users } from "../db/schema/index.js";
-import { AppError, notFound } from "../errors/app-error.js";
+import type { Role } from "@zhengyun/db/schema/enums";
+import { departments, roleAssignments, sessions, signInChallenges, users } from "@zhengyun/db/schema";
+import { AppError, notFound } from "@zhengyun/db/errors";
 import { separationConflict } from "../shared/separation.js";
 import { audit } from "./audit-service.js";
-import type { ServiceContext } from "./context.js";
+import type { ServiceContext } from "@zhengyun/db/context";
 
 /** Refuses a role set that breaks separation of duties (三员分立; two-stage approval by different people). */
 export function checkSeparationOfDuties(roles: readonly Role[]): void {

@@ -1,7 +1,7 @@
 /** zod schemas shared by the server's procedures and the UI's forms. */
 import { z } from "zod";
-import { REQUEST_STATES, RESOURCES, ROLES, ZONES } from "../db/schema/enums.js";
-import { egressErrorMessage, formatEgressHost, parseEgressHost } from "./egress-allowlist.js";
+import { REQUEST_STATES, RESOURCES, ROLES, ZONES } from "@zhengyun/db/schema/enums";
+import { egressErrorMessage, formatEgressHost, parseEgressHost } from "@zhengyun/policies/egress-allowlist";
 
 export const id = z.uuid({ message: "must be a valid id" });
 export const level = z.number().int().min(1, "protection level is 1–4").max(4, "protection level is 1–4");
@@ -30,7 +30,7 @@ export const quantities = z.partialRecord(resource, z.number());
 /** Amounts per resource as set by ops (ceilings, capacity). */
 export const quantityLimits = z.partialRecord(resource, z.number().int("must be a whole number").min(0, "must not be negative").max(1_000_000_000));
 
-/** An allow-list destination host (see egress-allowlist.ts); stored in its canonical form. */
+/** An allow-list destination host (see @zhengyun/policies/egress-allowlist); stored in its canonical form. */
 const egressHost = z
   .string()
   .max(253, "at most 253 characters")

@@ -1,4 +1,4 @@
-import type { ROLES } from "./vocabulary.js";
+import type { ROLES } from "@zhengyun/db/vocabulary";
 
 type Role = (typeof ROLES)[number];
 

@@ -2,8 +2,8 @@
 import { eq } from "drizzle-orm";
 import { hashPassword } from "../../src/auth/passwords.js";
 import { PLATFORM_ROLES } from "../../src/auth/sign-in.js";
-import type { Database } from "../../src/db/client.js";
-import { departments, users } from "../../src/db/schema/index.js";
+import type { Database } from "@zhengyun/db/client";
+import { departments, users } from "@zhengyun/db/schema";
 import { enrolTotp } from "../auth/totp.js";
 import { callerFor, makeDepartment, makeUser, type Org, withSystems } from "../harness.js";
 

@@ -2,7 +2,7 @@
 import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import type { FastifyInstance } from "fastify";
-import type { Database } from "../../src/db/client.js";
+import type { Database } from "@zhengyun/db/client";
 import { buildApp } from "../../src/server/app.js";
 import { ensureUiBundle } from "../../src/server/ui-bundle.js";
 import { TEST_RATE_LIMITS } from "../harness.js";

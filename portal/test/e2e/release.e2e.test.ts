@@ -19,7 +19,7 @@ import {
   testConfig,
   untilActive,
 } from "../../../controller/src/testing/fixtures.js";
-import type { Database } from "../../src/db/client.js";
+import type { Database } from "@zhengyun/db/client";
 import { type Org, unique } from "../harness.js";
 import { type Browser, launchBrowser, screenshot } from "./browser.js";
 import { makeOrgWithPasswords } from "./people.js";

@@ -1,4 +1,4 @@
-import { migrateDatabase, openDatabase } from "../client.js";
+import { migrateDatabase, openDatabase } from "@zhengyun/db/client";
 import { isSeeded, type SeedSize, seed } from "./seed.js";
 
 /** `npm run seed -w portal [-- demo|bench]`: seeds an empty database (DATABASE_URL, or the embedded one). */

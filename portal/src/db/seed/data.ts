@@ -1,4 +1,4 @@
-import type { Quantities } from "../../domain/quantities.js";
+import type { Quantities } from "@zhengyun/db/quantities";
 
 /** Departments of the Yangzhou municipal government (扬州市) used by the demo seed. */
 export const DEMO_DEPARTMENTS = [

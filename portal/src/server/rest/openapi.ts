@@ -3,7 +3,7 @@
 
 import type { AnyProcedure } from "@trpc/server";
 import { z } from "zod";
-import { APP_ERROR_CODES } from "../../errors/app-error.js";
+import { APP_ERROR_CODES } from "@zhengyun/db/errors";
 import { appRouter } from "../router.js";
 import { pathParams, REST_ROUTES, type RestRoute } from "./routes.js";
 

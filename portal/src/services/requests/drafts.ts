@@ -1,16 +1,16 @@
 import { eq } from "drizzle-orm";
-import type { Resource } from "../../db/schema/enums.js";
-import { allocations, informationSystems, requestEgressDestinations, requestItems, requestTransitions, resourceRequests } from "../../db/schema/index.js";
+import type { Resource } from "@zhengyun/db/schema/enums";
+import { allocations, informationSystems, requestEgressDestinations, requestItems, requestTransitions, resourceRequests } from "@zhengyun/db/schema";
 import { levelConflicts } from "../../domain/level-fit.js";
-import { amount, type Quantities } from "../../domain/quantities.js";
+import { amount, type Quantities } from "@zhengyun/db/quantities";
 import { isOpen } from "../../domain/workflow.js";
-import { AppError, forbidden, notFound } from "../../errors/app-error.js";
+import { AppError, forbidden, notFound } from "@zhengyun/db/errors";
 import { audit } from "../audit-service.js";
-import type { ServiceContext } from "../context.js";
+import type { ServiceContext } from "@zhengyun/db/context";
 import { assertDepartment } from "../scope.js";
-import { releaseRequestSegments } from "./grant.js";
-import { liveSegments, lockRequest, systemGrant } from "./load.js";
-import { moveRequest } from "./transition.js";
+import { releaseRequestSegments } from "@zhengyun/db/requests/grant";
+import { liveSegments, lockRequest, systemGrant } from "@zhengyun/db/requests/load";
+import { moveRequest } from "@zhengyun/db/requests/transition";
 
 export interface NewRequestInput {
   systemId: string;

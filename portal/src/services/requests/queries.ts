@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, inArray, lt, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
-import type { RequestState } from "../../db/schema/enums.js";
+import type { RequestState } from "@zhengyun/db/schema/enums";
 import {
   allocations,
   departments,
@@ -12,13 +12,13 @@ import {
   requestTransitions,
   resourceRequests,
   users,
-} from "../../db/schema/index.js";
-import { fromRows } from "../../domain/quantities.js";
+} from "@zhengyun/db/schema";
+import { fromRows } from "@zhengyun/db/quantities";
 import { type ApprovalStage, STAGE } from "../../domain/workflow.js";
-import { notFound } from "../../errors/app-error.js";
-import type { ServiceContext } from "../context.js";
+import { notFound } from "@zhengyun/db/errors";
+import type { ServiceContext } from "@zhengyun/db/context";
 import { actingAs, assertDepartment, departmentFilter } from "../scope.js";
-import { departmentsHeadroom, systemGrant } from "./load.js";
+import { departmentsHeadroom, systemGrant } from "@zhengyun/db/requests/load";
 
 const summaryColumns = {
   id: resourceRequests.id,

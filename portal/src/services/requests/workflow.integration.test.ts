@@ -2,9 +2,9 @@ import type { TRPCError } from "@trpc/server";
 import { eq, sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { callerFor, makeOrg, makeUser, requestIn, testDatabase } from "../../../test/harness.js";
-import type { Database } from "../../db/client.js";
-import { networkSegments, requestTransitions, resourceRequests, roleAssignments } from "../../db/schema/index.js";
-import { completeProvisioning } from "./platform.js";
+import type { Database } from "@zhengyun/db/client";
+import { networkSegments, requestTransitions, resourceRequests, roleAssignments } from "@zhengyun/db/schema";
+import { completeProvisioning } from "@zhengyun/db/requests/platform";
 
 let db: Database;
 beforeAll(async () => {
@@ -179,7 +179,7 @@ describe("request workflow", () => {
     await org.as("deptAdmin").requests.approve({ id: req.id });
     await org.as("ops").requests.approve({ id: req.id });
     await completeProvisioning(db.db, req.id, { ok: true });
-    const { reclaimExpired } = await import("./platform.js");
+    const { reclaimExpired } = await import("@zhengyun/db/requests/platform");
     const reclaimed = await reclaimExpired(db.db, new Date(expiresAt.getTime() + 1000));
     expect(reclaimed).toContain(system.id);
     expect((await org.as("applicant").requests.get({ id: req.id })).state).toBe("expired");

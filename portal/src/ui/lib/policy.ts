@@ -1,5 +1,5 @@
 /** The request rules of DESIGN.md §4 that the wizard applies before the server does. */
-import { parseEgressHost } from "../../shared/egress-allowlist.js";
+import { parseEgressHost } from "@zhengyun/policies/egress-allowlist";
 import type { StorageResource } from "./resources.js";
 
 export type Zone = "internal" | "external";

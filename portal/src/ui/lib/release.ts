@@ -1,5 +1,5 @@
 /** Whether an applicant may ask for a system's resources to be released now, and if not, why. */
-import { IN_FLIGHT_STATES, type REQUEST_KINDS, type REQUEST_STATES } from "../../shared/vocabulary.js";
+import { IN_FLIGHT_STATES, type REQUEST_KINDS, type REQUEST_STATES } from "@zhengyun/db/vocabulary";
 
 type RequestState = (typeof REQUEST_STATES)[number];
 type RequestKind = (typeof REQUEST_KINDS)[number];

@@ -2,7 +2,7 @@
  * Message keys that read differently for a release, where resources go back instead of coming:
  * "provisioning" is releasing and "active" is released.
  */
-import type { REQUEST_KINDS, REQUEST_STATES } from "../../shared/vocabulary.js";
+import type { REQUEST_KINDS, REQUEST_STATES } from "@zhengyun/db/vocabulary";
 
 type RequestState = (typeof REQUEST_STATES)[number];
 type RequestKind = (typeof REQUEST_KINDS)[number];

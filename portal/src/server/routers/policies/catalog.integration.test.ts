@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeDepartment, makeUser, testDatabase } from "../../../../test/harness.js";
 import { DEFAULT_AUTH_POLICY, SESSION_COOKIE } from "../../../auth/policy.js";
 import { createSession } from "../../../auth/sessions.js";
-import type { Role } from "../../../db/schema/enums.js";
+import type { Role } from "@zhengyun/db/schema/enums";
 import type { PolicyCatalog } from "../../../services/policies-service.js";
 import { buildApp } from "../../app.js";
 

@@ -4,7 +4,7 @@ import { Button, Empty, Space, Table, Typography } from "antd";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
-import { IN_FLIGHT_STATES } from "../../../shared/vocabulary.js";
+import { IN_FLIGHT_STATES } from "@zhengyun/db/vocabulary";
 import { type RouterOutputs, trpc } from "../../api/trpc.js";
 import { ErrorAlert } from "../../components/ErrorAlert.js";
 import { GradingSummary } from "../../components/GradingSummary.js";

@@ -1,6 +1,6 @@
 import { and, eq, inArray, isNull, sql } from "drizzle-orm";
-import type { DbOrTx } from "../../db/client.js";
-import type { Resource } from "../../db/schema/enums.js";
+import type { DbOrTx } from "../client.js";
+import type { Resource } from "../schema/enums.js";
 import {
   allocationItems,
   allocations,
@@ -10,9 +10,9 @@ import {
   networkSegments,
   requestItems,
   resourceRequests,
-} from "../../db/schema/index.js";
-import { add, fromRows, type Quantities } from "../../domain/quantities.js";
-import { notFound } from "../../errors/app-error.js";
+} from "../schema/index.js";
+import { add, fromRows, type Quantities } from "../quantities.js";
+import { notFound } from "../errors.js";
 
 /** Loads a request with the system it is for, locking the request row for the transaction. */
 export async function lockRequest(tx: DbOrTx, id: string) {

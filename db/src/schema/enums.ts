@@ -1,5 +1,5 @@
 import { pgEnum } from "drizzle-orm/pg-core";
-import { ALLOCATION_PHASES, REQUEST_KINDS, REQUEST_STATES, RESOURCES, ROLES, ZONES } from "../../shared/vocabulary.js";
+import { ALLOCATION_PHASES, REQUEST_KINDS, REQUEST_STATES, RESOURCES, ROLES, ZONES } from "../vocabulary.js";
 
 export { ALLOCATION_PHASES, REQUEST_KINDS, REQUEST_STATES, RESOURCES, ROLES, ZONES };
 

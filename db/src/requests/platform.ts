@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { and, eq, gt, inArray, isNotNull, lte } from "drizzle-orm";
-import type { Db } from "../../db/client.js";
-import { allocationItems, allocations, requestTransitions, resourceRequests } from "../../db/schema/index.js";
-import { AppError } from "../../errors/app-error.js";
-import { IN_FLIGHT_STATES } from "../../shared/vocabulary.js";
+import type { Db } from "../client.js";
+import { allocationItems, allocations, requestTransitions, resourceRequests } from "../schema/index.js";
+import { AppError } from "../errors.js";
+import { IN_FLIGHT_STATES } from "../vocabulary.js";
 import { applyGrant, releaseRequestSegments, releaseSystemSegments } from "./grant.js";
 import { lockRequest } from "./load.js";
 import { moveRequest } from "./transition.js";

@@ -6,8 +6,8 @@
  */
 import { createHash } from "node:crypto";
 import { and, asc, eq, gt, gte, lt, or } from "drizzle-orm";
-import type { Db } from "../db/client.js";
-import { auditLog, egressConnections } from "../db/schema/index.js";
+import type { Db } from "./client.js";
+import { auditLog, egressConnections } from "./schema/index.js";
 
 export const DIGEST_ACTION = "egress.daily_digest";
 const DAY_MS = 86_400_000;

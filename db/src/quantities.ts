@@ -1,4 +1,4 @@
-import { RESOURCES, type Resource } from "../db/schema/enums.js";
+import { RESOURCES, type Resource } from "./schema/enums.js";
 
 /** An amount per resource; a missing key means zero. */
 export type Quantities = Partial<Record<Resource, number>>;

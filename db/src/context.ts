@@ -1,5 +1,5 @@
-import type { Db } from "../db/client.js";
-import type { Role } from "../db/schema/enums.js";
+import type { Db } from "./client.js";
+import type { Role } from "./schema/enums.js";
 
 /** The signed-in person a service acts for. */
 export interface Actor {

@@ -1,6 +1,6 @@
 import { desc, sql } from "drizzle-orm";
-import type { DbOrTx } from "../db/client.js";
-import { auditLog } from "../db/schema/index.js";
+import type { DbOrTx } from "../client.js";
+import { auditLog } from "../schema/index.js";
 import { entryHash, GENESIS_HASH, HASH_ALGORITHMS, type HashAlgorithm, storableJson, storableText } from "./chain.js";
 
 export interface AuditInput {

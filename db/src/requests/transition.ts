@@ -1,8 +1,8 @@
 import { eq } from "drizzle-orm";
-import { appendAudit } from "../../audit/append.js";
-import type { DbOrTx } from "../../db/client.js";
-import type { RequestState } from "../../db/schema/enums.js";
-import { requestTransitions, resourceRequests } from "../../db/schema/index.js";
+import { appendAudit } from "../audit/append.js";
+import type { DbOrTx } from "../client.js";
+import type { RequestState } from "../schema/enums.js";
+import { requestTransitions, resourceRequests } from "../schema/index.js";
 import type { ServiceContext } from "../context.js";
 import { PLATFORM_ACTOR_NAME } from "../context.js";
 
