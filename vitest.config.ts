@@ -6,9 +6,10 @@ const unitTests = ["*/src/**/*.test.ts"];
 const notUnit = ["**/*.integration.test.ts", "**/*.e2e.test.ts"];
 
 /**
- * One run, three projects. `unit` needs nothing running. `portal` needs PostgreSQL (DATABASE_URL,
- * set by scripts/test.sh); `cluster` (infra, policies, controller and the browser journeys) shares
- * one local Kubernetes control plane per run, started by its global setup.
+ * One run, four tiers. `unit` needs nothing running. `db` needs PostgreSQL (DATABASE_URL, set by
+ * scripts/test.sh) and, for the egress gateway, Squid on loopback. `cluster` (infra, policies,
+ * controller) and `e2e` (journeys through portal, controller, browser and CLI) share one local
+ * Kubernetes control plane per run, started by their common global setup.
  */
 export default defineConfig({
   test: {
@@ -22,16 +23,16 @@ export default defineConfig({
       },
       {
         test: {
-          name: "portal",
-          // The egress gateway's tests need PostgreSQL and Squid on loopback, no cluster.
+          name: "db",
           include: [
+            "db/src/**/*.integration.test.ts",
             "portal/src/**/*.integration.test.ts",
             "portal/test/**/*.test.ts",
             "cli/src/**/*.integration.test.ts",
             "controller/src/egress/**/*.integration.test.ts",
+            "e2e/egress/**/*.integration.test.ts",
           ],
-          // The browser journey ends with the controller applying on the cluster: it runs there.
-          exclude: ["portal/test/e2e/**", "cli/src/**/*.e2e.test.ts", "**/node_modules/**"],
+          exclude: ["**/node_modules/**"],
           globalSetup: ["portal/test/global-setup.ts"],
           testTimeout: 60_000,
           hookTimeout: 120_000,
@@ -40,14 +41,18 @@ export default defineConfig({
       {
         test: {
           name: "cluster",
-          include: [
-            "infra/src/**/*.integration.test.ts",
-            "policies/src/**/*.integration.test.ts",
-            "controller/src/**/*.integration.test.ts",
-            "portal/test/e2e/**/*.test.ts",
-            "cli/src/**/*.e2e.test.ts",
-          ],
+          include: ["infra/src/**/*.integration.test.ts", "policies/src/**/*.integration.test.ts", "controller/src/**/*.integration.test.ts"],
           exclude: ["controller/src/egress/**", "**/node_modules/**"],
+          globalSetup: [clusterSetup],
+          testTimeout: 300_000,
+          hookTimeout: 300_000,
+        },
+      },
+      {
+        test: {
+          name: "e2e",
+          include: ["e2e/**/*.test.ts"],
+          exclude: ["e2e/egress/**", "**/node_modules/**"],
           globalSetup: [clusterSetup],
           testTimeout: 300_000,
           hookTimeout: 300_000,

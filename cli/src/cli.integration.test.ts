@@ -8,13 +8,13 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { completeProvisioning } from "@zhengyun/db/requests/platform";
+import { hashPassword } from "@zhengyun/portal/auth/passwords";
+import { buildApp } from "@zhengyun/portal/server/app";
+import { enrolTotp, totpCode } from "@zhengyun/portal/test/auth/totp";
+import { makeOrg, makeUser, type Org, TEST_RATE_LIMITS, testDatabase } from "@zhengyun/portal/test/harness";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hashPassword } from "../../portal/src/auth/passwords.js";
-import { buildApp } from "../../portal/src/server/app.js";
-import { completeProvisioning } from "@zhengyun/db/requests/platform";
-import { enrolTotp, totpCode } from "../../portal/test/auth/totp.js";
-import { makeOrg, makeUser, type Org, TEST_RATE_LIMITS, testDatabase } from "../../portal/test/harness.js";
 
 const bin = fileURLToPath(new URL("../bin/zhengyun.mjs", import.meta.url));
 let app: FastifyInstance;

@@ -11,10 +11,10 @@
 import { parseArgs } from "node:util";
 import * as k8s from "@kubernetes/client-node";
 import { allocations, reconcileStates } from "@zhengyun/db/schema";
+import { startLocalCluster } from "@zhengyun/infra/cluster/local-cluster";
+import type { KubeObject } from "@zhengyun/infra/components/objects";
 import { makeOrg, type Org, requestIn } from "@zhengyun/portal/test/harness";
 import { and, inArray, sql } from "drizzle-orm";
-import { startLocalCluster } from "../../infra/src/cluster/local-cluster.js";
-import type { KubeObject } from "../../infra/src/components/objects.js";
 import type { Controller } from "../src/controller.js";
 import { loadSnapshot } from "../src/db/snapshot.js";
 import { desiredState } from "../src/desired/build.js";

@@ -7,9 +7,9 @@
 // later widens its RBAC (here: the built-in `edit`), the guard still refuses.
 
 import { compileBaseline, compileTenant, type KubeObject, type Level, type Zone } from "@zhengyun/policies";
+import { compliantPodSpec } from "@zhengyun/policies/fixtures/pod";
+import { workload } from "@zhengyun/policies/fixtures/workloads";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { compliantPodSpec } from "../../policies/src/fixtures/pod.js";
-import { workload } from "../../policies/src/fixtures/workloads.js";
 import { eventually, kubectl, type RunResult, uniqueId } from "./chart/run.js";
 import { baselineObjects } from "./components/platform-baseline.js";
 import { type TenantSpec, tenantObjects } from "./components/tenant-objects.js";

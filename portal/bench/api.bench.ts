@@ -7,14 +7,14 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { createServer } from "node:net";
+import { migrateDatabase, openDatabase } from "@zhengyun/db/client";
+import type { Actor, ServiceContext } from "@zhengyun/db/context";
+import { resourceRequests, roleAssignments, users } from "@zhengyun/db/schema";
 import autocannon from "autocannon";
 import { and, eq } from "drizzle-orm";
 import pg from "pg";
-import { migrateDatabase, openDatabase } from "@zhengyun/db/client";
-import { resourceRequests, roleAssignments, users } from "@zhengyun/db/schema";
 import { DEMO_PASSWORD } from "../src/db/seed/data.js";
 import { seed } from "../src/db/seed/seed.js";
-import type { Actor, ServiceContext } from "@zhengyun/db/context";
 import { approveRequest } from "../src/services/requests/approvals.js";
 import { createRequest } from "../src/services/requests/drafts.js";
 import { gradeSystem, registerSystem } from "../src/services/systems-service.js";

@@ -1,11 +1,12 @@
 /** API tokens over real HTTP: create (secret shown once), use, scoped refusal, expiry, revocation, audit. */
+
+import type { Database } from "@zhengyun/db/client";
+import { apiTokens, auditLog } from "@zhengyun/db/schema";
 import { and, eq } from "drizzle-orm";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_AUTH_POLICY, SESSION_COOKIE } from "../src/auth/policy.js";
 import { createSession, tokenHash } from "../src/auth/sessions.js";
-import type { Database } from "@zhengyun/db/client";
-import { apiTokens, auditLog } from "@zhengyun/db/schema";
 import { buildApp } from "../src/server/app.js";
 import { makeOrg, type Org, requestIn, testDatabase } from "./harness.js";
 

@@ -5,11 +5,11 @@
  * table owner re-hashes the chain so that it verifies again.
  */
 import type { TRPCError } from "@trpc/server";
-import { asc, desc, eq, gte, sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ChainEntry, entryHash, GENESIS_HASH } from "@zhengyun/db/audit/chain";
 import type { Database } from "@zhengyun/db/client";
 import { auditLog } from "@zhengyun/db/schema";
+import { asc, desc, eq, gte, sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { anchorFingerprint } from "../src/shared/anchor.js";
 import { callerFor, type IsolatedDatabase, isolatedDatabase, makeOrg, type Org } from "./harness.js";
 

@@ -2,10 +2,11 @@
  * The audit trail in a database of its own: tampering as the table owner (triggers disabled) is
  * detected by the auditor's verification, which names the first broken entry.
  */
-import { count, sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import type { Database } from "@zhengyun/db/client";
 import { auditLog } from "@zhengyun/db/schema";
+import { count, sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { callerFor, type IsolatedDatabase, isolatedDatabase, makeOrg } from "./harness.js";
 
 let isolated: IsolatedDatabase;

@@ -1,8 +1,8 @@
 import type { TRPCError } from "@trpc/server";
-import { and, eq, isNull, sql } from "drizzle-orm";
-import { beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "@zhengyun/db/client";
 import { networkSegments, resourceRequests } from "@zhengyun/db/schema";
+import { and, eq, isNull, sql } from "drizzle-orm";
+import { beforeAll, describe, expect, it } from "vitest";
 import { makeOrg, requestIn, testDatabase } from "./harness.js";
 
 let db: Database;

@@ -5,9 +5,9 @@
  * creates, or ZHENGYUN_TEST_RUNTIME_USER/_PASSWORD naming another.
  */
 import { randomBytes } from "node:crypto";
+import { type Database, openDatabase, prepareSchema } from "@zhengyun/db/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashPassword } from "../src/auth/passwords.js";
-import { type Database, openDatabase, prepareSchema } from "@zhengyun/db/client";
 import { buildApp } from "../src/server/app.js";
 import { callerFor, type IsolatedDatabase, isolatedDatabase, makeOrg, makeUser, requestIn } from "./harness.js";
 

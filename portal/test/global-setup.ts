@@ -1,7 +1,7 @@
-import { sql } from "drizzle-orm";
 import { migrateDatabase, openDatabase } from "@zhengyun/db/client";
-import { RESOURCES } from "@zhengyun/db/schema/enums";
 import { clusterCapacity, zonePools } from "@zhengyun/db/schema";
+import { RESOURCES } from "@zhengyun/db/schema/enums";
+import { sql } from "drizzle-orm";
 
 /** Migrates the test database once per run and makes sure platform rows the tests rely on exist. */
 export async function setup(): Promise<void> {

@@ -1,89 +1,16 @@
 /** Real-database fixtures for portal tests: each test creates its own rows. */
 import { randomUUID } from "node:crypto";
-import pg from "pg";
-import { afterAll } from "vitest";
-import { DEFAULT_AUTH_POLICY } from "../src/auth/policy.js";
-import { type Database, migrateDatabase, openDatabase } from "@zhengyun/db/client";
+import type { Database } from "@zhengyun/db/client";
+import type { Actor } from "@zhengyun/db/context";
+import type { Quantities } from "@zhengyun/db/quantities";
+import { departmentCeilings, departments, roleAssignments, users } from "@zhengyun/db/schema";
 import type { Role, Zone } from "@zhengyun/db/schema/enums";
 import { RESOURCES } from "@zhengyun/db/schema/enums";
-import { clusterCapacity, departmentCeilings, departments, roleAssignments, users, zonePools } from "@zhengyun/db/schema";
-import type { Quantities } from "@zhengyun/db/quantities";
+import { DEFAULT_AUTH_POLICY } from "../src/auth/policy.js";
 import { appRouter } from "../src/server/router.js";
 import { type CookieJar, createCallerFactory, type RequestContext } from "../src/server/trpc.js";
-import type { Actor } from "@zhengyun/db/context";
 
-let shared: Database | undefined;
-
-/** One pool per test file, closed after the file. */
-export async function testDatabase(): Promise<Database> {
-  if (!shared) {
-    const url = process.env.DATABASE_URL;
-    if (!url) throw new Error("DATABASE_URL is not set");
-    shared = await openDatabase({ url, poolSize: 30 });
-    afterAll(async () => {
-      await shared?.close();
-      shared = undefined;
-    });
-  }
-  return shared;
-}
-
-export interface IsolatedDatabase {
-  database: Database;
-  url: string;
-  drop(): Promise<void>;
-}
-
-/**
- * A database of its own, migrated, with the zone pools and capacity the workflow needs: for tests
- * that tamper with the audit log as its owner, and for controllers, which work on every allocation
- * of their database.
- */
-export async function isolatedDatabase(prefix = "zy_iso"): Promise<IsolatedDatabase> {
-  const baseUrl = process.env.DATABASE_URL;
-  if (!baseUrl) throw new Error("DATABASE_URL is not set");
-  const name = `${prefix}_${randomUUID().replace(/-/g, "").slice(0, 12)}`;
-  const url = new URL(baseUrl);
-  url.pathname = `/${name}`;
-  const admin = new pg.Client({ connectionString: baseUrl });
-  await admin.connect();
-  try {
-    await admin.query(`create database ${name}`);
-  } finally {
-    await admin.end();
-  }
-  const database = await openDatabase({ url: url.toString(), poolSize: 20 });
-  await migrateDatabase(database);
-  await database.db.insert(zonePools).values([
-    { zone: "internal", cidr: "10.128.0.0/12" },
-    { zone: "external", cidr: "10.64.0.0/12" },
-  ]);
-  await database.db.insert(clusterCapacity).values(RESOURCES.map((resource) => ({ resource, amount: 1_000_000 })));
-  return {
-    database,
-    url: url.toString(),
-    async drop() {
-      await database.close();
-      const c = new pg.Client({ connectionString: baseUrl });
-      await c.connect();
-      try {
-        // FORCE ends this test's leftover sessions; a session of another role (someone inspecting
-        // the database as postgres) makes it fail, so give that a moment to go away.
-        for (let attempt = 1; ; attempt++) {
-          try {
-            await c.query(`drop database if exists ${name} with (force)`);
-            break;
-          } catch (err) {
-            if (attempt >= 5) throw err;
-            await new Promise((r) => setTimeout(r, 1_000 * attempt));
-          }
-        }
-      } finally {
-        await c.end();
-      }
-    },
-  };
-}
+export { type IsolatedDatabase, isolatedDatabase, testDatabase } from "@zhengyun/db/testkit";
 
 export function memoryCookies(): CookieJar & { values: Map<string, string> } {
   const values = new Map<string, string>();

@@ -3,14 +3,15 @@
  * headers: a chain broken by the table's owner shows every break, the auditor acknowledges one as
  * a known break with a reason, and the verdict turns green; the page's CSP refuses nothing.
  */
+
+import { appendAudit } from "@zhengyun/db/audit/append";
 import { sql } from "drizzle-orm";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { appendAudit } from "@zhengyun/db/audit/append";
 import { totpCode } from "./auth/totp.js";
-import { type Browser, launchBrowser } from "./e2e/browser.js";
-import { AUTHENTICATORS, makeOrgWithPasswords, PASSWORD } from "./e2e/people.js";
-import { ensureUiBuilt, type RunningPortal, startPortal } from "./e2e/portal.js";
+import { type Browser, launchBrowser } from "./browser/browser.js";
+import { AUTHENTICATORS, makeOrgWithPasswords, PASSWORD } from "./browser/people.js";
+import { ensureUiBuilt, type RunningPortal, startPortal } from "./browser/portal.js";
 import { type IsolatedDatabase, isolatedDatabase, type Org, unique } from "./harness.js";
 
 let isolated: IsolatedDatabase;

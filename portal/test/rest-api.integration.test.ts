@@ -4,6 +4,10 @@
  * document (never 5xx) that changes nothing.
  */
 import { Validator } from "@seriousme/openapi-schema-validator";
+import type { Database } from "@zhengyun/db/client";
+import type { Actor } from "@zhengyun/db/context";
+import { completeProvisioning } from "@zhengyun/db/requests/platform";
+import { apiTokens, auditLog, informationSystems, reconcileStates, resourceRequests } from "@zhengyun/db/schema";
 import { count, eq, inArray } from "drizzle-orm";
 import fc from "fast-check";
 import type { FastifyInstance } from "fastify";
@@ -11,13 +15,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashPassword } from "../src/auth/passwords.js";
 import { DEFAULT_AUTH_POLICY, SESSION_COOKIE } from "../src/auth/policy.js";
 import { createSession } from "../src/auth/sessions.js";
-import type { Database } from "@zhengyun/db/client";
-import { apiTokens, auditLog, informationSystems, reconcileStates, resourceRequests } from "@zhengyun/db/schema";
 import { buildApp } from "../src/server/app.js";
 import { openApiDocument } from "../src/server/rest/openapi.js";
 import { REST_ROUTES } from "../src/server/rest/routes.js";
-import type { Actor } from "@zhengyun/db/context";
-import { completeProvisioning } from "@zhengyun/db/requests/platform";
 import { makeOrg, makeUser, type Org, requestIn, testDatabase, unique } from "./harness.js";
 
 let db: Database;

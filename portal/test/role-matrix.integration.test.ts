@@ -4,16 +4,16 @@
  * a procedure without a row here fails the test.
  */
 import type { TRPCError } from "@trpc/server";
+import type { Database } from "@zhengyun/db/client";
+import type { Actor } from "@zhengyun/db/context";
+import { completeProvisioning } from "@zhengyun/db/requests/platform";
+import { evidenceReports, reconcileStates, users } from "@zhengyun/db/schema";
+import { type RequestState, ROLES, type Role } from "@zhengyun/db/schema/enums";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashPassword } from "../src/auth/passwords.js";
 import { totpFor } from "../src/auth/totp.js";
-import type { Database } from "@zhengyun/db/client";
-import { type RequestState, ROLES, type Role } from "@zhengyun/db/schema/enums";
-import { evidenceReports, reconcileStates, users } from "@zhengyun/db/schema";
 import { appRouter } from "../src/server/router.js";
-import type { Actor } from "@zhengyun/db/context";
-import { completeProvisioning } from "@zhengyun/db/requests/platform";
 import { callerFor, type IsolatedDatabase, isolatedDatabase, makeOrg, makeUser, type Org, requestIn, testDatabase, unique } from "./harness.js";
 
 type Caller = ReturnType<typeof callerFor>;

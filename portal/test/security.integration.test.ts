@@ -4,14 +4,14 @@
  * error bodies, and an audit chain that reports every break and takes an auditor's acknowledgement.
  */
 import { randomBytes } from "node:crypto";
+import { appendAudit, auditHashAlgorithm } from "@zhengyun/db/audit/append";
+import { type Database, openDatabase } from "@zhengyun/db/client";
+import { auditLog } from "@zhengyun/db/schema";
 import { sql } from "drizzle-orm";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { appendAudit, auditHashAlgorithm } from "@zhengyun/db/audit/append";
 import { hashPassword } from "../src/auth/passwords.js";
 import { SESSION_COOKIE } from "../src/auth/policy.js";
-import { type Database, openDatabase } from "@zhengyun/db/client";
-import { auditLog } from "@zhengyun/db/schema";
 import { buildApp } from "../src/server/app.js";
 import { parseTrustProxy, seedChoice } from "../src/server/config.js";
 import type { RateLimits } from "../src/server/hardening.js";

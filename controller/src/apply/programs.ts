@@ -1,10 +1,10 @@
 // The inline programs: a system's TenantSystem, the cluster's PlatformBaseline.
 
 import type { PulumiFn } from "@pulumi/pulumi/automation/index.js";
-import { PlatformBaseline, type PlatformBaselineArgs } from "../../../infra/src/components/platform-baseline.js";
-import { clusterProvider } from "../../../infra/src/components/provider.js";
-import type { TenantSpec } from "../../../infra/src/components/tenant-objects.js";
-import { TenantSystem } from "../../../infra/src/components/tenant-system.js";
+import { PlatformBaseline, type PlatformBaselineArgs } from "@zhengyun/infra/components/platform-baseline";
+import { clusterProvider } from "@zhengyun/infra/components/provider";
+import type { TenantSpec } from "@zhengyun/infra/components/tenant-objects";
+import { TenantSystem } from "@zhengyun/infra/components/tenant-system";
 
 /** How the programs reach the cluster: the controller's kubeconfig and the cluster's identity. */
 export interface ClusterConnection {

@@ -2,7 +2,7 @@
 
 import { join } from "node:path";
 import type { PulumiFn, Stack } from "@pulumi/pulumi/automation/index.js";
-import { createOrSelectStack } from "../../../infra/src/pulumi/stack.js";
+import { createOrSelectStack } from "@zhengyun/infra/pulumi/stack";
 
 export interface PulumiHost {
   backendUrl: string;

@@ -1,5 +1,5 @@
+import type { KubeObject } from "@zhengyun/infra/components/objects";
 import { describe, expect, it } from "vitest";
-import type { KubeObject } from "../../../infra/src/components/objects.js";
 import { departmentLabel, desiredState, EGRESS_BANDWIDTH_ANNOTATION, SEGMENTS_ANNOTATION, SYSTEM_ID_ANNOTATION } from "./build.js";
 import type { SystemSnapshot } from "./snapshot.js";
 

@@ -2,8 +2,8 @@
 // policy catalog. Same snapshot, same objects, same hash.
 
 import { createHash } from "node:crypto";
-import type { KubeObject } from "../../../infra/src/components/objects.js";
-import { type TenantSpec, tenantObjects } from "../../../infra/src/components/tenant-objects.js";
+import type { KubeObject } from "@zhengyun/infra/components/objects";
+import { type TenantSpec, tenantObjects } from "@zhengyun/infra/components/tenant-objects";
 import { CONTROL_IDS, type ControlId, compileTenant, PolicyInputError, type TenantInput } from "./catalog.js";
 import { nothingGranted, objectCounts, tenantQuota } from "./quota.js";
 import type { SystemSnapshot } from "./snapshot.js";

@@ -1,5 +1,5 @@
+import type { KubeObject } from "@zhengyun/infra/components/objects";
 import { describe, expect, it } from "vitest";
-import type { KubeObject } from "../../../infra/src/components/objects.js";
 import { parseQuantity } from "../quantity.js";
 import { compareObject, describeFindings } from "./compare.js";
 import { enforced } from "./enforce.js";

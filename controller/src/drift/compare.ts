@@ -6,7 +6,7 @@
 // would exempt every other pod from the policy, so keys added under a desired field are drift too.
 // Top-level fields the desired object does not set (status, a Namespace's spec) are the server's.
 
-import type { KubeObject } from "../../../infra/src/components/objects.js";
+import type { KubeObject } from "@zhengyun/infra/components/objects";
 import { parseQuantity } from "../quantity.js";
 
 export interface DriftFinding {

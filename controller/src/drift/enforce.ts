@@ -4,7 +4,7 @@
 // desired object sets are written back whole, with an update guarded by the live resourceVersion.
 
 import type * as k8s from "@kubernetes/client-node";
-import type { KubeObject } from "../../../infra/src/components/objects.js";
+import type { KubeObject } from "@zhengyun/infra/components/objects";
 import { toModel } from "./live.js";
 
 export const ENFORCE_MANAGER = "zhengyun-controller";

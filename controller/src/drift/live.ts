@@ -2,7 +2,7 @@
 
 import * as k8s from "@kubernetes/client-node";
 import { ObjectSerializer } from "@kubernetes/client-node/dist/serializer.js";
-import { type KubeObject, objectKey } from "../../../infra/src/components/objects.js";
+import { type KubeObject, objectKey } from "@zhengyun/infra/components/objects";
 
 export function objectApi(kc: k8s.KubeConfig): k8s.KubernetesObjectApi {
   return k8s.KubernetesObjectApi.makeApiClient(kc);

@@ -1,6 +1,6 @@
 import { type Database, migrateDatabase, openDatabase } from "@zhengyun/db/client";
 import { auditLog, egressConnections } from "@zhengyun/db/schema";
-import { isolatedDatabase } from "@zhengyun/portal/test/harness";
+import { isolatedDatabase } from "@zhengyun/db/testkit";
 import { and, eq, sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { DIGEST_ACTION, dropExpiredPartitions, ensurePartitions, listPartitions, partitionName, summariseDays, verifyDay } from "./store.js";

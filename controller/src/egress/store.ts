@@ -5,8 +5,8 @@ import { randomUUID } from "node:crypto";
 import { closeSync, openSync, readSync, statSync } from "node:fs";
 import { appendAudit } from "@zhengyun/db/audit/append";
 import type { Db } from "@zhengyun/db/client";
-import { auditLog, egressConnections, egressLogCursors } from "@zhengyun/db/schema";
 import { type DayDigest, DIGEST_ACTION, dayBounds, digestDay } from "@zhengyun/db/egress-digest";
+import { auditLog, egressConnections, egressLogCursors } from "@zhengyun/db/schema";
 import { asc, desc, eq, sql } from "drizzle-orm";
 
 export { type DayDigest, type DayVerdict, DIGEST_ACTION, digestDay, verifyDay } from "@zhengyun/db/egress-digest";

@@ -1,8 +1,8 @@
 // The compliance evidence of a live system: what the policy catalog expects for it, compared with
 // what the API server holds, stored for the portal (which has no access to the cluster).
 
-import { type EvidenceReport, evidenceReport, type TenantInput } from "@zhengyun/policies";
 import { evidenceReports } from "@zhengyun/db/schema";
+import { type EvidenceReport, evidenceReport, type TenantInput } from "@zhengyun/policies";
 import { desc, eq } from "drizzle-orm";
 import { hashOf } from "../desired/build.js";
 import type { ReconcileContext } from "../reconcile/context.js";

@@ -1,6 +1,6 @@
 // Applying a system's desired state: a new generation, a repaired interrupted run, or healing drift.
 
-import { objectKey } from "../../../infra/src/components/objects.js";
+import { objectKey } from "@zhengyun/infra/components/objects";
 import { upStack } from "../apply/operations.js";
 import { tenantProgram } from "../apply/programs.js";
 import { SYSTEMS_PROJECT, systemStackName } from "../apply/workspace.js";

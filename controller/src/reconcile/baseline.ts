@@ -2,9 +2,9 @@
 // RBAC): applied before any system, re-applied when the catalog changes or the cluster drifted.
 
 import { platformBaselines } from "@zhengyun/db/schema";
+import { objectKey } from "@zhengyun/infra/components/objects";
+import { baselineObjects } from "@zhengyun/infra/components/platform-baseline";
 import { eq } from "drizzle-orm";
-import { objectKey } from "../../../infra/src/components/objects.js";
-import { baselineObjects } from "../../../infra/src/components/platform-baseline.js";
 import { upStack } from "../apply/operations.js";
 import { baselineProgram } from "../apply/programs.js";
 import { PLATFORM_PROJECT } from "../apply/workspace.js";

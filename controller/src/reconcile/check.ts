@@ -4,8 +4,8 @@
 import { randomUUID } from "node:crypto";
 import { appendAudit } from "@zhengyun/db/audit/append";
 import { allocations } from "@zhengyun/db/schema";
+import { objectKey } from "@zhengyun/infra/components/objects";
 import { eq, sql } from "drizzle-orm";
-import { objectKey } from "../../../infra/src/components/objects.js";
 import { type DesiredState, hashOf } from "../desired/build.js";
 import { compareAll, type DriftFinding, describeFindings } from "../drift/compare.js";
 import { detectForeign } from "../drift/foreign.js";

@@ -4,8 +4,8 @@
 
 import { randomUUID } from "node:crypto";
 import type { Db, Tx } from "@zhengyun/db/client";
-import { allocations, type Condition, reconcileRuns, reconcileStates, resourceRequests, systemEvents } from "@zhengyun/db/schema";
 import { completeProvisioning } from "@zhengyun/db/requests/platform";
+import { allocations, type Condition, reconcileRuns, reconcileStates, resourceRequests, systemEvents } from "@zhengyun/db/schema";
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { LeaseLost } from "../claims/claims.js";
 import type { StatusView } from "./conditions.js";

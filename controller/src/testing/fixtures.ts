@@ -8,7 +8,7 @@ import { join } from "node:path";
 import * as k8s from "@kubernetes/client-node";
 import type { Database } from "@zhengyun/db/client";
 import { allocations, reconcileRuns, resourceRequests, systemEvents } from "@zhengyun/db/schema";
-import type { Org } from "@zhengyun/portal/test/harness";
+import { eventually } from "@zhengyun/db/testkit";
 import { asc, eq } from "drizzle-orm";
 import { pino } from "pino";
 import { type ControllerConfig, loadConfig } from "../config.js";
@@ -16,9 +16,7 @@ import { Controller } from "../controller.js";
 
 export const TEST_PASSPHRASE = "zhengyun-controller-tests";
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-export { type IsolatedDatabase, isolatedDatabase } from "@zhengyun/portal/test/harness";
+export { eventually, type IsolatedDatabase, isolatedDatabase } from "@zhengyun/db/testkit";
 
 export function kubeconfigPath(): string {
   const path = process.env.KUBECONFIG;
@@ -77,22 +75,6 @@ export async function startController(database: Database, config: ControllerConf
   return controller;
 }
 
-/** Polls `fn` until it returns a value other than undefined. */
-export async function eventually<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 90_000, everyMs = 200): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await fn();
-      if (value !== undefined) return value;
-    } catch (err) {
-      last = err;
-    }
-    await sleep(everyMs);
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ""}`);
-}
-
 export async function requestState(database: Database, requestId: string): Promise<string | undefined> {
   const [row] = await database.db
     .select({ state: resourceRequests.state, failure: resourceRequests.failureReason })
@@ -132,30 +114,6 @@ export async function events(database: Database, systemId: string) {
 
 export async function runs(database: Database, systemId: string) {
   return database.db.select().from(reconcileRuns).where(eq(reconcileRuns.systemId, systemId)).orderBy(asc(reconcileRuns.id));
-}
-
-/**
- * Takes a request through every approval it needs, as the people of `org` would; a system still
- * waiting for grading is graded by the security officer at the level its department proposed.
- */
-export async function approveAll(org: Org, requestId: string): Promise<void> {
-  for (let i = 0; i < 5; i++) {
-    const { state, graded, level, systemId } = await org.as("ops").requests.get({ id: requestId });
-    if (state === "submitted") await org.as("deptAdmin").requests.approve({ id: requestId });
-    else if (state === "dept_approved") await org.as("ops").requests.approve({ id: requestId });
-    else if (state === "ops_approved" && !graded) await org.grade(systemId, level);
-    else if (state === "ops_approved") await org.as("security").requests.approve({ id: requestId });
-    else return;
-  }
-}
-
-/** Files and approves a change (new targets) or a release of a system. */
-export async function fileAndApprove(org: Org, systemId: string, kind: "change" | "release", resources: Record<string, number> = {}): Promise<string> {
-  const req = await org
-    .as("applicant")
-    .requests.create({ systemId, kind, resources, justification: kind === "release" ? "系统下线，释放资源" : "业务增长，调整配额", submit: true });
-  await approveAll(org, req.id);
-  return req.id;
 }
 
 export function apiCode(err: unknown): number | undefined {

@@ -1,8 +1,8 @@
 import { and, asc, eq, isNull, ne, sql } from "drizzle-orm";
 import type { DbOrTx } from "../client.js";
+import { amount, type Quantities } from "../quantities.js";
 import { RESOURCES } from "../schema/enums.js";
 import { allocationItems, allocations, type GrantSnapshot, networkSegments, resourceRequests } from "../schema/index.js";
-import { amount, type Quantities } from "../quantities.js";
 import { systemGrant } from "./load.js";
 
 /**

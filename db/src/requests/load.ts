@@ -1,5 +1,7 @@
 import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { DbOrTx } from "../client.js";
+import { notFound } from "../errors.js";
+import { add, fromRows, type Quantities } from "../quantities.js";
 import type { Resource } from "../schema/enums.js";
 import {
   allocationItems,
@@ -11,8 +13,6 @@ import {
   requestItems,
   resourceRequests,
 } from "../schema/index.js";
-import { add, fromRows, type Quantities } from "../quantities.js";
-import { notFound } from "../errors.js";
 
 /** Loads a request with the system it is for, locking the request row for the transaction. */
 export async function lockRequest(tx: DbOrTx, id: string) {

@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { and, eq, gt, inArray, isNotNull, lte } from "drizzle-orm";
 import type { Db } from "../client.js";
-import { allocationItems, allocations, requestTransitions, resourceRequests } from "../schema/index.js";
 import { AppError } from "../errors.js";
+import { allocationItems, allocations, requestTransitions, resourceRequests } from "../schema/index.js";
 import { IN_FLIGHT_STATES } from "../vocabulary.js";
 import { applyGrant, releaseRequestSegments, releaseSystemSegments } from "./grant.js";
 import { lockRequest } from "./load.js";

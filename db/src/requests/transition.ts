@@ -1,10 +1,10 @@
 import { eq } from "drizzle-orm";
 import { appendAudit } from "../audit/append.js";
 import type { DbOrTx } from "../client.js";
-import type { RequestState } from "../schema/enums.js";
-import { requestTransitions, resourceRequests } from "../schema/index.js";
 import type { ServiceContext } from "../context.js";
 import { PLATFORM_ACTOR_NAME } from "../context.js";
+import type { RequestState } from "../schema/enums.js";
+import { requestTransitions, resourceRequests } from "../schema/index.js";
 
 type RequestPatch = Partial<typeof resourceRequests.$inferInsert>;
 

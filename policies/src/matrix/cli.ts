@@ -19,7 +19,7 @@ const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", ".
 async function localControlPlane(): Promise<{ kubeconfig: string; stop: () => Promise<void> }> {
   const built = spawnSync(process.execPath, [join(repoRoot, "infra", "toolchain", "ensure.mjs"), "--quiet"], { stdio: "inherit" });
   if (built.status !== 0) throw new Error("building the control-plane binaries failed");
-  const { startLocalCluster } = await import("../../../infra/src/cluster/local-cluster.js");
+  const { startLocalCluster } = await import("@zhengyun/infra/cluster/local-cluster");
   const cluster = await startLocalCluster({ log: (m) => console.error(`[cluster] ${m}`) });
   return { kubeconfig: cluster.kubeconfigPath, stop: () => cluster.stop() };
 }

@@ -1,6 +1,6 @@
+import { type ChainEntry, entryHash, GENESIS_HASH, verifyChain } from "@zhengyun/db/audit/chain";
 import { describe, expect, it } from "vitest";
 import { describeAnchorCheck, judgeAnchor } from "./anchor.js";
-import { type ChainEntry, entryHash, GENESIS_HASH, verifyChain } from "@zhengyun/db/audit/chain";
 
 function chain(n: number): ChainEntry[] {
   const out: ChainEntry[] = [];

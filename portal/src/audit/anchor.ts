@@ -1,5 +1,5 @@
-import type { AnchorInput } from "../shared/anchor.js";
 import { type ChainEntry, type ChainVerdict, entryHash, type HashAlgorithm } from "@zhengyun/db/audit/chain";
+import type { AnchorInput } from "../shared/anchor.js";
 
 type BreakReason = Extract<ChainVerdict, { ok: false }>["reason"];
 

@@ -1,12 +1,12 @@
 // Bearer tokens for integrations: `zy_` + 32 random bytes. Only their SHA-256 is stored.
 
 import { randomBytes } from "node:crypto";
-import { and, eq, gt, isNull, sql } from "drizzle-orm";
 import { appendAudit } from "@zhengyun/db/audit/append";
 import type { Db } from "@zhengyun/db/client";
-import type { Role } from "@zhengyun/db/schema/enums";
-import { apiTokens, roleAssignments, users } from "@zhengyun/db/schema";
 import type { Actor } from "@zhengyun/db/context";
+import { apiTokens, roleAssignments, users } from "@zhengyun/db/schema";
+import type { Role } from "@zhengyun/db/schema/enums";
+import { and, eq, gt, isNull, sql } from "drizzle-orm";
 import { tokenHash } from "./sessions.js";
 
 export const TOKEN_PREFIX = "zy_";

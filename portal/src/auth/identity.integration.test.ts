@@ -3,14 +3,14 @@
  * PostgreSQL: each sign-in step is a POST with the cookies a browser would carry.
  */
 import { randomBytes } from "node:crypto";
+import type { Database } from "@zhengyun/db/client";
+import { auditLog, passwordHistory, recoveryCodes, sessions, signInChallenges, users } from "@zhengyun/db/schema";
+import type { Role } from "@zhengyun/db/schema/enums";
 import { and, asc, eq, isNull } from "drizzle-orm";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { enrolTotp, totpCode } from "../../test/auth/totp.js";
 import { makeDepartment, makeUser, TEST_RATE_LIMITS, testDatabase, unique } from "../../test/harness.js";
-import type { Database } from "@zhengyun/db/client";
-import type { Role } from "@zhengyun/db/schema/enums";
-import { auditLog, passwordHistory, recoveryCodes, sessions, signInChallenges, users } from "@zhengyun/db/schema";
 import { buildApp } from "../server/app.js";
 import { hashPassword } from "./passwords.js";
 import { type AuthPolicy, DEFAULT_AUTH_POLICY, SESSION_COOKIE, SIGN_IN_COOKIE } from "./policy.js";

@@ -1,11 +1,11 @@
 import { randomBytes } from "node:crypto";
+import type { Database } from "@zhengyun/db/client";
+import { AppError } from "@zhengyun/db/errors";
+import { auditLog, loginThrottle, users } from "@zhengyun/db/schema";
 import { and, asc, eq } from "drizzle-orm";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeDepartment, makeUser, TEST_RATE_LIMITS, testDatabase, unique } from "../../test/harness.js";
-import type { Database } from "@zhengyun/db/client";
-import { auditLog, loginThrottle, users } from "@zhengyun/db/schema";
-import { AppError } from "@zhengyun/db/errors";
 import { buildApp } from "../server/app.js";
 import { loginWithPassword } from "./login.js";
 import { hashPassword } from "./passwords.js";

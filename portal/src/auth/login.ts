@@ -1,8 +1,8 @@
-import { eq } from "drizzle-orm";
 import { appendAudit } from "@zhengyun/db/audit/append";
 import type { Db } from "@zhengyun/db/client";
-import { users } from "@zhengyun/db/schema";
 import { AppError } from "@zhengyun/db/errors";
+import { users } from "@zhengyun/db/schema";
+import { eq } from "drizzle-orm";
 import { verifyPassword } from "./passwords.js";
 import type { AuthPolicy } from "./policy.js";
 import { clearThrottle, lockThrottle, setThrottle, throttleKey } from "./throttle.js";

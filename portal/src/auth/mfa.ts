@@ -1,9 +1,9 @@
-import { and, eq, isNull } from "drizzle-orm";
-import QRCode from "qrcode";
 import { appendAudit } from "@zhengyun/db/audit/append";
 import type { Db } from "@zhengyun/db/client";
-import { recoveryCodes, sessions, signInChallenges, users } from "@zhengyun/db/schema";
 import { AppError } from "@zhengyun/db/errors";
+import { recoveryCodes, sessions, signInChallenges, users } from "@zhengyun/db/schema";
+import { and, eq, isNull } from "drizzle-orm";
+import QRCode from "qrcode";
 import type { AuthPolicy } from "./policy.js";
 import { seal, unseal } from "./secrets.js";
 import type { Challenge } from "./sign-in.js";

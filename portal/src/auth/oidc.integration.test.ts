@@ -1,13 +1,13 @@
 import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { Database } from "@zhengyun/db/client";
+import { auditLog, sessions, users } from "@zhengyun/db/schema";
 import { and, asc, eq, inArray } from "drizzle-orm";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Browser } from "../../test/auth/browser.js";
 import { closeServer, type IdentityProvider, listen, startIdentityProvider } from "../../test/auth/identity-provider.js";
 import { makeDepartment, makeUser, testDatabase, unique } from "../../test/harness.js";
-import type { Database } from "@zhengyun/db/client";
-import { auditLog, sessions, users } from "@zhengyun/db/schema";
 import { buildApp } from "../server/app.js";
 import { OidcLogin } from "./oidc.js";
 import { DEFAULT_AUTH_POLICY, SESSION_COOKIE, SIGN_IN_COOKIE } from "./policy.js";

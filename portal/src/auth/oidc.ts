@@ -1,9 +1,9 @@
-import { and, eq, isNull } from "drizzle-orm";
-import * as client from "openid-client";
 import { appendAudit } from "@zhengyun/db/audit/append";
 import type { Db } from "@zhengyun/db/client";
-import { users } from "@zhengyun/db/schema";
 import { AppError } from "@zhengyun/db/errors";
+import { users } from "@zhengyun/db/schema";
+import { and, eq, isNull } from "drizzle-orm";
+import * as client from "openid-client";
 
 export interface OidcSettings {
   issuer: string;

@@ -1,7 +1,7 @@
-import { desc, eq, inArray } from "drizzle-orm";
 import type { Tx } from "@zhengyun/db/client";
-import { passwordHistory, users } from "@zhengyun/db/schema";
 import { AppError } from "@zhengyun/db/errors";
+import { passwordHistory, users } from "@zhengyun/db/schema";
+import { desc, eq, inArray } from "drizzle-orm";
 import { passwordProblems } from "./password-rules.js";
 import { hashPassword, verifyPassword } from "./passwords.js";
 import type { PasswordPolicy } from "./policy.js";

@@ -1,10 +1,10 @@
 import { randomBytes } from "node:crypto";
+import type { Database } from "@zhengyun/db/client";
+import { auditLog, sessions } from "@zhengyun/db/schema";
 import { and, eq } from "drizzle-orm";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { callerFor, makeDepartment, makeUser, testDatabase } from "../../test/harness.js";
-import type { Database } from "@zhengyun/db/client";
-import { auditLog, sessions } from "@zhengyun/db/schema";
 import { buildApp } from "../server/app.js";
 import { hashPassword } from "./passwords.js";
 import { DEFAULT_AUTH_POLICY, SESSION_COOKIE } from "./policy.js";

@@ -1,10 +1,10 @@
 import { createHash, randomBytes, randomUUID } from "node:crypto";
-import { and, desc, eq, gt, inArray, lt, or, sql } from "drizzle-orm";
 import { appendAudit } from "@zhengyun/db/audit/append";
 import type { Db, DbOrTx } from "@zhengyun/db/client";
-import type { Role } from "@zhengyun/db/schema/enums";
-import { roleAssignments, type SignInNotice, sessions, users } from "@zhengyun/db/schema";
 import type { Actor } from "@zhengyun/db/context";
+import { roleAssignments, type SignInNotice, sessions, users } from "@zhengyun/db/schema";
+import type { Role } from "@zhengyun/db/schema/enums";
+import { and, desc, eq, gt, inArray, lt, or, sql } from "drizzle-orm";
 import type { AuthPolicy } from "./policy.js";
 
 export const tokenHash = (token: string) => createHash("sha256").update(token).digest("hex");

@@ -1,9 +1,9 @@
 import { randomBytes } from "node:crypto";
-import { and, eq, gt, lt } from "drizzle-orm";
 import type { Db } from "@zhengyun/db/client";
-import type { Role } from "@zhengyun/db/schema/enums";
-import { roleAssignments, signInChallenges, users } from "@zhengyun/db/schema";
 import { AppError } from "@zhengyun/db/errors";
+import { roleAssignments, signInChallenges, users } from "@zhengyun/db/schema";
+import type { Role } from "@zhengyun/db/schema/enums";
+import { and, eq, gt, lt } from "drizzle-orm";
 import { passwordExpired } from "./password-rules.js";
 import type { AuthPolicy } from "./policy.js";
 import { createSession, tokenHash } from "./sessions.js";

@@ -1,7 +1,7 @@
-import { and, eq, lt, sql } from "drizzle-orm";
-import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import type { DbOrTx, Tx } from "@zhengyun/db/client";
 import { loginThrottle } from "@zhengyun/db/schema";
+import { and, eq, lt, sql } from "drizzle-orm";
+import type { AnyPgColumn } from "drizzle-orm/pg-core";
 
 /**
  * Sign-in failures are counted per (login name, source address). The name is folded to lower case

@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
+import { type Database, migrateDatabase, openDatabase } from "@zhengyun/db/client";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { callerFor } from "../../test/harness.js";
 import { ensureBootstrapAdmin } from "./bootstrap.js";
-import { type Database, migrateDatabase, openDatabase } from "@zhengyun/db/client";
 
 // A database of its own: "no system admin yet" cannot hold in the shared test database.
 const name = `zy_boot_${randomUUID().replace(/-/g, "").slice(0, 12)}`;

@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
-import { eq } from "drizzle-orm";
 import { appendAudit } from "@zhengyun/db/audit/append";
-import { hashPassword } from "../auth/passwords.js";
 import type { Db } from "@zhengyun/db/client";
 import { departments, roleAssignments, users } from "@zhengyun/db/schema";
+import { eq } from "drizzle-orm";
+import { hashPassword } from "../auth/passwords.js";
 
 export interface BootstrapAdmin {
   username: string;

@@ -1,5 +1,5 @@
-import type { Zone } from "@zhengyun/db/schema/enums";
 import type { Quantities } from "@zhengyun/db/quantities";
+import type { Zone } from "@zhengyun/db/schema/enums";
 
 /** One reason a request does not fit its system's level and zone, naming the field at fault. */
 export interface LevelConflict {

@@ -3,14 +3,14 @@ import { existsSync } from "node:fs";
 import fastifyCookie from "@fastify/cookie";
 import fastifyStatic from "@fastify/static";
 import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from "@trpc/server/adapters/fastify";
+import { appendAudit } from "@zhengyun/db/audit/append";
+import { type Db, ping } from "@zhengyun/db/client";
+import { AppError } from "@zhengyun/db/errors";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import type { Logger } from "pino";
-import { appendAudit } from "@zhengyun/db/audit/append";
 import { accountForIdentity, type OidcLogin, type PendingLogin } from "../auth/oidc.js";
 import { type AuthPolicy, DEFAULT_AUTH_POLICY, SESSION_COOKIE, SIGN_IN_COOKIE } from "../auth/policy.js";
 import { beginSignIn, providerDidMfa } from "../auth/sign-in.js";
-import { type Db, ping } from "@zhengyun/db/client";
-import { AppError } from "@zhengyun/db/errors";
 import { resolveCaller } from "./caller.js";
 import { registerEvidenceRoutes } from "./evidence-routes.js";
 import {

@@ -1,8 +1,8 @@
+import type { Db } from "@zhengyun/db/client";
+import type { Actor } from "@zhengyun/db/context";
 import { bearerToken, resolveApiToken } from "../auth/api-tokens.js";
 import type { AuthPolicy } from "../auth/policy.js";
 import { resolveSession } from "../auth/sessions.js";
-import type { Db } from "@zhengyun/db/client";
-import type { Actor } from "@zhengyun/db/context";
 
 /**
  * Who is calling, for tRPC and REST alike: an `Authorization: Bearer zy_…` API token when one is

@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import fastifyHelmet from "@fastify/helmet";
 import fastifyRateLimit from "@fastify/rate-limit";
-import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { unstorablePath } from "@zhengyun/db/audit/chain";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { SESSION_COOKIE } from "../auth/policy.js";
 import { PROBLEM_TYPE, type Problem, problem } from "./rest/problem.js";
 import { internalErrorMessage } from "./trpc.js";

@@ -1,5 +1,5 @@
-import pino from "pino";
 import { openDatabase } from "@zhengyun/db/client";
+import pino from "pino";
 import { loadConfig } from "./config.js";
 import { startPortal } from "./start.js";
 

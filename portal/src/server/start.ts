@@ -1,13 +1,13 @@
 import path from "node:path";
+import { type Database, prepareSchema } from "@zhengyun/db/client";
+import { reclaimExpired } from "@zhengyun/db/requests/platform";
 import type { Logger } from "pino";
 import { OidcLogin } from "../auth/oidc.js";
 import { deriveSecretKey, secretFromFile } from "../auth/secrets.js";
 import { purgeStaleSessions } from "../auth/sessions.js";
 import { purgeStaleThrottles } from "../auth/throttle.js";
 import { ensureBootstrapAdmin } from "../db/bootstrap.js";
-import { type Database, prepareSchema } from "@zhengyun/db/client";
 import { isSeeded, seed } from "../db/seed/seed.js";
-import { reclaimExpired } from "@zhengyun/db/requests/platform";
 import { buildApp } from "./app.js";
 import type { PortalConfig } from "./config.js";
 import { buildMetricsApp, createMetrics } from "./metrics.js";

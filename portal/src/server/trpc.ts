@@ -1,13 +1,13 @@
 import { initTRPC, TRPCError } from "@trpc/server";
-import { ZodError } from "zod";
 import { unstorablePath } from "@zhengyun/db/audit/chain";
+import type { Db } from "@zhengyun/db/client";
+import type { Actor, ServiceContext } from "@zhengyun/db/context";
+import { AppError, type AppErrorCode } from "@zhengyun/db/errors";
+import type { Role } from "@zhengyun/db/schema/enums";
+import { ZodError } from "zod";
 import { auditTokenMutation } from "../auth/api-tokens.js";
 import type { AuthPolicy } from "../auth/policy.js";
-import type { Db } from "@zhengyun/db/client";
-import type { Role } from "@zhengyun/db/schema/enums";
-import { AppError, type AppErrorCode } from "@zhengyun/db/errors";
 import { TRPC_CODE } from "../errors/trpc-mapping.js";
-import type { Actor, ServiceContext } from "@zhengyun/db/context";
 
 /** Who may call a procedure: named roles, any signed-in person, or anyone. */
 export type Access = { roles: readonly Role[] } | { signedIn: true } | { public: true };

@@ -1,9 +1,9 @@
-import { and, asc, eq, gt, inArray } from "drizzle-orm";
-import { allocationItems, allocations, departments, informationSystems } from "@zhengyun/db/schema";
-import { fromRows } from "@zhengyun/db/quantities";
 import type { ServiceContext } from "@zhengyun/db/context";
-import { decodeCursor, toPage } from "./paging.js";
+import { fromRows } from "@zhengyun/db/quantities";
 import { liveSegments } from "@zhengyun/db/requests/load";
+import { allocationItems, allocations, departments, informationSystems } from "@zhengyun/db/schema";
+import { and, asc, eq, gt, inArray } from "drizzle-orm";
+import { decodeCursor, toPage } from "./paging.js";
 import { departmentFilter } from "./scope.js";
 
 /** What each system holds now, one page in system-id order: for exports and integrations. */

@@ -1,10 +1,10 @@
+import type { ServiceContext } from "@zhengyun/db/context";
+import { AppError, forbidden, notFound } from "@zhengyun/db/errors";
+import { apiTokens, users } from "@zhengyun/db/schema";
+import type { Role } from "@zhengyun/db/schema/enums";
 import { and, desc, eq, lt, or, type SQL, sql } from "drizzle-orm";
 import { newTokenSecret } from "../auth/api-tokens.js";
-import type { Role } from "@zhengyun/db/schema/enums";
-import { apiTokens, users } from "@zhengyun/db/schema";
-import { AppError, forbidden, notFound } from "@zhengyun/db/errors";
 import { audit } from "./audit-service.js";
-import type { ServiceContext } from "@zhengyun/db/context";
 import { decodeCursor, toPage } from "./paging.js";
 
 export const MAX_TOKEN_DAYS = 365;

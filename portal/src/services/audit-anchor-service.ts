@@ -1,11 +1,11 @@
-import { count, desc, eq } from "drizzle-orm";
-import { type AnchorCheck, describeAnchorCheck, judgeAnchor } from "../audit/anchor.js";
 import type { ChainEntry } from "@zhengyun/db/audit/chain";
 import type { Db } from "@zhengyun/db/client";
+import type { ServiceContext } from "@zhengyun/db/context";
 import { auditLog } from "@zhengyun/db/schema";
+import { count, desc, eq } from "drizzle-orm";
+import { type AnchorCheck, describeAnchorCheck, judgeAnchor } from "../audit/anchor.js";
 import { type Anchor, type AnchorInput, anchorFingerprint } from "../shared/anchor.js";
 import { audit, verifyAuditChain } from "./audit-service.js";
-import type { ServiceContext } from "@zhengyun/db/context";
 
 /**
  * Takes an anchor of the chain for the auditor to keep outside the system. Taking it is audited,

@@ -1,10 +1,10 @@
-import { and, asc, desc, eq, gt, gte, ilike, lte, or, type SQL, sql } from "drizzle-orm";
 import { AUDIT_LOCK, appendAudit } from "@zhengyun/db/audit/append";
 import { type BreakReason, type ChainBreak, type ChainEntry, chainWalker } from "@zhengyun/db/audit/chain";
 import type { Db, DbOrTx } from "@zhengyun/db/client";
-import { auditLog } from "@zhengyun/db/schema";
-import { AppError } from "@zhengyun/db/errors";
 import type { ServiceContext } from "@zhengyun/db/context";
+import { AppError } from "@zhengyun/db/errors";
+import { auditLog } from "@zhengyun/db/schema";
+import { and, asc, desc, eq, gt, gte, ilike, lte, or, type SQL, sql } from "drizzle-orm";
 
 /** Records a mutation by the service context's actor; call inside the mutation's transaction. */
 export function audit(

@@ -1,11 +1,11 @@
-import { asc, eq, sql } from "drizzle-orm";
-import { RESOURCES, type Resource } from "@zhengyun/db/schema/enums";
-import { allocationItems, allocations, clusterCapacity, departmentCeilings, departments } from "@zhengyun/db/schema";
-import { fromRows, type Quantities } from "@zhengyun/db/quantities";
-import { notFound } from "@zhengyun/db/errors";
-import { audit } from "./audit-service.js";
 import type { ServiceContext } from "@zhengyun/db/context";
+import { notFound } from "@zhengyun/db/errors";
+import { fromRows, type Quantities } from "@zhengyun/db/quantities";
 import { capacity, departmentCeiling, departmentHeld, platformHeld } from "@zhengyun/db/requests/load";
+import { allocationItems, allocations, clusterCapacity, departmentCeilings, departments } from "@zhengyun/db/schema";
+import { RESOURCES, type Resource } from "@zhengyun/db/schema/enums";
+import { asc, eq, sql } from "drizzle-orm";
+import { audit } from "./audit-service.js";
 import { assertDepartment, departmentFilter } from "./scope.js";
 
 /** The departments in the caller's scope: department staff see their own, platform roles all. */

@@ -1,7 +1,7 @@
 import { TRPCError } from "@trpc/server";
+import { egressConnections, egressPorts } from "@zhengyun/db/schema";
 import { describe, expect, it } from "vitest";
 import { makeOrg, testDatabase } from "../../test/harness.js";
-import { egressConnections, egressPorts } from "@zhengyun/db/schema";
 
 describe("出口访问日志 and allow-list validation", () => {
   it("scopes the log like systems, filters it, exports CSV, and refuses bad allow-list entries", async () => {

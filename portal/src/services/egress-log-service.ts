@@ -3,8 +3,10 @@
  * systems (platform roles see every department, department people their own), and a system's
  * effective allow-list, bandwidth and gateway port.
  */
-import { and, count, desc, eq, gte, ilike, lt, type SQL } from "drizzle-orm";
+
 import type { Db } from "@zhengyun/db/client";
+import type { ServiceContext } from "@zhengyun/db/context";
+import { notFound } from "@zhengyun/db/errors";
 import {
   allocationItems,
   allocations,
@@ -15,8 +17,7 @@ import {
   informationSystems,
   requestEgressDestinations,
 } from "@zhengyun/db/schema";
-import { notFound } from "@zhengyun/db/errors";
-import type { ServiceContext } from "@zhengyun/db/context";
+import { and, count, desc, eq, gte, ilike, lt, type SQL } from "drizzle-orm";
 import { assertDepartment, departmentFilter } from "./scope.js";
 
 export interface EgressLogQuery {

@@ -2,6 +2,9 @@
 // page and a download, and a fresh check on request. Real PostgreSQL, the real HTTP server.
 import { randomBytes } from "node:crypto";
 import type { TRPCError } from "@trpc/server";
+import type { Database } from "@zhengyun/db/client";
+import { completeProvisioning } from "@zhengyun/db/requests/platform";
+import { auditLog, evidenceReports, reconcileStates } from "@zhengyun/db/schema";
 import { compileBaseline, compileTenant, evidenceReport, type KubeObject, type TenantInput } from "@zhengyun/policies";
 import { and, eq } from "drizzle-orm";
 import type { FastifyInstance } from "fastify";
@@ -9,10 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { callerFor, makeOrg, type Org, requestIn, testDatabase } from "../../test/harness.js";
 import { DEFAULT_AUTH_POLICY, SESSION_COOKIE } from "../auth/policy.js";
 import { createSession } from "../auth/sessions.js";
-import type { Database } from "@zhengyun/db/client";
-import { auditLog, evidenceReports, reconcileStates } from "@zhengyun/db/schema";
 import { buildApp } from "../server/app.js";
-import { completeProvisioning } from "@zhengyun/db/requests/platform";
 
 let db: Database;
 let app: FastifyInstance;

@@ -1,13 +1,13 @@
 // Compliance evidence per information system. The controller reads the cluster and stores each
 // distinct report (evidence_reports); the portal shows them, scoped like the systems they belong to.
 
+import { ALLOCATIONS_CHANNEL } from "@zhengyun/db/client";
+import type { ServiceContext } from "@zhengyun/db/context";
+import { AppError, notFound } from "@zhengyun/db/errors";
+import { allocations, departments, evidenceReports, informationSystems, reconcileStates } from "@zhengyun/db/schema";
 import type { EvidenceReport } from "@zhengyun/policies/definitions";
 import { and, desc, eq, ne, sql } from "drizzle-orm";
-import { ALLOCATIONS_CHANNEL } from "@zhengyun/db/client";
-import { allocations, departments, evidenceReports, informationSystems, reconcileStates } from "@zhengyun/db/schema";
-import { AppError, notFound } from "@zhengyun/db/errors";
 import { audit } from "./audit-service.js";
-import type { ServiceContext } from "@zhengyun/db/context";
 import { assertDepartment, departmentFilter } from "./scope.js";
 
 const summaryColumns = {

@@ -1,9 +1,9 @@
-import { and, desc, eq, gt, isNull, sql } from "drizzle-orm";
 import type { DbOrTx } from "@zhengyun/db/client";
-import { allocations, exemptions, informationSystems, users } from "@zhengyun/db/schema";
-import { AppError, notFound } from "@zhengyun/db/errors";
-import { audit } from "./audit-service.js";
 import type { ServiceContext } from "@zhengyun/db/context";
+import { AppError, notFound } from "@zhengyun/db/errors";
+import { allocations, exemptions, informationSystems, users } from "@zhengyun/db/schema";
+import { and, desc, eq, gt, isNull, sql } from "drizzle-orm";
+import { audit } from "./audit-service.js";
 import { exemptionRefusal } from "./policies-service.js";
 import { assertDepartment, departmentFilter } from "./scope.js";
 

@@ -4,11 +4,11 @@
  * provisioning. Regrading is the security officer's, audited, and re-applies the controls.
  */
 import type { TRPCError } from "@trpc/server";
+import type { Database } from "@zhengyun/db/client";
+import { allocations, auditLog, informationSystems } from "@zhengyun/db/schema";
 import { and, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { callerFor, filingNumber, makeOrg, type Org, testDatabase, unique } from "../../test/harness.js";
-import type { Database } from "@zhengyun/db/client";
-import { allocations, auditLog, informationSystems } from "@zhengyun/db/schema";
 
 let db: Database;
 beforeAll(async () => {

@@ -1,5 +1,5 @@
-import { describe, expect, it } from "vitest";
 import { AppError } from "@zhengyun/db/errors";
+import { describe, expect, it } from "vitest";
 import { decodeCursor, encodeCursor, toPage } from "./paging.js";
 
 describe("keyset cursors", () => {

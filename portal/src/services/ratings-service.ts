@@ -1,8 +1,8 @@
-import { and, asc, desc, eq, lte, sql } from "drizzle-orm";
-import { departments, informationSystems, ratings, resourceRequests } from "@zhengyun/db/schema";
-import { AppError, forbidden, notFound } from "@zhengyun/db/errors";
-import { audit } from "./audit-service.js";
 import type { ServiceContext } from "@zhengyun/db/context";
+import { AppError, forbidden, notFound } from "@zhengyun/db/errors";
+import { departments, informationSystems, ratings, resourceRequests } from "@zhengyun/db/schema";
+import { and, asc, desc, eq, lte, sql } from "drizzle-orm";
+import { audit } from "./audit-service.js";
 
 /** Scores at or below this surface to ops as low ratings. */
 export const LOW_SCORE = 2;

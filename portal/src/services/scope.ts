@@ -1,6 +1,6 @@
-import type { Role } from "@zhengyun/db/schema/enums";
-import { forbidden } from "@zhengyun/db/errors";
 import type { ServiceContext } from "@zhengyun/db/context";
+import { forbidden } from "@zhengyun/db/errors";
+import type { Role } from "@zhengyun/db/schema/enums";
 
 /** Roles whose work spans every department. */
 const PLATFORM_ROLES: readonly Role[] = ["ops", "security", "auditor", "sysadmin"];

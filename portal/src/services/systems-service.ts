@@ -1,18 +1,18 @@
-import { and, asc, eq, inArray, sql } from "drizzle-orm";
-import { alias } from "drizzle-orm/pg-core";
 import type { DbOrTx } from "@zhengyun/db/client";
-import type { Zone } from "@zhengyun/db/schema/enums";
-import { allocationItems, allocations, departments, informationSystems, requestEgressDestinations, resourceRequests, users } from "@zhengyun/db/schema";
-import { levelConflicts } from "../domain/level-fit.js";
-import { fromRows } from "@zhengyun/db/quantities";
-import { levelRefusal, OPEN_STATES, stateAfterGrading } from "../domain/workflow.js";
-import { AppError, notFound } from "@zhengyun/db/errors";
-import { audit } from "./audit-service.js";
 import type { ServiceContext } from "@zhengyun/db/context";
-import { maxHostedLevel } from "./hosting.js";
+import { AppError, notFound } from "@zhengyun/db/errors";
+import { fromRows } from "@zhengyun/db/quantities";
 import { applyGrant, releaseRequestSegments } from "@zhengyun/db/requests/grant";
 import { liveSegments, lockRequest, requestTarget, systemGrant } from "@zhengyun/db/requests/load";
 import { moveRequest } from "@zhengyun/db/requests/transition";
+import { allocationItems, allocations, departments, informationSystems, requestEgressDestinations, resourceRequests, users } from "@zhengyun/db/schema";
+import type { Zone } from "@zhengyun/db/schema/enums";
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
+import { levelConflicts } from "../domain/level-fit.js";
+import { levelRefusal, OPEN_STATES, stateAfterGrading } from "../domain/workflow.js";
+import { audit } from "./audit-service.js";
+import { maxHostedLevel } from "./hosting.js";
 import { assertDepartment, departmentFilter } from "./scope.js";
 
 /** The security officer who graded a system. */

@@ -1,10 +1,10 @@
 import type { TRPCError } from "@trpc/server";
+import type { Database } from "@zhengyun/db/client";
+import { roleAssignments } from "@zhengyun/db/schema";
+import { ROLES, type Role } from "@zhengyun/db/schema/enums";
 import { sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { callerFor, makeOrg, makeUser, testDatabase, unique } from "../../test/harness.js";
-import type { Database } from "@zhengyun/db/client";
-import { ROLES, type Role } from "@zhengyun/db/schema/enums";
-import { roleAssignments } from "@zhengyun/db/schema";
 import { separationConflict } from "../shared/separation.js";
 
 let db: Database;

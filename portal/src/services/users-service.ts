@@ -1,15 +1,15 @@
+import type { ServiceContext } from "@zhengyun/db/context";
+import { AppError, notFound } from "@zhengyun/db/errors";
+import { departments, roleAssignments, sessions, signInChallenges, users } from "@zhengyun/db/schema";
+import type { Role } from "@zhengyun/db/schema/enums";
 import { asc, eq, inArray } from "drizzle-orm";
 import { clearSecondFactor } from "../auth/mfa.js";
 import { storePassword } from "../auth/password-change.js";
 import { temporaryPassword } from "../auth/password-rules.js";
 import type { PasswordPolicy } from "../auth/policy.js";
 import { clearThrottle, lockedUntilOf } from "../auth/throttle.js";
-import type { Role } from "@zhengyun/db/schema/enums";
-import { departments, roleAssignments, sessions, signInChallenges, users } from "@zhengyun/db/schema";
-import { AppError, notFound } from "@zhengyun/db/errors";
 import { separationConflict } from "../shared/separation.js";
 import { audit } from "./audit-service.js";
-import type { ServiceContext } from "@zhengyun/db/context";
 
 /** Refuses a role set that breaks separation of duties (三员分立; two-stage approval by different people). */
 export function checkSeparationOfDuties(roles: readonly Role[]): void {

@@ -1,6 +1,6 @@
+import { formatEgressHost, ipToNumber, parseEgressHost, parsePort, SPECIAL_USE, WIDEST_PREFIX } from "@zhengyun/policies/egress-allowlist";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { formatEgressHost, ipToNumber, parseEgressHost, parsePort, SPECIAL_USE, WIDEST_PREFIX } from "@zhengyun/policies/egress-allowlist";
 import { egressDestination, requestInput } from "./schemas.js";
 
 const label = fc.stringMatching(/^[a-z0-9]([a-z0-9-]{0,10}[a-z0-9])?$/);

@@ -1,7 +1,8 @@
 /** zod schemas shared by the server's procedures and the UI's forms. */
-import { z } from "zod";
+
 import { REQUEST_STATES, RESOURCES, ROLES, ZONES } from "@zhengyun/db/schema/enums";
 import { egressErrorMessage, formatEgressHost, parseEgressHost } from "@zhengyun/policies/egress-allowlist";
+import { z } from "zod";
 
 export const id = z.uuid({ message: "must be a valid id" });
 export const level = z.number().int().min(1, "protection level is 1–4").max(4, "protection level is 1–4");

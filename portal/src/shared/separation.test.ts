@@ -1,6 +1,6 @@
+import { ROLES } from "@zhengyun/db/vocabulary";
 import { describe, expect, it } from "vitest";
 import { separationConflict } from "./separation.js";
-import { ROLES } from "@zhengyun/db/vocabulary";
 
 describe("separation of duties", () => {
   it("allows every single role, and applicant with department admin", () => {

@@ -4,16 +4,17 @@
  * the new person changes it, sets up an authenticator from the QR code page, saves the recovery
  * codes, and later signs in with password and code, seeing when they last signed in.
  */
+
+import type { Database } from "@zhengyun/db/client";
+import { users } from "@zhengyun/db/schema";
+import { AUTHENTICATORS, makeOrgWithPasswords } from "@zhengyun/portal/test/browser/people";
 import { eq } from "drizzle-orm";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { totpFor } from "../../src/auth/totp.js";
-import type { Database } from "@zhengyun/db/client";
-import { users } from "@zhengyun/db/schema";
-import { type Browser, launchBrowser, screenshot } from "../e2e/browser.js";
-import { AUTHENTICATORS, makeOrgWithPasswords } from "../e2e/people.js";
-import { ensureUiBuilt, type RunningPortal, startPortal } from "../e2e/portal.js";
-import { signIn, signOut } from "../e2e/session.js";
+import { type Browser, launchBrowser, screenshot } from "../browser/browser.js";
+import { ensureUiBuilt, type RunningPortal, startPortal } from "../browser/portal.js";
+import { signIn, signOut } from "../browser/session.js";
 import { type Org, testDatabase, unique } from "../harness.js";
 
 let database: Database;

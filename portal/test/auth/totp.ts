@@ -2,12 +2,13 @@
  * Second factors for tests: enrols an account with a known TOTP secret (sealed as the server
  * seals it) and produces codes the server accepts, as a person's authenticator app would.
  */
+
+import type { Database } from "@zhengyun/db/client";
+import { users } from "@zhengyun/db/schema";
 import { eq } from "drizzle-orm";
 import { type AuthPolicy, DEFAULT_AUTH_POLICY } from "../../src/auth/policy.js";
 import { seal } from "../../src/auth/secrets.js";
 import { newTotpSecret, TOTP_PERIOD_SECONDS, timeStep, totpFor } from "../../src/auth/totp.js";
-import type { Database } from "@zhengyun/db/client";
-import { users } from "@zhengyun/db/schema";
 
 /** Enrols the account with a fresh secret and returns it (base32). */
 export async function enrolTotp(db: Database, userId: string, policy: AuthPolicy = DEFAULT_AUTH_POLICY): Promise<string> {

@@ -1,16 +1,16 @@
 import { randomUUID } from "node:crypto";
+import type { Db } from "@zhengyun/db/client";
+import type { Actor, ServiceContext } from "@zhengyun/db/context";
+import { completeProvisioning } from "@zhengyun/db/requests/platform";
+import { clusterCapacity, departmentCeilings, departments, roleAssignments, users, zonePools } from "@zhengyun/db/schema";
+import type { Role, Zone } from "@zhengyun/db/schema/enums";
+import { RESOURCES } from "@zhengyun/db/schema/enums";
 import { sql } from "drizzle-orm";
 import { hashPassword } from "../../auth/passwords.js";
-import type { Actor, ServiceContext } from "@zhengyun/db/context";
 import { rateRequest } from "../../services/ratings-service.js";
 import { approveRequest, rejectRequest } from "../../services/requests/approvals.js";
 import { createRequest, withdrawRequest } from "../../services/requests/drafts.js";
-import { completeProvisioning } from "@zhengyun/db/requests/platform";
 import { gradeSystem, registerSystem } from "../../services/systems-service.js";
-import type { Db } from "@zhengyun/db/client";
-import type { Role, Zone } from "@zhengyun/db/schema/enums";
-import { RESOURCES } from "@zhengyun/db/schema/enums";
-import { clusterCapacity, departmentCeilings, departments, roleAssignments, users, zonePools } from "@zhengyun/db/schema";
 import { CLUSTER_CAPACITY, DEFAULT_CEILING, DEMO_DEPARTMENTS, DEMO_PASSWORD, SYSTEM_NAMES, ZONE_POOLS } from "./data.js";
 
 export type SeedSize = "demo" | "bench";

@@ -2,8 +2,8 @@
 // conversion; JSON Schema 2020-12 is OpenAPI 3.1's schema dialect.
 
 import type { AnyProcedure } from "@trpc/server";
-import { z } from "zod";
 import { APP_ERROR_CODES } from "@zhengyun/db/errors";
+import { z } from "zod";
 import { appRouter } from "../router.js";
 import { pathParams, REST_ROUTES, type RestRoute } from "./routes.js";
 

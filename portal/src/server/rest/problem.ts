@@ -1,7 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import { getHTTPStatusCodeFromError } from "@trpc/server/http";
-import { ZodError } from "zod";
 import { AppError, type AppErrorCode } from "@zhengyun/db/errors";
+import { ZodError } from "zod";
 import { describeZodError } from "../trpc.js";
 
 export interface Problem {

@@ -1,15 +1,15 @@
-import { and, eq, isNull, sql } from "drizzle-orm";
 import type { DbOrTx } from "@zhengyun/db/client";
-import { departments, networkSegments, zonePools } from "@zhengyun/db/schema";
-import { delta, type Quantities, shortfalls } from "@zhengyun/db/quantities";
-import { firstFreeBlock, formatBlock, parseCidr } from "../../domain/segments.js";
-import { type ApprovalStage, gradingHold, pendingStage, STAGE, stateAfterApproval } from "../../domain/workflow.js";
-import { AppError } from "@zhengyun/db/errors";
 import type { ServiceContext } from "@zhengyun/db/context";
-import { actingAs, assertDepartment } from "../scope.js";
+import { AppError } from "@zhengyun/db/errors";
+import { delta, type Quantities, shortfalls } from "@zhengyun/db/quantities";
 import { applyGrant, releaseRequestSegments } from "@zhengyun/db/requests/grant";
 import { capacity, departmentCeiling, departmentHeld, lockRequest, platformHeld, requestTarget, systemGrant } from "@zhengyun/db/requests/load";
 import { moveRequest } from "@zhengyun/db/requests/transition";
+import { departments, networkSegments, zonePools } from "@zhengyun/db/schema";
+import { and, eq, isNull, sql } from "drizzle-orm";
+import { firstFreeBlock, formatBlock, parseCidr } from "../../domain/segments.js";
+import { type ApprovalStage, gradingHold, pendingStage, STAGE, stateAfterApproval } from "../../domain/workflow.js";
+import { actingAs, assertDepartment } from "../scope.js";
 
 /** Serialises ops approvals against cluster capacity (held for the transaction only). */
 const CAPACITY_LOCK = 715003;

@@ -1,16 +1,16 @@
-import { eq } from "drizzle-orm";
-import type { Resource } from "@zhengyun/db/schema/enums";
-import { allocations, informationSystems, requestEgressDestinations, requestItems, requestTransitions, resourceRequests } from "@zhengyun/db/schema";
-import { levelConflicts } from "../../domain/level-fit.js";
-import { amount, type Quantities } from "@zhengyun/db/quantities";
-import { isOpen } from "../../domain/workflow.js";
-import { AppError, forbidden, notFound } from "@zhengyun/db/errors";
-import { audit } from "../audit-service.js";
 import type { ServiceContext } from "@zhengyun/db/context";
-import { assertDepartment } from "../scope.js";
+import { AppError, forbidden, notFound } from "@zhengyun/db/errors";
+import { amount, type Quantities } from "@zhengyun/db/quantities";
 import { releaseRequestSegments } from "@zhengyun/db/requests/grant";
 import { liveSegments, lockRequest, systemGrant } from "@zhengyun/db/requests/load";
 import { moveRequest } from "@zhengyun/db/requests/transition";
+import { allocations, informationSystems, requestEgressDestinations, requestItems, requestTransitions, resourceRequests } from "@zhengyun/db/schema";
+import type { Resource } from "@zhengyun/db/schema/enums";
+import { eq } from "drizzle-orm";
+import { levelConflicts } from "../../domain/level-fit.js";
+import { isOpen } from "../../domain/workflow.js";
+import { audit } from "../audit-service.js";
+import { assertDepartment } from "../scope.js";
 
 export interface NewRequestInput {
   systemId: string;

@@ -1,7 +1,7 @@
-import { beforeAll, describe, expect, it } from "vitest";
-import { makeOrg, type Org, testDatabase } from "../../../test/harness.js";
 import type { Database } from "@zhengyun/db/client";
 import { completeProvisioning, reclaimExpired } from "@zhengyun/db/requests/platform";
+import { beforeAll, describe, expect, it } from "vitest";
+import { makeOrg, type Org, testDatabase } from "../../../test/harness.js";
 
 let db: Database;
 beforeAll(async () => {

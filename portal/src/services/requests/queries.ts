@@ -1,6 +1,7 @@
-import { and, asc, desc, eq, inArray, lt, type SQL } from "drizzle-orm";
-import { alias } from "drizzle-orm/pg-core";
-import type { RequestState } from "@zhengyun/db/schema/enums";
+import type { ServiceContext } from "@zhengyun/db/context";
+import { notFound } from "@zhengyun/db/errors";
+import { fromRows } from "@zhengyun/db/quantities";
+import { departmentsHeadroom, systemGrant } from "@zhengyun/db/requests/load";
 import {
   allocations,
   departments,
@@ -13,12 +14,11 @@ import {
   resourceRequests,
   users,
 } from "@zhengyun/db/schema";
-import { fromRows } from "@zhengyun/db/quantities";
+import type { RequestState } from "@zhengyun/db/schema/enums";
+import { and, asc, desc, eq, inArray, lt, type SQL } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
 import { type ApprovalStage, STAGE } from "../../domain/workflow.js";
-import { notFound } from "@zhengyun/db/errors";
-import type { ServiceContext } from "@zhengyun/db/context";
 import { actingAs, assertDepartment, departmentFilter } from "../scope.js";
-import { departmentsHeadroom, systemGrant } from "@zhengyun/db/requests/load";
 
 const summaryColumns = {
   id: resourceRequests.id,

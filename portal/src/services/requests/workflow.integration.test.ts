@@ -1,10 +1,10 @@
 import type { TRPCError } from "@trpc/server";
+import type { Database } from "@zhengyun/db/client";
+import { completeProvisioning } from "@zhengyun/db/requests/platform";
+import { networkSegments, requestTransitions, resourceRequests, roleAssignments } from "@zhengyun/db/schema";
 import { eq, sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { callerFor, makeOrg, makeUser, requestIn, testDatabase } from "../../../test/harness.js";
-import type { Database } from "@zhengyun/db/client";
-import { networkSegments, requestTransitions, resourceRequests, roleAssignments } from "@zhengyun/db/schema";
-import { completeProvisioning } from "@zhengyun/db/requests/platform";
 
 let db: Database;
 beforeAll(async () => {

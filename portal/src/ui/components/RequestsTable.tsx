@@ -1,9 +1,9 @@
 import { useQuery } from "@tanstack/react-query";
+import { REQUEST_STATES } from "@zhengyun/db/vocabulary";
 import { Empty, Flex, Select, Space, Table, Typography } from "antd";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
-import { REQUEST_STATES } from "@zhengyun/db/vocabulary";
 import { type RouterOutputs, trpc } from "../api/trpc.js";
 import { matchesFilter } from "../lib/filter.js";
 import { formatDateTime, toTime } from "../lib/format.js";

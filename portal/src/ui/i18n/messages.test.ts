@@ -1,6 +1,6 @@
-import { describe, expect, it } from "vitest";
-import { REQUEST_STATES, RESOURCES, ROLES } from "@zhengyun/db/schema/enums";
 import { APP_ERROR_CODES } from "@zhengyun/db/errors";
+import { REQUEST_STATES, RESOURCES, ROLES } from "@zhengyun/db/schema/enums";
+import { describe, expect, it } from "vitest";
 import { en } from "./en.js";
 import { zh } from "./zh.js";
 

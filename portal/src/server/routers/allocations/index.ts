@@ -1,8 +1,8 @@
+import { ALLOCATION_PHASES } from "@zhengyun/db/vocabulary";
 import { z } from "zod";
 import { listAllocations } from "../../../services/allocations-service.js";
 import { page, pageInput } from "../../../shared/paging.js";
 import { id, quantities, zone } from "../../../shared/schemas.js";
-import { ALLOCATION_PHASES } from "@zhengyun/db/vocabulary";
 import { rolesProcedure, router } from "../../trpc.js";
 
 export const allocationRow = z.object({

@@ -1,5 +1,5 @@
-import { z } from "zod";
 import { appendAudit } from "@zhengyun/db/audit/append";
+import { z } from "zod";
 import { SESSION_COOKIE } from "../../../auth/policy.js";
 import { destroySession } from "../../../auth/sessions.js";
 import { signedInProcedure } from "../../trpc.js";

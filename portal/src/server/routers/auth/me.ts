@@ -1,9 +1,9 @@
+import { users } from "@zhengyun/db/schema";
 import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { SESSION_COOKIE } from "../../../auth/policy.js";
 import { sessionNotice } from "../../../auth/sessions.js";
 import { mfaRequired } from "../../../auth/sign-in.js";
-import { users } from "@zhengyun/db/schema";
 import { id, role } from "../../../shared/schemas.js";
 import { signedInProcedure } from "../../trpc.js";
 

@@ -1,13 +1,13 @@
+import { appendAudit } from "@zhengyun/db/audit/append";
+import { AppError } from "@zhengyun/db/errors";
+import { sessions, users } from "@zhengyun/db/schema";
 import { and, eq, ne } from "drizzle-orm";
 import { z } from "zod";
-import { appendAudit } from "@zhengyun/db/audit/append";
 import { checkNewPassword, storePassword } from "../../../auth/password-change.js";
 import { verifyPassword } from "../../../auth/passwords.js";
 import { SESSION_COOKIE, SIGN_IN_COOKIE } from "../../../auth/policy.js";
 import { tokenHash } from "../../../auth/sessions.js";
 import { challengeAt, continueSignIn } from "../../../auth/sign-in.js";
-import { sessions, users } from "@zhengyun/db/schema";
-import { AppError } from "@zhengyun/db/errors";
 import { publicProcedure, signedInProcedure } from "../../trpc.js";
 import { applySignIn, metaOf, stepOutput } from "./steps.js";
 

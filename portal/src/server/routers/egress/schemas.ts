@@ -1,5 +1,5 @@
-import { z } from "zod";
 import { EGRESS_ACTIONS } from "@zhengyun/db/schema";
+import { z } from "zod";
 import { id } from "../../../shared/schemas.js";
 
 /** The filters of the 出口访问日志 page and its export. */

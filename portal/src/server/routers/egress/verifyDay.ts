@@ -1,5 +1,5 @@
-import { z } from "zod";
 import { verifyDay as verify } from "@zhengyun/db/egress-digest";
+import { z } from "zod";
 import { rolesProcedure } from "../../trpc.js";
 
 const summary = z.object({ count: z.number(), digest: z.string() });

@@ -1,5 +1,5 @@
-import { z } from "zod";
 import { reclaimExpired as reclaim } from "@zhengyun/db/requests/platform";
+import { z } from "zod";
 import { rolesProcedure } from "../../trpc.js";
 
 /** Runs the expiry sweep now (it also runs periodically in the server). */

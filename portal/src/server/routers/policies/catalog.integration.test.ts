@@ -4,13 +4,13 @@
  * defines them.
  */
 import { randomBytes } from "node:crypto";
+import type { Role } from "@zhengyun/db/schema/enums";
 import { CONTROLS, type ControlId, FAMILIES, LEVELS, type Level, MECHANISMS } from "@zhengyun/policies/definitions";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeDepartment, makeUser, testDatabase } from "../../../../test/harness.js";
 import { DEFAULT_AUTH_POLICY, SESSION_COOKIE } from "../../../auth/policy.js";
 import { createSession } from "../../../auth/sessions.js";
-import type { Role } from "@zhengyun/db/schema/enums";
 import type { PolicyCatalog } from "../../../services/policies-service.js";
 import { buildApp } from "../../app.js";
 

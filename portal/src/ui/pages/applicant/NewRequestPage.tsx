@@ -1,9 +1,9 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { IN_FLIGHT_STATES } from "@zhengyun/db/vocabulary";
 import { App, Button, Card, Col, Flex, Form, Row, Steps } from "antd";
 import { useEffect, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useNavigate, useSearchParams } from "react-router";
-import { IN_FLIGHT_STATES } from "@zhengyun/db/vocabulary";
 import { useCurrentUser } from "../../api/current-user.js";
 import { describeError } from "../../api/errors.js";
 import { trpc } from "../../api/trpc.js";

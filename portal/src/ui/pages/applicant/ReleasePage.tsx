@@ -1,8 +1,8 @@
 import { useQuery } from "@tanstack/react-query";
+import { IN_FLIGHT_STATES } from "@zhengyun/db/vocabulary";
 import { Alert, Card, Col, Result, Row, Space, Steps } from "antd";
 import { useTranslation } from "react-i18next";
 import { useParams } from "react-router";
-import { IN_FLIGHT_STATES } from "@zhengyun/db/vocabulary";
 import { trpc } from "../../api/trpc.js";
 import { ErrorAlert } from "../../components/ErrorAlert.js";
 import { GivenBack } from "../../components/GivenBack.js";

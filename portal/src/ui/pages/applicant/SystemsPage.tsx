@@ -1,10 +1,10 @@
 import { PlusOutlined } from "@ant-design/icons";
 import { useQuery } from "@tanstack/react-query";
+import { IN_FLIGHT_STATES } from "@zhengyun/db/vocabulary";
 import { Button, Empty, Space, Table, Typography } from "antd";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
-import { IN_FLIGHT_STATES } from "@zhengyun/db/vocabulary";
 import { type RouterOutputs, trpc } from "../../api/trpc.js";
 import { ErrorAlert } from "../../components/ErrorAlert.js";
 import { GradingSummary } from "../../components/GradingSummary.js";

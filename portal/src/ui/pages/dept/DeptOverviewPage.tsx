@@ -1,8 +1,8 @@
 import { useQuery } from "@tanstack/react-query";
+import { IN_FLIGHT_STATES } from "@zhengyun/db/vocabulary";
 import { Card, Col, Row, Statistic } from "antd";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
-import { IN_FLIGHT_STATES } from "@zhengyun/db/vocabulary";
 import { useCurrentUser } from "../../api/current-user.js";
 import { trpc } from "../../api/trpc.js";
 import { QuotaChart } from "../../components/charts/QuotaChart.js";

@@ -1,11 +1,12 @@
 /** One department with a person per role, each able to sign in with a password. */
-import { eq } from "drizzle-orm";
-import { hashPassword } from "../../src/auth/passwords.js";
-import { PLATFORM_ROLES } from "../../src/auth/sign-in.js";
+
 import type { Database } from "@zhengyun/db/client";
 import { departments, users } from "@zhengyun/db/schema";
-import { enrolTotp } from "../auth/totp.js";
-import { callerFor, makeDepartment, makeUser, type Org, withSystems } from "../harness.js";
+import { hashPassword } from "@zhengyun/portal/auth/passwords";
+import { PLATFORM_ROLES } from "@zhengyun/portal/auth/sign-in";
+import { enrolTotp } from "@zhengyun/portal/test/auth/totp";
+import { callerFor, makeDepartment, makeUser, type Org, withSystems } from "@zhengyun/portal/test/harness";
+import { eq } from "drizzle-orm";
 
 export const PASSWORD = "E2e-journey-Passw0rd";
 

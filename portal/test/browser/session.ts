@@ -1,6 +1,7 @@
 /** Signing in and out, and finding rows, as a person does it in the browser (Chinese UI). */
+
+import { totpCode } from "@zhengyun/portal/test/auth/totp";
 import type { Page } from "playwright-core";
-import { totpCode } from "../auth/totp.js";
 import { AUTHENTICATORS, PASSWORD } from "./people.js";
 
 /** Password, then (for those with an authenticator) the code from it, as a person signs in. */

@@ -4,14 +4,24 @@
 // audited, and the evidence reads enforced again. Real PostgreSQL, controller, Pulumi and cluster.
 
 import type * as k8s from "@kubernetes/client-node";
-import type { EvidenceReport } from "@zhengyun/policies";
+import { requestCheck } from "@zhengyun/controller/claims/claims";
+import type { Controller } from "@zhengyun/controller/controller";
+import {
+  apiCode,
+  events,
+  eventually,
+  isolatedDatabase,
+  kubeClient,
+  startController,
+  stateDir,
+  testConfig,
+  untilActive,
+} from "@zhengyun/controller/testing/fixtures";
 import { auditLog, evidenceReports, informationSystems } from "@zhengyun/db/schema";
+import type { EvidenceReport } from "@zhengyun/policies";
 import { makeOrg, requestIn } from "@zhengyun/portal/test/harness";
 import { desc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { requestCheck } from "./claims/claims.js";
-import type { Controller } from "./controller.js";
-import { apiCode, events, eventually, isolatedDatabase, kubeClient, startController, stateDir, testConfig, untilActive } from "./testing/fixtures.js";
 
 const kube = kubeClient();
 const HOLE = "opened-by-hand";

@@ -1,11 +1,11 @@
 // Work claiming on real PostgreSQL: leases, SKIP LOCKED, expiry and takeover, backoff.
 
+import { claimWork, queueDepth, releaseLease, renewLease, requestCheck } from "@zhengyun/controller/claims/claims";
+import { isolatedDatabase } from "@zhengyun/controller/testing/fixtures";
 import { reconcileStates } from "@zhengyun/db/schema";
 import { makeOrg, requestIn } from "@zhengyun/portal/test/harness";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
-import { isolatedDatabase } from "../testing/fixtures.js";
-import { claimWork, queueDepth, releaseLease, renewLease, requestCheck } from "./claims.js";
 
 describe("work claims", async () => {
   const isolated = await isolatedDatabase();

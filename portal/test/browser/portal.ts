@@ -1,11 +1,11 @@
 /** The portal as users get it: the built UI served by the real server over a real database. */
 import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
-import type { FastifyInstance } from "fastify";
 import type { Database } from "@zhengyun/db/client";
-import { buildApp } from "../../src/server/app.js";
-import { ensureUiBundle } from "../../src/server/ui-bundle.js";
-import { TEST_RATE_LIMITS } from "../harness.js";
+import { buildApp } from "@zhengyun/portal/server/app";
+import { ensureUiBundle } from "@zhengyun/portal/server/ui-bundle";
+import { TEST_RATE_LIMITS } from "@zhengyun/portal/test/harness";
+import type { FastifyInstance } from "fastify";
 
 export const UI_DIR = fileURLToPath(new URL("../../dist/ui/", import.meta.url));
 

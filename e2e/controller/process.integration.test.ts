@@ -1,12 +1,12 @@
 // Controller processes as they run in production (`npm start`): one killed with SIGKILL in the
 // middle of an apply and a new one started, and two replicas sharing one database.
 
+import { allocation, events, eventually, isolatedDatabase, kubeClient, runs, untilActive } from "@zhengyun/controller/testing/fixtures";
+import { type ControllerProcess, pulumiProcessesUnder, spawnController, stillRunning, untilRunning } from "@zhengyun/controller/testing/process";
 import { reconcileRuns, reconcileStates } from "@zhengyun/db/schema";
 import { makeOrg, requestIn } from "@zhengyun/portal/test/harness";
 import { eq, isNotNull } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
-import { allocation, events, eventually, isolatedDatabase, kubeClient, runs, untilActive } from "./testing/fixtures.js";
-import { type ControllerProcess, pulumiProcessesUnder, spawnController, stillRunning, untilRunning } from "./testing/process.js";
 
 const kube = kubeClient();
 

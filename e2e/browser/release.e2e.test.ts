@@ -4,11 +4,9 @@
  * page (confirming it twice), the department admin and ops approve it in their pages, the
  * controller removes the namespace with everything in it, and the request ends released.
  */
-import type { Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { Controller } from "../../../controller/src/controller.js";
+
+import type { Controller } from "@zhengyun/controller/controller";
 import {
-  approveAll,
   eventually,
   type IsolatedDatabase,
   isolatedDatabase,
@@ -18,13 +16,16 @@ import {
   stateDir,
   testConfig,
   untilActive,
-} from "../../../controller/src/testing/fixtures.js";
+} from "@zhengyun/controller/testing/fixtures";
 import type { Database } from "@zhengyun/db/client";
-import { type Org, unique } from "../harness.js";
-import { type Browser, launchBrowser, screenshot } from "./browser.js";
-import { makeOrgWithPasswords } from "./people.js";
-import { ensureUiBuilt, type RunningPortal, startPortal } from "./portal.js";
-import { filteredRow, signIn, signOut, stateOnPage } from "./session.js";
+import { type Browser, launchBrowser, screenshot } from "@zhengyun/portal/test/browser/browser";
+import { makeOrgWithPasswords } from "@zhengyun/portal/test/browser/people";
+import { ensureUiBuilt, type RunningPortal, startPortal } from "@zhengyun/portal/test/browser/portal";
+import { filteredRow, signIn, signOut, stateOnPage } from "@zhengyun/portal/test/browser/session";
+import { type Org, unique } from "@zhengyun/portal/test/harness";
+import type { Page } from "playwright-core";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { approveAll } from "../controller/workflow.js";
 
 let isolated: IsolatedDatabase;
 let database: Database;

@@ -7,14 +7,14 @@ import { createServer, request, type Server } from "node:http";
 import { createServer as createTcpServer, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { EgressGateway } from "@zhengyun/controller/egress/gateway";
+import { EgressService, egressMetrics, loadEgressConfig } from "@zhengyun/controller/egress/service";
+import { reportRequest } from "@zhengyun/controller/status/record";
 import { egressConnections, informationSystems } from "@zhengyun/db/schema";
 import { type IsolatedDatabase, isolatedDatabase, makeOrg, type Org } from "@zhengyun/portal/test/harness";
 import { eq } from "drizzle-orm";
 import { Registry } from "prom-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { reportRequest } from "../status/record.js";
-import { EgressGateway } from "./gateway.js";
-import { EgressService, egressMetrics, loadEgressConfig } from "./service.js";
 
 const SQUID = "/usr/sbin/squid";
 const BIG = 1_000_000;

@@ -2,22 +2,14 @@
 // the controller, the Pulumi engine and provider, and the local control plane. Nothing is mocked.
 
 import * as k8s from "@kubernetes/client-node";
-import { CONTROLS, type EvidenceReport } from "@zhengyun/policies";
-import { allocationItems, allocations, auditLog, evidenceReports, exemptions, networkSegments, reconcileStates } from "@zhengyun/db/schema";
-import { makeOrg, requestIn } from "@zhengyun/portal/test/harness";
-import { and, desc, eq, isNull } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { compliantPodSpec } from "../../policies/src/fixtures/pod.js";
-import { requestCheck } from "./claims/claims.js";
-import type { Controller } from "./controller.js";
+import { requestCheck } from "@zhengyun/controller/claims/claims";
+import type { Controller } from "@zhengyun/controller/controller";
 import {
   allocation,
   apiCode,
   apiMessage,
-  approveAll,
   events,
   eventually,
-  fileAndApprove,
   isolatedDatabase,
   kubeClient,
   namespaceGone,
@@ -27,7 +19,14 @@ import {
   stateDir,
   testConfig,
   untilActive,
-} from "./testing/fixtures.js";
+} from "@zhengyun/controller/testing/fixtures";
+import { allocationItems, allocations, auditLog, evidenceReports, exemptions, networkSegments, reconcileStates } from "@zhengyun/db/schema";
+import { CONTROLS, type EvidenceReport } from "@zhengyun/policies";
+import { compliantPodSpec } from "@zhengyun/policies/fixtures/pod";
+import { makeOrg, requestIn } from "@zhengyun/portal/test/harness";
+import { and, desc, eq, isNull } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { approveAll, fileAndApprove } from "./workflow.js";
 
 const kube = kubeClient();
 const mergePatch = k8s.setHeaderOptions("Content-Type", k8s.PatchStrategy.MergePatch);

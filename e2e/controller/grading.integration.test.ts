@@ -3,10 +3,20 @@
 // before the grading. Lowering the level again re-applies the controls of the new level. The
 // portal's workflow (real PostgreSQL), the controller, Pulumi and the local control plane.
 
+import type { Controller } from "@zhengyun/controller/controller";
+import {
+  allocation,
+  eventually,
+  isolatedDatabase,
+  kubeClient,
+  namespaceGone,
+  startController,
+  stateDir,
+  testConfig,
+  untilActive,
+} from "@zhengyun/controller/testing/fixtures";
 import { makeOrg } from "@zhengyun/portal/test/harness";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Controller } from "./controller.js";
-import { allocation, eventually, isolatedDatabase, kubeClient, namespaceGone, startController, stateDir, testConfig, untilActive } from "./testing/fixtures.js";
 
 const kube = kubeClient();
 

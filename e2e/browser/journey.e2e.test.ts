@@ -5,17 +5,18 @@
  * plane, applies it and the page turns active; plus a rejection, a rating that surfaces to ops, the
  * auditor's chain check, separation of duties for the system admin, and session expiry.
  */
-import { CONTROLS } from "@zhengyun/policies/definitions";
-import type { Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { type IsolatedDatabase, isolatedDatabase, startController, stateDir, testConfig, untilActive } from "../../../controller/src/testing/fixtures.js";
+
+import { type IsolatedDatabase, isolatedDatabase, startController, stateDir, testConfig, untilActive } from "@zhengyun/controller/testing/fixtures";
 import type { Database } from "@zhengyun/db/client";
 import { completeProvisioning } from "@zhengyun/db/requests/platform";
-import { type Org, unique } from "../harness.js";
-import { type Browser, launchBrowser, screenshot } from "./browser.js";
-import { makeOrgWithPasswords } from "./people.js";
-import { ensureUiBuilt, type RunningPortal, startPortal } from "./portal.js";
-import { signIn as signInAs } from "./session.js";
+import { CONTROLS } from "@zhengyun/policies/definitions";
+import { type Browser, launchBrowser, screenshot } from "@zhengyun/portal/test/browser/browser";
+import { makeOrgWithPasswords } from "@zhengyun/portal/test/browser/people";
+import { ensureUiBuilt, type RunningPortal, startPortal } from "@zhengyun/portal/test/browser/portal";
+import { signIn as signInAs } from "@zhengyun/portal/test/browser/session";
+import { type Org, unique } from "@zhengyun/portal/test/harness";
+import type { Page } from "playwright-core";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 
 type Person = keyof Org["people"];
 
