@@ -1,3 +1,4 @@
+import type { SystemActor } from "./audit/vocabulary.js";
 import type { Db } from "./client.js";
 import type { Role } from "./schema/enums.js";
 
@@ -25,4 +26,4 @@ export interface ServiceContext {
 }
 
 /** The platform acting on its own (controller, expiry); audited under this name. */
-export const PLATFORM_ACTOR_NAME = "platform";
+export const PLATFORM_ACTOR_NAME: SystemActor = "platform";

@@ -6,10 +6,11 @@
  */
 import { createHash } from "node:crypto";
 import { and, asc, eq, gt, gte, lt, or } from "drizzle-orm";
+import type { AuditAction } from "./audit/vocabulary.js";
 import type { Db } from "./client.js";
 import { auditLog, egressConnections } from "./schema/index.js";
 
-export const DIGEST_ACTION = "egress.daily_digest";
+export const DIGEST_ACTION: AuditAction = "egress.daily_digest";
 const DAY_MS = 86_400_000;
 
 /** "2026-12-02" → that UTC day's bounds. */

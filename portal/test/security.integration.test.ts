@@ -5,6 +5,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { appendAudit, auditHashAlgorithm } from "@zhengyun/db/audit/append";
+import type { AuditAction, AuditTargetType } from "@zhengyun/db/audit/vocabulary";
 import { type Database, openDatabase } from "@zhengyun/db/client";
 import { auditLog } from "@zhengyun/db/schema";
 import { sql } from "drizzle-orm";
@@ -126,6 +127,30 @@ describe("text the database cannot store", () => {
 });
 
 describe("the audit chain", () => {
+  it("finds the controller's drift entries and evidence requests under the system filter, older words included", async () => {
+    const systemId = unique("sys");
+    const entry = (action: AuditAction, targetType: AuditTargetType) =>
+      db.db.transaction((tx) =>
+        appendAudit(tx, {
+          actorId: null,
+          actorName: "zhengyun-controller",
+          actorRole: null,
+          action,
+          targetType,
+          targetId: systemId,
+          correlationId: unique("c"),
+          at: new Date(),
+        }),
+      );
+    await entry("system.drift_detected", "system");
+    await entry("evidence.refresh_requested", "system");
+    // As entries were written before the vocabulary was one (the chain keeps their words).
+    await entry("system.drift_healed", "information_system" as AuditTargetType);
+    const found = await (await auditor()).audit.search({ targetType: "system", targetId: systemId, limit: 10 });
+    expect(found.map((e) => e.action).sort()).toEqual(["evidence.refresh_requested", "system.drift_detected", "system.drift_healed"]);
+    await expect((await auditor()).audit.search({ targetType: "information_system" as AuditTargetType, limit: 1 })).rejects.toThrow();
+  });
+
   it("reports every break, takes the auditor's acknowledgement of each, and shows a new break again", async () => {
     await settle();
     const auditorCaller = await auditor();
@@ -139,8 +164,8 @@ describe("the audit chain", () => {
               actorId: org.id,
               actorName: org.username,
               actorRole: "applicant",
-              action: "test.entry",
-              targetType: "test",
+              action: "audit.anchor_taken",
+              targetType: "audit",
               targetId: String(i),
               after: { i },
               correlationId: unique("c"),

@@ -4,6 +4,7 @@
 import { randomUUID } from "node:crypto";
 import { closeSync, openSync, readSync, statSync } from "node:fs";
 import { appendAudit } from "@zhengyun/db/audit/append";
+import type { SystemActor } from "@zhengyun/db/audit/vocabulary";
 import type { Db } from "@zhengyun/db/client";
 import { type DayDigest, DIGEST_ACTION, dayBounds, digestDay } from "@zhengyun/db/egress-digest";
 import { auditLog, egressConnections, egressLogCursors } from "@zhengyun/db/schema";
@@ -14,7 +15,7 @@ export { type DayDigest, type DayVerdict, DIGEST_ACTION, digestDay, verifyDay } 
 import { parseLogLine } from "./log.js";
 import { portOwners } from "./systems.js";
 
-export const EGRESS_ACTOR = "zhengyun-controller";
+export const EGRESS_ACTOR: SystemActor = "zhengyun-controller";
 const DAY_MS = 86_400_000;
 /** 网络安全法 Art. 21: network logs are kept for no less than six months. */
 export const MIN_RETENTION_DAYS = 180;

@@ -3,6 +3,7 @@
 
 import { randomUUID } from "node:crypto";
 import { appendAudit } from "@zhengyun/db/audit/append";
+import type { SystemActor } from "@zhengyun/db/audit/vocabulary";
 import { allocations } from "@zhengyun/db/schema";
 import { objectKey } from "@zhengyun/infra/components/objects";
 import { eq, sql } from "drizzle-orm";
@@ -16,7 +17,7 @@ import type { ReconcileContext, Work } from "./context.js";
 
 type Apply = Extract<DesiredState, { action: "apply" }>;
 
-export const CONTROLLER_ACTOR = "zhengyun-controller";
+export const CONTROLLER_ACTOR: SystemActor = "zhengyun-controller";
 
 /**
  * Objects of the system that differ from what was applied, and objects in its namespace the
@@ -53,7 +54,7 @@ export async function recordDrift(ctx: ReconcileContext, work: Work, findings: D
       actorName: CONTROLLER_ACTOR,
       actorRole: null,
       action: "system.drift_detected",
-      targetType: "information_system",
+      targetType: "system",
       targetId: systemId,
       before: { expected: findings.map((f) => ({ kind: f.kind, name: f.name, namespace: f.namespace })) },
       after: { findings, heal },
@@ -79,7 +80,7 @@ export async function recordHealed(ctx: ReconcileContext, work: Work, findings: 
       actorName: CONTROLLER_ACTOR,
       actorRole: null,
       action: "system.drift_healed",
-      targetType: "information_system",
+      targetType: "system",
       targetId: systemId,
       before: { findings },
       after: { healed: true },

@@ -2,13 +2,14 @@ import { desc, sql } from "drizzle-orm";
 import type { DbOrTx } from "../client.js";
 import { auditLog } from "../schema/index.js";
 import { entryHash, GENESIS_HASH, HASH_ALGORITHMS, type HashAlgorithm, storableJson, storableText } from "./chain.js";
+import type { AuditAction, AuditTargetType } from "./vocabulary.js";
 
 export interface AuditInput {
   actorId: string | null;
   actorName: string;
   actorRole: string | null;
-  action: string;
-  targetType: string;
+  action: AuditAction;
+  targetType: AuditTargetType;
   targetId: string;
   before?: unknown;
   after?: unknown;

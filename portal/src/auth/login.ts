@@ -1,4 +1,5 @@
 import { appendAudit } from "@zhengyun/db/audit/append";
+import type { AuditAction } from "@zhengyun/db/audit/vocabulary";
 import type { Db } from "@zhengyun/db/client";
 import { AppError } from "@zhengyun/db/errors";
 import { users } from "@zhengyun/db/schema";
@@ -28,7 +29,7 @@ export async function loginWithPassword(
   const ok = await verifyPassword(user?.passwordHash ?? null, input.password);
   // The failure is committed (counter, lock, audit entry) before it is reported, so it is never rolled back.
   const outcome = await db.transaction(async (tx): Promise<{ userId: string } | AppError> => {
-    const record = (action: string, after: unknown) =>
+    const record = (action: AuditAction, after: unknown) =>
       appendAudit(tx, {
         actorId: user?.id ?? null,
         actorName: input.username,

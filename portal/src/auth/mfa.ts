@@ -1,4 +1,5 @@
 import { appendAudit } from "@zhengyun/db/audit/append";
+import type { AuditAction } from "@zhengyun/db/audit/vocabulary";
 import type { Db } from "@zhengyun/db/client";
 import { AppError } from "@zhengyun/db/errors";
 import { recoveryCodes, sessions, signInChallenges, users } from "@zhengyun/db/schema";
@@ -47,7 +48,7 @@ export async function verifySecondFactor(
       .from(users)
       .where(eq(users.id, challenge.userId))
       .for("update");
-    const record = (action: string, after: unknown) =>
+    const record = (action: AuditAction, after: unknown) =>
       appendAudit(tx, {
         actorId: challenge.userId,
         actorName: challenge.username,

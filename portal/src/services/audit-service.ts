@@ -1,17 +1,18 @@
 import { AUDIT_LOCK, appendAudit } from "@zhengyun/db/audit/append";
 import { type BreakReason, type ChainBreak, type ChainEntry, chainWalker } from "@zhengyun/db/audit/chain";
+import { type AuditAction, type AuditTargetType, targetTypesMatching } from "@zhengyun/db/audit/vocabulary";
 import type { Db, DbOrTx } from "@zhengyun/db/client";
 import type { ServiceContext } from "@zhengyun/db/context";
 import { AppError } from "@zhengyun/db/errors";
 import { auditLog } from "@zhengyun/db/schema";
-import { and, asc, desc, eq, gt, gte, ilike, lte, or, type SQL, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, gte, ilike, inArray, lte, or, type SQL, sql } from "drizzle-orm";
 
 /** Records a mutation by the service context's actor; call inside the mutation's transaction. */
 export function audit(
   tx: DbOrTx,
   ctx: ServiceContext,
-  action: string,
-  target: { type: string; id: string },
+  action: AuditAction,
+  target: { type: AuditTargetType; id: string },
   change: { before?: unknown; after?: unknown } = {},
 ) {
   return appendAudit(tx, {
@@ -31,7 +32,7 @@ export function audit(
 export interface AuditQuery {
   actor?: string | undefined;
   action?: string | undefined;
-  targetType?: string | undefined;
+  targetType?: AuditTargetType | undefined;
   targetId?: string | undefined;
   from?: Date | undefined;
   to?: Date | undefined;
@@ -44,7 +45,7 @@ export async function searchAudit(db: Db, q: AuditQuery) {
   const where: SQL[] = [];
   if (q.actor) where.push(eq(auditLog.actorName, q.actor));
   if (q.action) where.push(eq(auditLog.action, q.action));
-  if (q.targetType) where.push(eq(auditLog.targetType, q.targetType));
+  if (q.targetType) where.push(inArray(auditLog.targetType, targetTypesMatching(q.targetType)));
   if (q.targetId) where.push(eq(auditLog.targetId, q.targetId));
   if (q.from) where.push(gte(auditLog.at, q.from));
   if (q.to) where.push(lte(auditLog.at, q.to));
@@ -76,7 +77,7 @@ export async function searchAudit(db: Db, q: AuditQuery) {
 const PAGE = 2000;
 
 /** The action of an auditor's acknowledgement that an entry breaks the chain (a "known break"). */
-export const BREAK_ACKNOWLEDGED = "audit.break_acknowledged";
+export const BREAK_ACKNOWLEDGED: AuditAction = "audit.break_acknowledged";
 
 export interface Acknowledgement {
   /** The acknowledging entry's own sequence number. */

@@ -130,7 +130,7 @@ export async function requestEvidenceRefresh(ctx: ServiceContext, systemId: stri
     if (updated.length === 0) {
       throw new AppError("INVALID_STATE", "this system has no resources on the cluster yet, so there is nothing to check");
     }
-    await audit(tx, ctx, "evidence.refresh_requested", { type: "information_system", id: system.id });
+    await audit(tx, ctx, "evidence.refresh_requested", { type: "system", id: system.id });
     // Wakes the controllers (the same channel the allocation triggers use).
     await tx.execute(sql`select pg_notify(${ALLOCATIONS_CHANNEL}, ${system.id})`);
     return { systemId: system.id, requestedAt: ctx.now() };

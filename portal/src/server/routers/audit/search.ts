@@ -1,3 +1,4 @@
+import { AUDIT_TARGET_TYPES } from "@zhengyun/db/audit/vocabulary";
 import { z } from "zod";
 import { searchAudit } from "../../../services/audit-service.js";
 import { rolesProcedure } from "../../trpc.js";
@@ -8,7 +9,7 @@ export const search = rolesProcedure("auditor")
       .object({
         actor: z.string().max(64).optional(),
         action: z.string().max(64).optional(),
-        targetType: z.string().max(32).optional(),
+        targetType: z.enum(AUDIT_TARGET_TYPES).optional(),
         targetId: z.string().max(64).optional(),
         from: z.coerce.date().optional(),
         to: z.coerce.date().optional(),

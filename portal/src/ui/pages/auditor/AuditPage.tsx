@@ -1,4 +1,5 @@
 import { useInfiniteQuery } from "@tanstack/react-query";
+import type { AuditTargetType } from "@zhengyun/db/audit/vocabulary";
 import { AutoComplete, Button, Card, Col, DatePicker, Empty, Flex, Form, Input, Row, Select, Table, Tag, Typography } from "antd";
 import type dayjs from "dayjs";
 import { useState } from "react";
@@ -9,7 +10,7 @@ import { PageHeader } from "../../components/PageHeader.js";
 import { formatDateTime, shortHash } from "../../lib/format.js";
 import { ROLES, type Role } from "../../lib/roles.js";
 import { AnchorBar } from "./AnchorBar.js";
-import { actionLabel, KNOWN_ACTIONS } from "./actions.js";
+import { actionLabel, KNOWN_ACTIONS, TARGET_TYPES, targetLabel } from "./actions.js";
 import { AUDIT_SEARCH_KEY } from "./keys.js";
 import { VerifyBanner } from "./VerifyBanner.js";
 
@@ -17,7 +18,7 @@ type Entry = RouterOutputs["audit"]["search"][number];
 interface Filters {
   actor?: string;
   action?: string;
-  targetType?: string;
+  targetType?: AuditTargetType;
   targetId?: string;
   text?: string;
   from?: Date;
@@ -34,7 +35,6 @@ interface SearchForm {
 }
 
 const PAGE = 50;
-const TARGET_TYPES = ["request", "system", "department", "user", "exemption", "platform", "audit"];
 
 function toFilters(v: SearchForm): Filters {
   const trim = (s?: string) => (s?.trim() ? s.trim() : undefined);
@@ -46,7 +46,7 @@ function toFilters(v: SearchForm): Filters {
   const text = trim(v.text);
   if (actor) out.actor = actor;
   if (action) out.action = action;
-  if (targetType) out.targetType = targetType;
+  if (targetType) out.targetType = targetType as AuditTargetType;
   if (targetId) out.targetId = targetId;
   if (text) out.text = text;
   if (v.range?.[0]) out.from = v.range[0].startOf("day").toDate();
@@ -98,7 +98,7 @@ export default function AuditPage() {
             </Col>
             <Col xs={24} md={8} xl={4}>
               <Form.Item name="targetType" label={t("audit.targetType")}>
-                <Select allowClear options={TARGET_TYPES.map((v) => ({ value: v, label: v }))} />
+                <Select allowClear options={TARGET_TYPES.map((v) => ({ value: v, label: `${targetLabel(v, t)} · ${v}` }))} />
               </Form.Item>
             </Col>
             <Col xs={24} md={8} xl={4}>
@@ -179,7 +179,7 @@ export default function AuditPage() {
             key: "target",
             render: (_, row) => (
               <Typography.Text style={{ fontSize: 12 }}>
-                {row.targetType}{" "}
+                {targetLabel(row.targetType, t)}{" "}
                 <Typography.Text type="secondary" copyable={{ text: row.targetId }}>
                   {shortHash(row.targetId, 8)}
                 </Typography.Text>
