@@ -3,6 +3,7 @@
 // leases while they run, and gives them back.
 
 import { setTimeout as sleep } from "node:timers/promises";
+import { SharedObjects } from "@zhengyun/policies/observe";
 import type { Database, SqlPool } from "@zhengyun/portal/db/client";
 import { reclaimExpired } from "@zhengyun/portal/services/platform";
 import type { Logger } from "pino";
@@ -10,7 +11,6 @@ import { reapOrphanedPlugins } from "./apply/orphans.js";
 import { type Claim, claimWork, queueDepth, releaseAllLeases, releaseLease, renewLease } from "./claims/claims.js";
 import { CHANNEL, type Listener, listen } from "./claims/listen.js";
 import type { ControllerConfig } from "./config.js";
-import { SharedObjects } from "./evidence/live.js";
 import { clusterIdentity, type KubeClients, kubeClients } from "./kube.js";
 import { createMetrics, type Metrics } from "./metrics.js";
 import { ensureBaseline } from "./reconcile/baseline.js";

@@ -12,6 +12,7 @@ export interface Metrics {
   leasesLost: Counter;
   evidenceFailures: Counter;
   controlsNotInForce: Gauge<"system">;
+  observeRequests: Histogram;
 }
 
 export function createMetrics(queueDepth: () => Promise<number>, defaults = false): Metrics {
@@ -57,6 +58,12 @@ export function createMetrics(queueDepth: () => Promise<number>, defaults = fals
       name: "zhengyun_controls_not_in_force",
       help: "Controls of a system's level whose enforcing objects are missing or modified, per system, as of its latest evidence",
       labelNames: ["system"],
+      registers: [registry],
+    }),
+    observeRequests: new Histogram({
+      name: "zhengyun_check_api_requests",
+      help: "Requests one check of a system sends to the API server to read what it compares (its namespace listed once per kind)",
+      buckets: [2, 4, 8, 12, 16, 24, 32, 48, 64],
       registers: [registry],
     }),
   };

@@ -1,17 +1,15 @@
 // The cluster-wide baseline (admission policies, egress namespace, storage classes, the controller's
 // RBAC): applied before any system, re-applied when the catalog changes or the cluster drifted.
 
+import { hashOf, refOf } from "@zhengyun/policies";
+import { compareAll, describeFindings, observe } from "@zhengyun/policies/observe";
 import { platformBaselines } from "@zhengyun/portal/db/schema";
 import { eq } from "drizzle-orm";
-import { objectKey } from "../../../infra/src/components/objects.js";
 import { baselineObjects } from "../../../infra/src/components/platform-baseline.js";
 import { upStack } from "../apply/operations.js";
 import { baselineProgram } from "../apply/programs.js";
 import { PLATFORM_PROJECT } from "../apply/workspace.js";
-import { hashOf } from "../desired/build.js";
 import { compileBaseline } from "../desired/catalog.js";
-import { compareAll, describeFindings } from "../drift/compare.js";
-import { readLive } from "../drift/live.js";
 import type { ReconcileContext } from "./context.js";
 
 /** Serialises baseline updates across replicas. */
@@ -41,7 +39,7 @@ export async function ensureBaseline(ctx: ReconcileContext, signal?: AbortSignal
   const desired = desiredBaseline(ctx);
   const cluster = ctx.config.cluster;
   const [row] = await ctx.db.select().from(platformBaselines).where(eq(platformBaselines.cluster, cluster));
-  const drift = compareAll(desired.objects, await readLive(ctx.kube.objects, desired.objects), objectKey);
+  const drift = compareAll(desired.objects, await observe(ctx.kube.catalog, { objects: desired.objects.map(refOf) }));
   if (row?.appliedHash === desired.hash && drift.length === 0) return "unchanged";
 
   const client = await ctx.pool.connect();

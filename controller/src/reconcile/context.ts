@@ -1,3 +1,4 @@
+import type { SharedObjects } from "@zhengyun/policies/observe";
 import type { Db, SqlPool } from "@zhengyun/portal/db/client";
 import type { Logger } from "pino";
 import type { ClusterConnection } from "../apply/programs.js";
@@ -5,7 +6,6 @@ import type { PulumiHost } from "../apply/workspace.js";
 import type { Claim } from "../claims/claims.js";
 import type { ControllerConfig } from "../config.js";
 import type { SystemSnapshot } from "../desired/snapshot.js";
-import type { SharedObjects } from "../evidence/live.js";
 import type { KubeClients } from "../kube.js";
 import type { Metrics } from "../metrics.js";
 
