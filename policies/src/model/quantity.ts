@@ -39,7 +39,7 @@ function parse(value: string): { exact: ExactQuantity; format: Format } | undefi
   const [, sign = "", number = "", exponent, suffix = ""] = match;
   const [whole = "", fraction = ""] = number.split(".");
   let n = BigInt(`${whole}${fraction}` || "0");
-  let scale = -fraction.length;
+  let scale = 0 - fraction.length;
   let format: Format = "DecimalSI";
   if (exponent !== undefined) {
     scale += Number(exponent);

@@ -6,8 +6,8 @@
 // drift too. Every other field the desired object sets is compared exactly, including maps the
 // desired object leaves empty: a NetworkPolicy's `podSelector: {}` narrowed by hand to one label
 // would exempt every other pod from the policy, so keys added under a desired field are drift.
-// Quantities compare by value ("1Gi" is "1024Mi"); fields the API server defaults are filled into
-// the desired object first. Top-level fields the desired object does not set (status, a
+// Quantities compare by value ("1Gi" is "1024Mi"); fields the API server defaults are filled in
+// first. Top-level fields the desired object does not set (status, a
 // Namespace's spec) are the server's.
 
 import { type KubeObject, objectKey } from "../model/k8s.js";
@@ -80,8 +80,10 @@ function contained(
 }
 
 /** The paths at which `live` differs from `desired` (empty: it is as desired). Pure. */
-export function diff(desired: KubeObject, live: KubeObject): string[] {
+export function diff(desired: KubeObject, observed: KubeObject): string[] {
   const want = withServerDefaults(desired);
+  // Both sides: an object the server stored has its defaults already, and so `diff(x, x)` is empty.
+  const live = withServerDefaults(observed);
   const fields: string[] = [];
   const owned = desired.kind === "Namespace" ? WEAKENING_NAMESPACE_LABEL_PREFIXES : [];
   contained(want.metadata.labels, live.metadata?.labels, "metadata.labels", fields, owned);
