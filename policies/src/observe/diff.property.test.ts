@@ -79,6 +79,8 @@ function stored(object: KubeObject, extraLabels: Record<string, string>): KubeOb
   const { metadata, ...content } = withServerDefaults(object);
   return {
     ...(canonicalQuantities(content) as Omit<KubeObject, "metadata">),
+    apiVersion: object.apiVersion,
+    kind: object.kind,
     metadata: {
       ...metadata,
       labels: { ...extraLabels, ...metadata.labels },
