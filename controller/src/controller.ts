@@ -7,6 +7,7 @@ import { SharedObjects } from "@zhengyun/policies/observe";
 import type { Database, SqlPool } from "@zhengyun/portal/db/client";
 import { reclaimExpired } from "@zhengyun/portal/services/platform";
 import type { Logger } from "pino";
+import { pulumiApplier } from "./apply/applier.js";
 import { reapOrphanedPlugins } from "./apply/orphans.js";
 import { type Claim, claimWork, queueDepth, releaseAllLeases, releaseLease, renewLease } from "./claims/claims.js";
 import { CHANNEL, type Listener, listen } from "./claims/listen.js";
@@ -67,13 +68,14 @@ export class Controller {
     this.pool = database.sql;
     const kube: KubeClients = kubeClients(config.kubeconfig);
     this.metrics = createMetrics(() => queueDepth(this.pool), options.processMetrics);
+    const connection = once(async () => ({ kubeconfig: config.kubeconfig, identifier: await clusterIdentity(kube.core) }));
+    const host = { backendUrl: config.pulumiBackendUrl, passphrase: config.pulumiPassphrase, stateDir: config.stateDir };
     this.ctx = {
       db: database.db,
       pool: this.pool,
       config,
-      host: { backendUrl: config.pulumiBackendUrl, passphrase: config.pulumiPassphrase, stateDir: config.stateDir },
+      applier: pulumiApplier(host, connection),
       kube,
-      connection: once(async () => ({ kubeconfig: config.kubeconfig, identifier: await clusterIdentity(kube.core) })),
       sharedObjects: new SharedObjects(kube.catalog, config.evidenceSharedTtlMs),
       log: log.child({ owner: config.owner }),
       metrics: this.metrics,

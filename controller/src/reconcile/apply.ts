@@ -2,9 +2,6 @@
 
 import { objectKey } from "@zhengyun/policies";
 import { compareAll, describeFindings, enforce, type Observation } from "@zhengyun/policies/observe";
-import { upStack } from "../apply/operations.js";
-import { tenantProgram } from "../apply/programs.js";
-import { SYSTEMS_PROJECT, systemStackName } from "../apply/workspace.js";
 import type { DesiredState } from "../desired/build.js";
 import { recordEvidenceQuietly } from "../evidence/record.js";
 import { progressing, REASONS, type Reason, ready } from "../status/conditions.js";
@@ -63,9 +60,8 @@ export async function applyDesired(ctx: ReconcileContext, work: Work, desired: A
   });
 
   const progress = progressWriter(ctx.db, systemId, healing ? "healing" : "applying");
-  const connection = await ctx.connection();
   const up = (refresh: boolean, recover: boolean) =>
-    upStack(ctx.host, SYSTEMS_PROJECT, systemStackName(systemId), tenantProgram(desired.spec, connection), {
+    ctx.applier.applySystem(systemId, desired.spec, {
       recover,
       refresh,
       expected: desired.objects.length,

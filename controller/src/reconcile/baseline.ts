@@ -6,9 +6,6 @@ import { compareAll, describeFindings, observe } from "@zhengyun/policies/observ
 import { platformBaselines } from "@zhengyun/portal/db/schema";
 import { eq } from "drizzle-orm";
 import { baselineObjects } from "../../../infra/src/components/platform-baseline.js";
-import { upStack } from "../apply/operations.js";
-import { baselineProgram } from "../apply/programs.js";
-import { PLATFORM_PROJECT } from "../apply/workspace.js";
 import { compileBaseline } from "../desired/catalog.js";
 import type { ReconcileContext } from "./context.js";
 
@@ -52,7 +49,7 @@ export async function ensureBaseline(ctx: ReconcileContext, signal?: AbortSignal
       ctx.log.warn({ drift: describeFindings(drift) }, "baseline drifted; restoring");
       for (const f of drift) ctx.metrics.driftFound.inc({ kind: f.kind, change: f.change });
     }
-    const result = await upStack(ctx.host, PLATFORM_PROJECT, `baseline-${cluster}`, baselineProgram(desired.args, await ctx.connection()), {
+    const result = await ctx.applier.applyBaseline(cluster, desired.args, {
       refresh: true,
       expected: desired.objects.length,
       signal,
