@@ -12,7 +12,7 @@ export interface Metrics {
   leasesLost: Counter;
   evidenceFailures: Counter;
   controlsNotInForce: Gauge<"system">;
-  observeRequests: Histogram;
+  observeRequests: Histogram<"source">;
 }
 
 export function createMetrics(queueDepth: () => Promise<number>, defaults = false): Metrics {
@@ -62,7 +62,8 @@ export function createMetrics(queueDepth: () => Promise<number>, defaults = fals
     }),
     observeRequests: new Histogram({
       name: "zhengyun_check_api_requests",
-      help: "Requests one check of a system sends to the API server to read what it compares (its namespace listed once per kind)",
+      help: "Requests one observation of a system sends to the API server: source=system for its namespace (listed once per kind) and the namespace itself, source=shared for cluster-wide objects the shared cache did not hold",
+      labelNames: ["source"],
       buckets: [2, 4, 8, 12, 16, 24, 32, 48, 64],
       registers: [registry],
     }),

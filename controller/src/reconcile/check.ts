@@ -28,7 +28,8 @@ export async function observeSystem(ctx: ReconcileContext, desired: Apply): Prom
     { namespace: desired.namespace, objects: [...desired.objects.map(refOf), ...evidence.objects], shared: evidence.shared },
     ctx.sharedObjects,
   );
-  ctx.metrics.observeRequests.observe(observed.requests);
+  ctx.metrics.observeRequests.observe({ source: "system" }, observed.requests.own);
+  ctx.metrics.observeRequests.observe({ source: "shared" }, observed.requests.shared);
   return observed;
 }
 

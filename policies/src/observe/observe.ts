@@ -49,8 +49,8 @@ export class Observation {
   constructor(
     readonly namespace: string | undefined,
     private readonly byKey: ReadonlyMap<string, KubeObject>,
-    /** Requests this observation sent to the API server. */
-    readonly requests: number,
+    /** Requests this observation sent to the API server: for the system's own objects, and through the shared cache. */
+    readonly requests: { own: number; shared: number },
   ) {}
 
   get(key: string): KubeObject | undefined {
@@ -80,7 +80,7 @@ export async function observe(kube: Pick<Kube, "read" | "list">, spec: ObserveSp
     else single.set(refKey(ref), ref);
   }
   const shared = (spec.shared ?? []).filter((ref) => (namespace === undefined || ref.namespace !== namespace) && !single.has(refKey(ref)));
-  const counter = { requests: kinds.size + single.size };
+  const counter = { requests: 0 };
 
   const [lists, singles, fromCache] = await Promise.all([
     Promise.all(
@@ -101,7 +101,7 @@ export async function observe(kube: Pick<Kube, "read" | "list">, spec: ObserveSp
   ]);
   const byKey = new Map<string, KubeObject>();
   for (const object of [...lists.flat(), ...singles, ...fromCache]) if (object) byKey.set(objectKey(object), object);
-  return new Observation(namespace, byKey, counter.requests);
+  return new Observation(namespace, byKey, { own: kinds.size + single.size, shared: counter.requests });
 }
 
 /** Whether an object lives in the system's own namespace (or is that namespace). */
