@@ -175,7 +175,8 @@ describe("objects the platform did not create", () => {
   it("means by an edit what drift means by it: a quantity in other units is no change, a hand-added exemption label is", () => {
     const live = asLive(compiled());
     const quota = live.find((o) => o.kind === "ResourceQuota" && o.metadata.name === "zhengyun-resource-limits");
-    const hard = (quota?.spec as { hard: Record<string, string> }).hard;
+    if (!quota) throw new Error("no resource quota compiled");
+    const hard = (quota.spec as { hard: Record<string, string> }).hard;
     hard["limits.memory"] = "16384Mi";
     const sameValue = evidenceReport(system, live);
     expect(sameValue.summary.drifted).toBe(0);
