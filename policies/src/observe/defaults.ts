@@ -28,7 +28,10 @@ const DEFAULTERS: Readonly<Record<string, (object: KubeObject) => KubeObject>> =
     const spec: Json = { ...object.spec };
     if (spec.ingress !== undefined) spec.ingress = protocolOfPorts(spec.ingress);
     if (spec.egress !== undefined) spec.egress = protocolOfPorts(spec.egress);
-    if (spec.policyTypes === undefined) spec.policyTypes = spec.egress === undefined ? ["Ingress"] : ["Ingress", "Egress"];
+    // Unset (or empty): Ingress, and Egress when there are egress rules.
+    if (!Array.isArray(spec.policyTypes) || spec.policyTypes.length === 0) {
+      spec.policyTypes = Array.isArray(spec.egress) && spec.egress.length > 0 ? ["Ingress", "Egress"] : ["Ingress"];
+    }
     return { ...object, spec };
   },
   ValidatingAdmissionPolicy(object) {
