@@ -5,12 +5,13 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Database, SqlPool } from "@zhengyun/db/client";
 import { reclaimExpired } from "@zhengyun/db/requests/platform";
+import { SharedObjects } from "@zhengyun/policies/observe";
 import type { Logger } from "pino";
+import { pulumiApplier } from "./apply/applier.js";
 import { reapOrphanedPlugins } from "./apply/orphans.js";
 import { type Claim, claimWork, queueDepth, releaseAllLeases, releaseLease, renewLease } from "./claims/claims.js";
 import { CHANNEL, type Listener, listen } from "./claims/listen.js";
 import type { ControllerConfig } from "./config.js";
-import { SharedObjects } from "./evidence/live.js";
 import { clusterIdentity, type KubeClients, kubeClients } from "./kube.js";
 import { createMetrics, type Metrics } from "./metrics.js";
 import { ensureBaseline } from "./reconcile/baseline.js";
@@ -67,13 +68,14 @@ export class Controller {
     this.pool = database.sql;
     const kube: KubeClients = kubeClients(config.kubeconfig);
     this.metrics = createMetrics(() => queueDepth(this.pool), options.processMetrics);
+    const connection = once(async () => ({ kubeconfig: config.kubeconfig, identifier: await clusterIdentity(kube.core) }));
+    const host = { backendUrl: config.pulumiBackendUrl, passphrase: config.pulumiPassphrase, stateDir: config.stateDir };
     this.ctx = {
       db: database.db,
       pool: this.pool,
       config,
-      host: { backendUrl: config.pulumiBackendUrl, passphrase: config.pulumiPassphrase, stateDir: config.stateDir },
+      applier: pulumiApplier(host, connection),
       kube,
-      connection: once(async () => ({ kubeconfig: config.kubeconfig, identifier: await clusterIdentity(kube.core) })),
       sharedObjects: new SharedObjects(kube.catalog, config.evidenceSharedTtlMs),
       log: log.child({ owner: config.owner }),
       metrics: this.metrics,

@@ -1,13 +1,13 @@
-// Kubernetes API clients for reads (drift, usage) and the last step of healing.
+// Kubernetes API clients: the raw-JSON object client every read of the cluster and the last step
+// of healing go through, and the typed core client for the cluster's identity and namespaces.
 
 import * as k8s from "@kubernetes/client-node";
 import { Kube } from "@zhengyun/policies/kube";
 
 export interface KubeClients {
   config: k8s.KubeConfig;
-  objects: k8s.KubernetesObjectApi;
   core: k8s.CoreV1Api;
-  /** The policy catalog's client: objects read back as the catalog compiles them (evidence). */
+  /** Objects as plain JSON, read back exactly as they are compiled (drift, healing, usage, evidence). */
   catalog: Kube;
 }
 
@@ -16,7 +16,7 @@ export function kubeClients(kubeconfig: string | undefined): KubeClients {
   const config = new k8s.KubeConfig();
   if (kubeconfig === undefined) config.loadFromCluster();
   else config.loadFromString(kubeconfig);
-  return { config, objects: k8s.KubernetesObjectApi.makeApiClient(config), core: config.makeApiClient(k8s.CoreV1Api), catalog: new Kube(config) };
+  return { config, core: config.makeApiClient(k8s.CoreV1Api), catalog: new Kube(config) };
 }
 
 /** The cluster's identity, whatever address or credentials reach it: the kube-system namespace's uid. */

@@ -12,6 +12,7 @@ export interface Metrics {
   leasesLost: Counter;
   evidenceFailures: Counter;
   controlsNotInForce: Gauge<"system">;
+  observeRequests: Histogram<"source">;
 }
 
 export function createMetrics(queueDepth: () => Promise<number>, defaults = false): Metrics {
@@ -57,6 +58,13 @@ export function createMetrics(queueDepth: () => Promise<number>, defaults = fals
       name: "zhengyun_controls_not_in_force",
       help: "Controls of a system's level whose enforcing objects are missing or modified, per system, as of its latest evidence",
       labelNames: ["system"],
+      registers: [registry],
+    }),
+    observeRequests: new Histogram({
+      name: "zhengyun_check_api_requests",
+      help: "Requests one observation of a system sends to the API server: source=system for its namespace (listed once per kind) and the namespace itself, source=shared for cluster-wide objects the shared cache did not hold",
+      labelNames: ["source"],
+      buckets: [2, 4, 8, 12, 16, 24, 32, 48, 64],
       registers: [registry],
     }),
   };

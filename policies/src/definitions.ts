@@ -20,5 +20,5 @@ export {
   MECHANISMS,
   type Mechanism,
 } from "./model/control.js";
-export { type KubeObject, type ObjectRef, refKey } from "./model/k8s.js";
+export { type KubeObject, type ObjectRef, objectKey, refKey, refOf } from "./model/k8s.js";
 export { isLevel, LEVELS, type Level, ZONE_TITLES, ZONES, type Zone } from "./model/level.js";

@@ -7,22 +7,24 @@
  *   compileTenant(input)         one system's namespace and namespaced objects (apply per reconcile;
  *                                reconcile again at `requeueAt`, when an exemption lapses)
  *   evidenceReport(input, live)  compliance evidence, with `readLiveObjects(kubeconfig, input)` for `live`
+ *
+ * and reads and compares the cluster through `@zhengyun/policies/observe`.
  */
 
 export { CATALOG, type CatalogEntry, controlById } from "./catalog.js";
 export { compileBaseline } from "./compile/baseline.js";
-export { canonicalJson, contentHash, enforcingContent } from "./compile/hash.js";
+export { contentHash, enforcingContent } from "./compile/hash.js";
 export { quotaName } from "./compile/quota.js";
 export { type CompiledTenant, compileTenant, EXEMPTIONS_ANNOTATION } from "./compile/tenant.js";
 export { bindingName, paramsName, policyName, refusalTag } from "./compile/vap.js";
 export { crossesBoundary } from "./controls/zone-egress/flows.js";
 export * from "./definitions.js";
-export { type ForeignObject, foreignObjects, isPlatformObject, WIDENING_KINDS, weakens } from "./evidence/foreign.js";
-export { readLiveObjects, readNamespaceCandidates, withCandidates } from "./evidence/read-live.js";
+export { readLiveObjects } from "./evidence/read-live.js";
 export { evidenceJson, evidenceObjects, evidenceReport } from "./evidence/report.js";
 export { PolicyInputError } from "./model/errors.js";
 export { activeExemptions, epochSeconds, nextExemptionExpiry } from "./model/exemption.js";
 export * from "./model/labels.js";
+export { canonicalQuantity, exactQuantity, isIntegerQuantity, parseQuantity, quantityValue, sameQuantity } from "./model/quantity.js";
 export {
   type Exemption,
   exemptionSchema,
@@ -36,3 +38,4 @@ export {
   tenantInputSchema,
   tenantQuotaSchema,
 } from "./model/tenant.js";
+export { canonicalJson, hashOf, sha256 } from "./observe/canonical.js";

@@ -1,9 +1,9 @@
 // The desired state of one information system: a pure function of its database snapshot and the
 // policy catalog. Same snapshot, same objects, same hash.
 
-import { createHash } from "node:crypto";
 import type { KubeObject } from "@zhengyun/infra/components/objects";
 import { type TenantSpec, tenantObjects } from "@zhengyun/infra/components/tenant-objects";
+import { hashOf } from "@zhengyun/policies";
 import { CONTROL_IDS, type ControlId, compileTenant, PolicyInputError, type TenantInput } from "./catalog.js";
 import { nothingGranted, objectCounts, tenantQuota } from "./quota.js";
 import type { SystemSnapshot } from "./snapshot.js";
@@ -39,25 +39,6 @@ export function departmentLabel(code: string): string {
     .slice(0, 50)
     .replace(/-+$/, "");
   return label || "dept";
-}
-
-function stable(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(stable);
-  if (value && typeof value === "object" && !(value instanceof Date)) {
-    return Object.fromEntries(
-      Object.entries(value as Record<string, unknown>)
-        .filter(([, v]) => v !== undefined)
-        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-        .map(([k, v]) => [k, stable(v)]),
-    );
-  }
-  return value;
-}
-
-export function hashOf(value: unknown): string {
-  return `sha256:${createHash("sha256")
-    .update(JSON.stringify(stable(value)))
-    .digest("hex")}`;
 }
 
 function activeExemptions(snapshot: SystemSnapshot) {

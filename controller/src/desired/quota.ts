@@ -2,11 +2,13 @@
 // the cluster's quantities never disagree.
 
 import type { Resource } from "@zhengyun/db/schema";
+import { canonicalQuantity } from "@zhengyun/policies";
 
 type Granted = Partial<Record<Resource, number>>;
 
 const amount = (granted: Granted, resource: Resource) => Math.max(0, Math.floor(granted[resource] ?? 0));
-const gib = (n: number) => (n === 0 ? "0" : `${n}Gi`);
+/** GiB as the API server stores them ("1024Gi" is "1Ti"). */
+const gib = (n: number) => canonicalQuantity(`${n}Gi`);
 
 /** Pods allowed per granted vCPU, with a floor so a small system can still roll out an update. */
 export const PODS_PER_VCPU = 10;

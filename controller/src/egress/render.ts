@@ -9,9 +9,9 @@
 // refused with 403 and logged. Each system's port has its own delay pool sized to its granted
 // bandwidth (1 Mbps = 125 000 bytes/s), in both directions.
 
+import { hashOf } from "@zhengyun/policies";
 import { CONTROLS, type Level, type Zone } from "@zhengyun/policies/definitions";
 import { type EgressHost, formatEgressHost, parseEgressHost, parsePort } from "@zhengyun/policies/egress-allowlist";
-import { hashOf } from "../desired/build.js";
 
 export interface GatewaySystem {
   systemId: string;

@@ -2,11 +2,10 @@
 // what the API server holds, stored for the portal (which has no access to the cluster).
 
 import { evidenceReports } from "@zhengyun/db/schema";
-import { type EvidenceReport, evidenceReport, type TenantInput } from "@zhengyun/policies";
+import { type EvidenceReport, evidenceReport, hashOf, type TenantInput } from "@zhengyun/policies";
+import { type Observation, observeEvidence } from "@zhengyun/policies/observe";
 import { desc, eq } from "drizzle-orm";
-import { hashOf } from "../desired/build.js";
 import type { ReconcileContext } from "../reconcile/context.js";
-import { readEvidenceObjects } from "./live.js";
 
 /** What identifies a report's content: everything but the moment it was generated. */
 export function evidenceHash(report: EvidenceReport): string {
@@ -15,12 +14,19 @@ export function evidenceHash(report: EvidenceReport): string {
 }
 
 /**
- * Reads the live objects, builds the report and stores it: a new row when its content differs
- * from the system's latest report, otherwise the latest row is confirmed at `now`.
+ * Builds the report from an observation of the system (read now when none is given) and stores
+ * it: a new row when its content differs from the system's latest report, otherwise the latest
+ * row is confirmed at `now`.
  */
-export async function recordEvidence(ctx: ReconcileContext, systemId: string, input: TenantInput, now = new Date()): Promise<EvidenceReport> {
-  const live = await readEvidenceObjects(ctx.kube.catalog, ctx.sharedObjects, input);
-  const report = evidenceReport({ ...input, now }, live);
+export async function recordEvidence(
+  ctx: ReconcileContext,
+  systemId: string,
+  input: TenantInput,
+  now = new Date(),
+  observed?: Observation,
+): Promise<EvidenceReport> {
+  const live = observed ?? (await observeEvidence(ctx.kube.catalog, input, ctx.sharedObjects));
+  const report = evidenceReport({ ...input, now }, live.objects());
   const contentHash = evidenceHash(report);
   await ctx.db.transaction(async (tx) => {
     const [latest] = await tx
@@ -48,9 +54,9 @@ export async function recordEvidence(ctx: ReconcileContext, systemId: string, in
 }
 
 /** Evidence is a by-product of a run: failing to record it is logged, never fails the run. */
-export async function recordEvidenceQuietly(ctx: ReconcileContext, systemId: string, input: TenantInput, log = ctx.log): Promise<void> {
+export async function recordEvidenceQuietly(ctx: ReconcileContext, systemId: string, input: TenantInput, log = ctx.log, observed?: Observation): Promise<void> {
   try {
-    const report = await recordEvidence(ctx, systemId, input);
+    const report = await recordEvidence(ctx, systemId, input, new Date(), observed);
     const { drifted } = report.summary;
     if (drifted > 0) {
       ctx.metrics.controlsNotInForce.set({ system: systemId }, drifted);

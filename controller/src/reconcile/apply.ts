@@ -1,20 +1,19 @@
 // Applying a system's desired state: a new generation, a repaired interrupted run, or healing drift.
 
-import { objectKey } from "@zhengyun/infra/components/objects";
-import { upStack } from "../apply/operations.js";
-import { tenantProgram } from "../apply/programs.js";
-import { SYSTEMS_PROJECT, systemStackName } from "../apply/workspace.js";
+import { objectKey } from "@zhengyun/policies";
+import { compareAll, describeFindings, enforce, type Observation } from "@zhengyun/policies/observe";
 import type { DesiredState } from "../desired/build.js";
-import { compareAll, describeFindings } from "../drift/compare.js";
-import { enforce } from "../drift/enforce.js";
-import { readLive } from "../drift/live.js";
 import { recordEvidenceQuietly } from "../evidence/record.js";
 import { progressing, REASONS, type Reason, ready } from "../status/conditions.js";
 import { addEvent, closeInterruptedRuns, currentStatus, fenced, finishRun, markApplied, reportRequest, startRun, writeStatus } from "../status/record.js";
+import { observeSystem } from "./check.js";
 import type { ReconcileContext, RunRef, Work } from "./context.js";
 import { progressWriter } from "./progress.js";
 
 type Apply = Extract<DesiredState, { action: "apply" }>;
+
+/** The field manager of what healing writes back directly. */
+export const ENFORCE_MANAGER = "zhengyun-controller";
 
 function mergeChanges(a: Record<string, number>, b: Record<string, number>): Record<string, number> {
   const out = { ...a };
@@ -27,6 +26,8 @@ export interface ApplyResult {
   /** Objects the engine left drifted and that were written back directly. */
   enforced: string[];
   runId: number;
+  /** The system as the run left it (drift, evidence). */
+  observed: Observation;
 }
 
 /** Brings the cluster to `desired`, then records the result. Throws on failure (the caller records it). */
@@ -59,9 +60,8 @@ export async function applyDesired(ctx: ReconcileContext, work: Work, desired: A
   });
 
   const progress = progressWriter(ctx.db, systemId, healing ? "healing" : "applying");
-  const connection = await ctx.connection();
   const up = (refresh: boolean, recover: boolean) =>
-    upStack(ctx.host, SYSTEMS_PROJECT, systemStackName(systemId), tenantProgram(desired.spec, connection), {
+    ctx.applier.applySystem(systemId, desired.spec, {
       recover,
       refresh,
       expected: desired.objects.length,
@@ -71,14 +71,14 @@ export async function applyDesired(ctx: ReconcileContext, work: Work, desired: A
   // Healing and repairing start from what the cluster holds. A plain apply trusts the state and
   // checks the result instead, which is cheaper than refreshing every time.
   let result = await up(healing || claim.interrupted, claim.interrupted);
-  let live = await readLive(ctx.kube.objects, desired.objects);
-  let residual = compareAll(desired.objects, live, objectKey);
+  let observed = await observeSystem(ctx, desired);
+  let residual = compareAll(desired.objects, observed);
   if (residual.some((f) => f.change === "missing")) {
     // Deleted by hand since the last check: the state still lists it, so refresh and apply again.
     const again = await up(true, false);
     result = { ...result, changes: mergeChanges(result.changes, again.changes) };
-    live = await readLive(ctx.kube.objects, desired.objects);
-    residual = compareAll(desired.objects, live, objectKey);
+    observed = await observeSystem(ctx, desired);
+    residual = compareAll(desired.objects, observed);
   }
   await progress.flush();
 
@@ -86,11 +86,12 @@ export async function applyDesired(ctx: ReconcileContext, work: Work, desired: A
   const enforcedObjects: string[] = [];
   for (const finding of residual) {
     const object = desired.objects.find((o) => o.kind === finding.kind && o.metadata.name === finding.name);
-    const current = object && live.get(objectKey(object));
+    const current = object && observed.get(objectKey(object));
     if (!object || !current) throw new Error(`after the update, ${describeFindings([finding])}`);
-    await enforce(ctx.kube.objects, object, current);
+    await ctx.kube.catalog.replace(enforce(object, current), ENFORCE_MANAGER);
     enforcedObjects.push(`${finding.kind} ${finding.name}`);
   }
+  if (enforcedObjects.length > 0) observed = await observeSystem(ctx, desired);
 
   const finished = new Date();
   await fenced(ctx.db, systemId, owner, async (tx) => {
@@ -136,7 +137,7 @@ export async function applyDesired(ctx: ReconcileContext, work: Work, desired: A
         .join(", ") || "no changes";
     await addEvent(tx, systemId, "Normal", healing ? "Healed" : "Applied", `generation ${snapshot.generation}: ${summary}`, finished);
   });
-  await recordEvidenceQuietly(ctx, systemId, desired.input, work.log);
+  await recordEvidenceQuietly(ctx, systemId, desired.input, work.log, observed);
   if (snapshot.requestId) await reportRequest(ctx.db, snapshot.requestId, { ok: true });
-  return { changes: result.changes, enforced: enforcedObjects, runId: runRef.id! };
+  return { changes: result.changes, enforced: enforcedObjects, runId: runRef.id!, observed };
 }

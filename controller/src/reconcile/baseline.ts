@@ -2,16 +2,11 @@
 // RBAC): applied before any system, re-applied when the catalog changes or the cluster drifted.
 
 import { platformBaselines } from "@zhengyun/db/schema";
-import { objectKey } from "@zhengyun/infra/components/objects";
 import { baselineObjects } from "@zhengyun/infra/components/platform-baseline";
+import { hashOf, refOf } from "@zhengyun/policies";
+import { compareAll, describeFindings, observe } from "@zhengyun/policies/observe";
 import { eq } from "drizzle-orm";
-import { upStack } from "../apply/operations.js";
-import { baselineProgram } from "../apply/programs.js";
-import { PLATFORM_PROJECT } from "../apply/workspace.js";
-import { hashOf } from "../desired/build.js";
 import { compileBaseline } from "../desired/catalog.js";
-import { compareAll, describeFindings } from "../drift/compare.js";
-import { readLive } from "../drift/live.js";
 import type { ReconcileContext } from "./context.js";
 
 /** Serialises baseline updates across replicas. */
@@ -41,7 +36,7 @@ export async function ensureBaseline(ctx: ReconcileContext, signal?: AbortSignal
   const desired = desiredBaseline(ctx);
   const cluster = ctx.config.cluster;
   const [row] = await ctx.db.select().from(platformBaselines).where(eq(platformBaselines.cluster, cluster));
-  const drift = compareAll(desired.objects, await readLive(ctx.kube.objects, desired.objects), objectKey);
+  const drift = compareAll(desired.objects, await observe(ctx.kube.catalog, { objects: desired.objects.map(refOf) }));
   if (row?.appliedHash === desired.hash && drift.length === 0) return "unchanged";
 
   const client = await ctx.pool.connect();
@@ -54,7 +49,7 @@ export async function ensureBaseline(ctx: ReconcileContext, signal?: AbortSignal
       ctx.log.warn({ drift: describeFindings(drift) }, "baseline drifted; restoring");
       for (const f of drift) ctx.metrics.driftFound.inc({ kind: f.kind, change: f.change });
     }
-    const result = await upStack(ctx.host, PLATFORM_PROJECT, `baseline-${cluster}`, baselineProgram(desired.args, await ctx.connection()), {
+    const result = await ctx.applier.applyBaseline(cluster, desired.args, {
       refresh: true,
       expected: desired.objects.length,
       signal,

@@ -1,18 +1,16 @@
-// The periodic check of a live system: compare the cluster with the desired state (drift), and
-// read quota usage back into the portal.
+// The periodic check of a live system: one observation of its namespace, compared with the desired
+// state (drift), read for quota usage, and handed to the evidence report.
 
 import { randomUUID } from "node:crypto";
 import { appendAudit } from "@zhengyun/db/audit/append";
 import type { SystemActor } from "@zhengyun/db/audit/vocabulary";
 import { allocations } from "@zhengyun/db/schema";
-import { objectKey } from "@zhengyun/infra/components/objects";
+import { hashOf, refOf } from "@zhengyun/policies";
+import { compareAll, describeFindings, evidenceSpec, type Finding, foreignFindings, type Observation, observe } from "@zhengyun/policies/observe";
 import { eq, sql } from "drizzle-orm";
-import { type DesiredState, hashOf } from "../desired/build.js";
-import { compareAll, type DriftFinding, describeFindings } from "../drift/compare.js";
-import { detectForeign } from "../drift/foreign.js";
-import { readLive } from "../drift/live.js";
+import type { DesiredState } from "../desired/build.js";
 import { addEvent, fenced } from "../status/record.js";
-import { readQuotaUsage, usageFromQuotas, writeUsage } from "../usage/usage.js";
+import { usageFromQuotas, writeUsage } from "../usage/usage.js";
 import type { ReconcileContext, Work } from "./context.js";
 
 type Apply = Extract<DesiredState, { action: "apply" }>;
@@ -20,21 +18,44 @@ type Apply = Extract<DesiredState, { action: "apply" }>;
 export const CONTROLLER_ACTOR: SystemActor = "zhengyun-controller";
 
 /**
- * Objects of the system that differ from what was applied, and objects in its namespace the
- * platform did not create that weaken one of its controls.
+ * Everything a check compares, read once: the system's desired objects, what its evidence report
+ * compares, and the namespace's objects that could weaken a control. Its namespace is listed one
+ * request per kind; cluster-wide objects come through the shared cache.
  */
-export async function detectDrift(ctx: ReconcileContext, desired: Apply): Promise<DriftFinding[]> {
-  const live = await readLive(ctx.kube.objects, desired.objects);
+export async function observeSystem(ctx: ReconcileContext, desired: Apply): Promise<Observation> {
+  const evidence = evidenceSpec(desired.input);
+  const observed = await observe(
+    ctx.kube.catalog,
+    { namespace: desired.namespace, objects: [...desired.objects.map(refOf), ...evidence.objects], shared: evidence.shared },
+    ctx.sharedObjects,
+  );
+  ctx.metrics.observeRequests.observe({ source: "system" }, observed.requests.own);
+  ctx.metrics.observeRequests.observe({ source: "shared" }, observed.requests.shared);
+  return observed;
+}
+
+/**
+ * Objects of the system that differ from what was applied, and objects in its namespace the
+ * platform did not create that weaken one of its controls. Pure.
+ */
+export function driftIn(desired: Apply, observed: Observation): Finding[] {
   const exempt = new Set((desired.input.exemptions ?? []).map((e) => e.control));
-  const foreign = await detectForeign(ctx.kube.catalog, desired.namespace, desired.input.level, exempt);
-  return [...compareAll(desired.objects, live, objectKey), ...foreign];
+  return [...compareAll(desired.objects, observed), ...foreignFindings(desired.namespace, desired.input.level, observed.objects(), exempt)];
+}
+
+/** Deletes the foreign objects found (already gone is fine). */
+export async function removeForeign(ctx: ReconcileContext, findings: readonly Finding[]): Promise<void> {
+  for (const f of findings) {
+    if (f.change !== "foreign") continue;
+    await ctx.kube.catalog.delete({ apiVersion: f.apiVersion, kind: f.kind, name: f.name, namespace: f.namespace });
+  }
 }
 
 /**
  * Records drift: a system event and an audit entry (the auditor sees every change made outside the
  * platform). The same findings are recorded once, not on every check while they persist.
  */
-export async function recordDrift(ctx: ReconcileContext, work: Work, findings: DriftFinding[], heal: boolean): Promise<boolean> {
+export async function recordDrift(ctx: ReconcileContext, work: Work, findings: Finding[], heal: boolean): Promise<boolean> {
   const { systemId } = work.claim;
   const fingerprint = hashOf(findings);
   const now = new Date();
@@ -66,7 +87,7 @@ export async function recordDrift(ctx: ReconcileContext, work: Work, findings: D
 }
 
 /** Marks recorded drift as healed, with an audit entry. */
-export async function recordHealed(ctx: ReconcileContext, work: Work, findings: DriftFinding[]): Promise<void> {
+export async function recordHealed(ctx: ReconcileContext, work: Work, findings: Finding[]): Promise<void> {
   const { systemId } = work.claim;
   const now = new Date();
   await fenced(ctx.db, systemId, ctx.config.owner, async (tx) => {
@@ -98,9 +119,10 @@ export async function clearDrift(ctx: ReconcileContext, systemId: string): Promi
     .where(eq(allocations.systemId, systemId));
 }
 
-/** Quota usage into allocation_items.used and the allocation's outputs. */
-export async function syncUsage(ctx: ReconcileContext, systemId: string, namespace: string): Promise<void> {
-  const usage = usageFromQuotas(await readQuotaUsage(ctx.kube.core, namespace));
+/** Quota usage (the `status.used` of the namespace's quotas) into allocation_items.used and the allocation's outputs. */
+export async function syncUsage(ctx: ReconcileContext, systemId: string, observed: Observation): Promise<void> {
+  const quotas = observed.ofKind("v1", "ResourceQuota");
+  const usage = usageFromQuotas(quotas.map((q) => (q.status as { used?: Record<string, string> } | undefined)?.used ?? {}));
   await writeUsage(ctx.db, systemId, usage);
   const record = { ...usage, at: new Date().toISOString() };
   await ctx.db

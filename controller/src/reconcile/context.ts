@@ -1,11 +1,10 @@
 import type { Db, SqlPool } from "@zhengyun/db/client";
+import type { SharedObjects } from "@zhengyun/policies/observe";
 import type { Logger } from "pino";
-import type { ClusterConnection } from "../apply/programs.js";
-import type { PulumiHost } from "../apply/workspace.js";
+import type { Applier } from "../apply/applier.js";
 import type { Claim } from "../claims/claims.js";
 import type { ControllerConfig } from "../config.js";
 import type { SystemSnapshot } from "../desired/snapshot.js";
-import type { SharedObjects } from "../evidence/live.js";
 import type { KubeClients } from "../kube.js";
 import type { Metrics } from "../metrics.js";
 
@@ -13,10 +12,9 @@ export interface ReconcileContext {
   db: Db;
   pool: SqlPool;
   config: ControllerConfig;
-  host: PulumiHost;
+  /** What brings the cluster to a desired state (the engine, owning each stack's lifecycle). */
+  applier: Applier;
   kube: KubeClients;
-  /** How the engine reaches the cluster (read once, the identity from the cluster itself). */
-  connection: () => Promise<ClusterConnection>;
   /** Cluster-wide objects the evidence reports of all systems compare, read once and shared. */
   sharedObjects: SharedObjects;
   log: Logger;

@@ -1,19 +1,18 @@
 // One claimed system, start to finish: snapshot → desired state → apply / release / check → status.
 
 import { reconcileStates } from "@zhengyun/db/schema";
+import { describeFindings } from "@zhengyun/policies/observe";
 import { eq } from "drizzle-orm";
 import { backoffDelay } from "../claims/backoff.js";
 import type { Claim } from "../claims/claims.js";
 import { LeaseLost } from "../claims/claims.js";
 import { loadSnapshot } from "../db/snapshot.js";
 import { type DesiredState, desiredState } from "../desired/build.js";
-import { describeFindings } from "../drift/compare.js";
-import { removeForeign } from "../drift/foreign.js";
 import { recordEvidenceQuietly } from "../evidence/record.js";
 import { REASONS, type Reason, stalled } from "../status/conditions.js";
 import { addEvent, currentStatus, fenced, finishRun, reportRequest, writeStatus } from "../status/record.js";
 import { applyDesired } from "./apply.js";
-import { clearDrift, detectDrift, recordDrift, recordHealed, syncUsage } from "./check.js";
+import { clearDrift, driftIn, observeSystem, recordDrift, recordHealed, removeForeign, syncUsage } from "./check.js";
 import type { Outcome, ReconcileContext, RunRef, Work } from "./context.js";
 import { releaseSystem } from "./release.js";
 
@@ -34,10 +33,12 @@ function needsApply(claim: Claim, generation: number, desired: Apply): boolean {
 
 async function check(ctx: ReconcileContext, work: Work, desired: Apply, runRef: RunRef): Promise<Outcome> {
   const { claim, snapshot } = work;
-  const findings = await detectDrift(ctx, desired);
-  await syncUsage(ctx, claim.systemId, desired.namespace).catch((err) => work.log.warn({ err }, "usage sync failed"));
+  // One read of the namespace serves drift, usage and evidence alike.
+  const observed = await observeSystem(ctx, desired);
+  const findings = driftIn(desired, observed);
+  await syncUsage(ctx, claim.systemId, observed).catch((err) => work.log.warn({ err }, "usage sync failed"));
   // What an assessor would have found now, drift included; healing records it again once restored.
-  await recordEvidenceQuietly(ctx, claim.systemId, desired.input, work.log);
+  await recordEvidenceQuietly(ctx, claim.systemId, desired.input, work.log, observed);
   if (findings.length === 0) {
     await clearDrift(ctx, claim.systemId);
     return { action: "check", result: "succeeded", requeueAt: desired.requeueAt };
@@ -48,9 +49,9 @@ async function check(ctx: ReconcileContext, work: Work, desired: Apply, runRef: 
   work.log.warn({ drift: describeFindings(findings), heal, recorded }, "drift detected");
   if (!heal) return { action: "check", result: "succeeded", requeueAt: desired.requeueAt };
   // Foreign objects go first, so the evidence recorded after the apply sees the namespace healed.
-  await removeForeign(ctx.kube.catalog, findings);
-  await applyDesired(ctx, work, desired, REASONS.healingDrift, runRef);
-  const after = await detectDrift(ctx, desired);
+  await removeForeign(ctx, findings);
+  const healed = await applyDesired(ctx, work, desired, REASONS.healingDrift, runRef);
+  const after = driftIn(desired, healed.observed);
   if (after.length > 0) throw new Error(`drift persists after healing: ${describeFindings(after)}`);
   await recordHealed(ctx, work, findings);
   return { action: "heal", result: "succeeded", requeueAt: desired.requeueAt };

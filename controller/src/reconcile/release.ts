@@ -1,9 +1,6 @@
 // Releasing a system: destroy its stack (the namespace, and with it everything inside), make sure
 // the namespace is gone, report the release request.
 
-import { destroyStack } from "../apply/operations.js";
-import { providerProgram } from "../apply/programs.js";
-import { SYSTEMS_PROJECT, systemStackName } from "../apply/workspace.js";
 import type { DesiredState } from "../desired/build.js";
 import { ensureNamespaceGone } from "../kube.js";
 import { progressing, REASONS, released } from "../status/conditions.js";
@@ -32,7 +29,7 @@ export async function releaseSystem(ctx: ReconcileContext, work: Work, desired: 
   });
 
   const progress = progressWriter(ctx.db, systemId, "releasing");
-  const result = await destroyStack(ctx.host, SYSTEMS_PROJECT, systemStackName(systemId), providerProgram(await ctx.connection()), {
+  const result = await ctx.applier.releaseSystem(systemId, {
     recover: claim.interrupted,
     onProgress: progress.onProgress,
     signal: work.signal,

@@ -1,5 +1,5 @@
+import { parseQuantity } from "@zhengyun/policies";
 import { describe, expect, it } from "vitest";
-import { parseQuantity } from "../quantity.js";
 import { usageFromQuotas } from "./usage.js";
 
 describe("usage from quota status", () => {

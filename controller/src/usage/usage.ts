@@ -1,11 +1,10 @@
 // Live usage: what a system's pods and claims hold, from its ResourceQuotas' status.used, in the
 // portal's units (vCPU and GiB, rounded up: a system using 1.2 vCPU holds 2 of its grant).
 
-import type * as k8s from "@kubernetes/client-node";
 import type { Db } from "@zhengyun/db/client";
 import { allocationItems, type Resource } from "@zhengyun/db/schema";
+import { parseQuantity } from "@zhengyun/policies";
 import { and, eq, ne } from "drizzle-orm";
-import { parseQuantity } from "../quantity.js";
 
 const GIB = 2 ** 30;
 const STORAGE: Record<string, Resource> = {
@@ -29,12 +28,6 @@ export function usageFromQuotas(used: readonly Record<string, string>[]): Partia
     for (const [key, resource] of Object.entries(STORAGE)) take(resource, map[key], GIB);
   }
   return out;
-}
-
-/** The `used` maps of the platform's quotas in a namespace. */
-export async function readQuotaUsage(core: k8s.CoreV1Api, namespace: string): Promise<Record<string, string>[]> {
-  const list = await core.listNamespacedResourceQuota({ namespace });
-  return list.items.map((q) => q.status?.used ?? {});
 }
 
 /** Writes usage into allocation_items.used (only rows whose value changed). Returns the resources updated. */

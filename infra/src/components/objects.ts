@@ -1,18 +1,13 @@
 // Plain Kubernetes objects as the components receive and create them. The policy catalog
 // (policies/) compiles to this shape; the components turn each object into one Pulumi resource.
 
-export type { KubeObject } from "@zhengyun/policies";
+export { type KubeObject, objectKey } from "@zhengyun/policies";
 
 import type { KubeObject } from "@zhengyun/policies";
 
 /** Label marking objects the platform (not the policy catalog) creates. */
 export const MANAGED_BY_LABEL = "app.kubernetes.io/managed-by";
 export const PLATFORM_MANAGER = "zhengyun-controller";
-
-/** `<apiVersion>/<kind>/<namespace>/<name>`: one object's identity. */
-export function objectKey(object: Pick<KubeObject, "apiVersion" | "kind" | "metadata">): string {
-  return `${object.apiVersion}/${object.kind}/${object.metadata.namespace ?? ""}/${object.metadata.name}`;
-}
 
 /** Cluster-scoped kinds the components know about; everything else is namespaced. */
 const CLUSTER_SCOPED = new Set([

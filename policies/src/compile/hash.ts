@@ -1,29 +1,6 @@
-import { createHash } from "node:crypto";
 import type { KubeObject } from "../model/k8s.js";
 import { OWNED_NAMESPACE_LABEL_PREFIXES } from "../model/labels.js";
-
-/** JSON with object keys sorted and `undefined` members dropped: equal content, equal text. */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(normalise(value));
-}
-
-function normalise(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map((item) => (item === undefined ? null : normalise(item)));
-  if (value instanceof Date) return value.toISOString();
-  if (value !== null && typeof value === "object") {
-    const out: Record<string, unknown> = {};
-    for (const key of Object.keys(value).sort()) {
-      const member = (value as Record<string, unknown>)[key];
-      if (member !== undefined) out[key] = normalise(member);
-    }
-    return out;
-  }
-  return value;
-}
-
-export function sha256(text: string): string {
-  return createHash("sha256").update(text, "utf8").digest("hex");
-}
+import { hashOf } from "../observe/canonical.js";
 
 /** The labels of a namespace that the platform owns (level, zone, PSA, exemptions…). */
 export function ownedLabels(labels: Readonly<Record<string, string>> | undefined): Record<string, string> {
@@ -52,5 +29,5 @@ export function enforcingContent(object: Pick<KubeObject, "kind" | "metadata"> &
 
 /** Hash of the enforcing content, compared between the compiled and the live object. */
 export function contentHash(object: Pick<KubeObject, "kind" | "metadata"> & Record<string, unknown>): string {
-  return `sha256:${sha256(canonicalJson(enforcingContent(object)))}`;
+  return hashOf(enforcingContent(object));
 }

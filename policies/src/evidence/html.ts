@@ -1,5 +1,5 @@
 import { ZONE_TITLES } from "../model/level.js";
-import type { ForeignObject } from "./foreign.js";
+import type { ForeignObject } from "../observe/foreign.js";
 import type { ControlEvidence, ControlStatus, EvidenceObject, EvidenceReport, ObjectStatus } from "./report.js";
 
 /** Escape text for HTML element content and attribute values. */

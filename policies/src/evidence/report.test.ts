@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { compileBaseline } from "../compile/baseline.js";
 import { compileTenant } from "../compile/tenant.js";
-import type { KubeObject } from "../model/k8s.js";
+import { type KubeObject, objectKey } from "../model/k8s.js";
 import type { TenantInput } from "../model/tenant.js";
+import { compareAll } from "../observe/diff.js";
 import { escapeHtml, renderEvidenceHtml } from "./html.js";
 import { evidenceJson, evidenceObjects, evidenceReport } from "./report.js";
 
@@ -30,6 +31,8 @@ function asLive(objects: readonly KubeObject[]): KubeObject[] {
     ...(o.kind === "ResourceQuota" ? { status: { hard: {}, used: {} } } : {}),
   }));
 }
+
+const byKey = (objects: readonly KubeObject[]) => new Map(objects.map((o) => [objectKey(o), o]));
 
 const compiled = () => [...compileBaseline(), ...compileTenant(system).objects];
 
@@ -167,5 +170,23 @@ describe("objects the platform did not create", () => {
     // Level 2 allows NodePort services within the approved quota; the quota counts them.
     expect(report.controls.find((c) => c.id === "no-nodeport-lb")?.foreign).toEqual([]);
     expect(evidenceReport(system, [...asLive(compiled()), ours]).summary.drifted).toBe(0);
+  });
+
+  it("means by an edit what drift means by it: a quantity in other units is no change, a hand-added exemption label is", () => {
+    const live = asLive(compiled());
+    const quota = live.find((o) => o.kind === "ResourceQuota" && o.metadata.name === "zhengyun-resource-limits");
+    if (!quota) throw new Error("no resource quota compiled");
+    const hard = (quota.spec as { hard: Record<string, string> }).hard;
+    hard["limits.memory"] = "16384Mi";
+    const sameValue = evidenceReport(system, live);
+    expect(sameValue.summary.drifted).toBe(0);
+    expect(compareAll(compileTenant(system).objects, byKey(live))).toEqual([]);
+
+    const namespace = live.find((o) => o.kind === "Namespace" && o.metadata.name === system.system);
+    namespace!.metadata.labels = { ...namespace!.metadata.labels, "exempt.zhengyun.gov.cn/no-host-access": "4102444800" };
+    const exempted = evidenceReport(system, live);
+    expect(exempted.namespace.status).toBe("modified");
+    const drift = compareAll(compileTenant(system).objects, byKey(live));
+    expect(drift.map((f) => f.fields)).toEqual([["metadata.labels.exempt.zhengyun.gov.cn/no-host-access"]]);
   });
 });

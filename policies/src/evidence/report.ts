@@ -1,15 +1,17 @@
 import { compileBaseline } from "../compile/baseline.js";
-import { canonicalJson, contentHash, sha256 } from "../compile/hash.js";
+import { contentHash } from "../compile/hash.js";
 import { ownerOf } from "../compile/meta.js";
 import { compileTenant } from "../compile/tenant.js";
 import { CONTROLS } from "../controls/index.js";
 import { internetEgress, ZONE_EGRESS_PARAMS } from "../controls/zone-egress/control.js";
 import { type Bilingual, type ControlId, FAMILIES, MECHANISMS, type Mechanism } from "../model/control.js";
-import { type KubeObject, type ObjectRef, refKey, refOf } from "../model/k8s.js";
+import { type KubeObject, type ObjectRef, objectKey, refOf } from "../model/k8s.js";
 import { LEVEL_LABEL, PSA_PREFIX } from "../model/labels.js";
 import type { Level, Zone } from "../model/level.js";
 import { type TenantInput, tenantInputSchema } from "../model/tenant.js";
-import { type ForeignObject, foreignObjectsFor } from "./foreign.js";
+import { hashOf } from "../observe/canonical.js";
+import { diff } from "../observe/diff.js";
+import { type ForeignObject, foreignObjectsFor } from "../observe/foreign.js";
 
 export type ObjectStatus = "present" | "missing" | "modified";
 export type ControlStatus = "enforced" | "exempted" | "drifted";
@@ -49,28 +51,32 @@ export interface EvidenceReport {
   summary: { total: number; enforced: number; exempted: number; drifted: number };
 }
 
+/** What of an object is compared: all of it, or a part (the Pod Security labels of a namespace). */
 interface Aspect {
   name: string;
-  content: (object: KubeObject) => unknown;
+  part: (object: KubeObject) => KubeObject;
+  hash: (object: KubeObject) => string;
 }
 
-const WHOLE: Aspect = { name: "spec", content: (o) => o };
-const PSA_LABELS: Aspect = {
-  name: "pod-security labels",
-  content: (o) => Object.fromEntries(Object.entries(o.metadata.labels ?? {}).filter(([k]) => k.startsWith(`${PSA_PREFIX}/`))),
-};
+const WHOLE: Aspect = { name: "spec", part: (o) => o, hash: contentHash };
 
-function hashOf(object: KubeObject, aspect: Aspect): string {
-  return aspect === WHOLE ? contentHash(object) : `sha256:${sha256(canonicalJson(aspect.content(object)))}`;
+function psaLabels(object: KubeObject): KubeObject {
+  const labels = Object.fromEntries(Object.entries(object.metadata.labels ?? {}).filter(([k]) => k.startsWith(`${PSA_PREFIX}/`)));
+  return { apiVersion: object.apiVersion, kind: object.kind, metadata: { name: object.metadata.name, labels } };
 }
+const PSA_LABELS: Aspect = { name: "pod-security labels", part: psaLabels, hash: (o) => hashOf(psaLabels(o).metadata.labels) };
 
+/**
+ * Whether the live object is as compiled, by the same comparison as drift (`diff`: quantities by
+ * value, labels others add allowed); the hashes fingerprint the enforcing content of each side.
+ */
 function evidenceFor(expected: KubeObject, live: ReadonlyMap<string, KubeObject>, aspect: Aspect = WHOLE): EvidenceObject {
   const ref = refOf(expected);
-  const found = live.get(refKey(ref));
-  const expectedHash = hashOf(expected, aspect);
-  const liveHash = found ? hashOf(found, aspect) : null;
-  const status: ObjectStatus = liveHash === null ? "missing" : liveHash === expectedHash ? "present" : "modified";
-  return { ...ref, aspect: aspect.name, expectedHash, liveHash, status };
+  const found = live.get(objectKey(expected));
+  const expectedHash = aspect.hash(expected);
+  if (!found) return { ...ref, aspect: aspect.name, expectedHash, liveHash: null, status: "missing" };
+  const status: ObjectStatus = diff(aspect.part(expected), aspect.part(found)).length === 0 ? "present" : "modified";
+  return { ...ref, aspect: aspect.name, expectedHash, liveHash: aspect.hash(found), status };
 }
 
 /** Cluster-wide objects of a control that matter at a level: level-less ones, and the level's binding and parameters. */
@@ -96,7 +102,7 @@ export function evidenceReport(system: TenantInput, live: readonly KubeObject[])
   const input = tenantInputSchema.parse(system);
   const tenant = compileTenant(input);
   const baseline = compileBaseline();
-  const liveByRef = new Map(live.map((o) => [refKey(refOf(o)), o]));
+  const liveByRef = new Map(live.map((o) => [objectKey(o), o]));
   const namespaceObject = tenant.objects[0] as KubeObject;
   const exemptions = new Map(tenant.exemptions.map((e) => [e.control, e]));
 

@@ -161,8 +161,11 @@ export class Kube {
     }
   }
 
-  /** Replace an object (used to tamper with one in tests of the evidence report). */
-  async replace(object: KubeObject): Promise<KubeObject> {
-    return plain(await this.api.replace(sendable(object), undefined, undefined, FIELD_MANAGER));
+  /**
+   * Replace an object: healing writes back what server-side apply could not restore, guarded by
+   * the resourceVersion it read (tests also use it to tamper with objects).
+   */
+  async replace(object: KubeObject, fieldManager: string = FIELD_MANAGER): Promise<KubeObject> {
+    return plain(await this.api.replace(sendable(object), undefined, undefined, fieldManager));
   }
 }

@@ -1,3 +1,2 @@
-export { readLiveObjects, readNamespaceCandidates } from "../evidence/read-live.js";
 export { applyAll, mapLimit, waitFor, waitForNamespaceReady } from "./apply.js";
 export { apiErrorCode, apiErrorMessage, FIELD_MANAGER, Kube, loadKubeConfig, type ObjectHeader } from "./client.js";

@@ -173,6 +173,12 @@ export function refOf(object: KubeObject): ObjectRef {
   return ref;
 }
 
+/** `<apiVersion>/<kind>/<namespace>/<name>`: the one key of an object, wherever objects are matched. */
 export function refKey(ref: ObjectRef): string {
   return `${ref.apiVersion}/${ref.kind}/${ref.namespace ?? ""}/${ref.name}`;
+}
+
+/** The key of an object (its `refKey`). */
+export function objectKey(object: Pick<KubeObject, "apiVersion" | "kind" | "metadata">): string {
+  return refKey({ apiVersion: object.apiVersion, kind: object.kind, name: object.metadata.name, namespace: object.metadata.namespace });
 }

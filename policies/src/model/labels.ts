@@ -42,3 +42,9 @@ export const DEDICATED_NODE_VALUE = "level4";
 
 /** Label prefixes the platform owns on a tenant namespace (used for evidence hashing). */
 export const OWNED_NAMESPACE_LABEL_PREFIXES = [`${LABEL_PREFIX}/`, `${PSA_PREFIX}/`, `${EXEMPT_PREFIX}/`] as const;
+
+/**
+ * Label prefixes on a namespace where a label the platform did not set is drift: an exemption or a
+ * Pod Security mode added by hand weakens a control as much as one changed.
+ */
+export const WEAKENING_NAMESPACE_LABEL_PREFIXES = [`${PSA_PREFIX}/`, `${EXEMPT_PREFIX}/`] as const;

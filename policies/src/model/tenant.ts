@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { CONTROL_IDS, type ControlId } from "./control.js";
 import { LEVELS, type Level, ZONES, type Zone } from "./level.js";
-import { isQuantity } from "./quantity.js";
+import { isIntegerQuantity } from "./quantity.js";
 
 export const STORAGE_CLASSES = ["standard", "ssd", "encrypted"] as const;
 export type StorageClassName = (typeof STORAGE_CLASSES)[number];
@@ -11,7 +11,7 @@ const dnsLabel = z
   .min(1)
   .max(50)
   .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a DNS label (lower case letters, digits, "-")');
-const quantity = z.string().refine(isQuantity, 'must be an integer Kubernetes quantity, e.g. "8", "500m", "16Gi"');
+const quantity = z.string().refine(isIntegerQuantity, 'must be an integer Kubernetes quantity, e.g. "8", "500m", "16Gi"');
 const level = z.literal(LEVELS);
 
 export const tenantQuotaSchema = z.object({

@@ -1,12 +1,14 @@
 // Objects in a system's namespace that the platform did not create and that can weaken a control:
 // any NetworkPolicy (they only ever add allowed traffic), a Service on a node port or load balancer
-// where the level denies them (or with externalIPs), an Ingress, a RoleBinding. Pure.
+// where the level denies them (or with externalIPs), an Ingress, a RoleBinding. Drift reports and
+// heals them; evidence counts them against the controls they weaken. Pure.
 
 import { NO_NODEPORT_PARAMS } from "../controls/no-nodeport-lb/control.js";
 import type { Bilingual, ControlId } from "../model/control.js";
 import type { KubeObject, ObjectRef } from "../model/k8s.js";
 import { MANAGED_BY, MANAGED_BY_LABEL } from "../model/labels.js";
 import type { Level } from "../model/level.js";
+import type { Finding } from "./diff.js";
 
 /** Who labels objects as the platform's: the policy catalog and the controller. */
 export const PLATFORM_MANAGERS: readonly string[] = [MANAGED_BY, "zhengyun-controller"];
@@ -74,19 +76,42 @@ export function weakens(object: KubeObject, level: Level): { controls: readonly 
   }
 }
 
-/** The foreign objects among `live` in `namespace` that weaken `control` at `level`. */
-export function foreignObjectsFor(control: ControlId, namespace: string, level: Level, live: readonly KubeObject[]): ForeignObject[] {
-  const out: ForeignObject[] = [];
+interface Weakening {
+  object: KubeObject;
+  controls: readonly ControlId[];
+  why: Bilingual;
+}
+
+/** The objects among `live` in `namespace` that weaken some control at `level`, not counting exempted controls. */
+function weakenings(namespace: string, level: Level, live: readonly KubeObject[], exempt: ReadonlySet<string>): Weakening[] {
+  const out: Weakening[] = [];
   for (const object of live) {
     if (object.metadata.namespace !== namespace) continue;
     const found = weakens(object, level);
-    if (!found?.controls.includes(control)) continue;
-    out.push({ apiVersion: object.apiVersion, kind: object.kind, name: object.metadata.name, namespace, why: found.why });
+    const controls = found?.controls.filter((c) => !exempt.has(c)) ?? [];
+    if (found && controls.length > 0) out.push({ object, controls, why: found.why });
   }
-  return out.sort((a, b) => `${a.kind}/${a.name}`.localeCompare(`${b.kind}/${b.name}`));
+  return out.sort((a, b) => `${a.object.kind}/${a.object.metadata.name}`.localeCompare(`${b.object.kind}/${b.object.metadata.name}`));
 }
 
-/** Every object in `namespace` that weakens some control at `level`. */
-export function foreignObjects(namespace: string, level: Level, live: readonly KubeObject[]): KubeObject[] {
-  return live.filter((o) => o.metadata.namespace === namespace && weakens(o, level) !== undefined);
+/** The foreign objects among `live` in `namespace` that weaken `control` at `level`. */
+export function foreignObjectsFor(control: ControlId, namespace: string, level: Level, live: readonly KubeObject[]): ForeignObject[] {
+  return weakenings(namespace, level, live, new Set())
+    .filter((w) => w.controls.includes(control))
+    .map(({ object, why }) => ({ apiVersion: object.apiVersion, kind: object.kind, name: object.metadata.name, namespace, why }));
+}
+
+/**
+ * One finding per foreign object in `namespace`; `fields` names the controls it weakens. What an
+ * exempted control would refuse is allowed while the exemption lasts, so it weakens nothing.
+ */
+export function foreignFindings(namespace: string, level: Level, live: readonly KubeObject[], exempt: ReadonlySet<string> = new Set()): Finding[] {
+  return weakenings(namespace, level, live, exempt).map(({ object, controls }) => ({
+    apiVersion: object.apiVersion,
+    kind: object.kind,
+    name: object.metadata.name,
+    namespace,
+    change: "foreign",
+    fields: [...controls],
+  }));
 }

@@ -1,8 +1,6 @@
-import type { KubeObject } from "@zhengyun/infra/components/objects";
 import { describe, expect, it } from "vitest";
-import { parseQuantity } from "../quantity.js";
-import { compareObject, describeFindings } from "./compare.js";
-import { enforced } from "./enforce.js";
+import type { KubeObject } from "../model/k8s.js";
+import { compareObject, describeFindings, enforce } from "./diff.js";
 import { foreignFindings } from "./foreign.js";
 
 const quota: KubeObject = {
@@ -60,17 +58,33 @@ describe("drift comparison", () => {
 
   it("writes back exactly the desired fields, keeping the server's metadata", () => {
     const narrowed = live(denyAll, (o) => ((o.spec as { podSelector: object }).podSelector = { matchLabels: { app: "one" } }));
-    const fixed = enforced(denyAll, narrowed);
+    const fixed = enforce(denyAll, narrowed);
     expect(fixed.spec).toEqual(denyAll.spec);
     expect((fixed.metadata as { resourceVersion?: string }).resourceVersion).toBe("7");
     expect(fixed.metadata.annotations?.note).toBe("added by someone");
     expect(compareObject(denyAll, fixed)).toBeUndefined();
   });
 
-  it("reads quantities", () => {
-    expect(parseQuantity("4Gi")).toBe(4 * 2 ** 30);
-    expect(parseQuantity("500m")).toBe(0.5);
-    expect(parseQuantity("two")).toBeUndefined();
+  it("reports a Pod Security or exemption label added to a namespace by hand, not other labels", () => {
+    const ns: KubeObject = { apiVersion: "v1", kind: "Namespace", metadata: { name: "zy-a", labels: { "pod-security.kubernetes.io/enforce": "restricted" } } };
+    const added = live(ns, (o) => {
+      o.metadata.labels = { ...o.metadata.labels, "exempt.zhengyun.gov.cn/no-host-access": "1999999999", "zhengyun.gov.cn/tenant-guard": "enforced" };
+    });
+    expect(compareObject(ns, added)?.fields).toEqual(["metadata.labels.exempt.zhengyun.gov.cn/no-host-access"]);
+    expect(compareObject(ns, enforce(ns, added))).toBeUndefined();
+  });
+
+  it("fills in what the API server defaults before comparing", () => {
+    const policy: KubeObject = {
+      apiVersion: "networking.k8s.io/v1",
+      kind: "NetworkPolicy",
+      metadata: { name: "web", namespace: "zy-a" },
+      spec: { podSelector: {}, ingress: [{ ports: [{ port: 443 }] }] },
+    };
+    const stored = live(policy, (o) => {
+      o.spec = { podSelector: {}, ingress: [{ ports: [{ port: 443, protocol: "TCP" }] }], policyTypes: ["Ingress"] };
+    });
+    expect(compareObject(policy, stored)).toBeUndefined();
   });
 });
 
@@ -85,7 +99,7 @@ describe("foreign objects", () => {
 
   it("are findings naming the controls they weaken, and described as added outside the platform", () => {
     const ours = { ...denyAll, metadata: { ...denyAll.metadata, labels: { "app.kubernetes.io/managed-by": "zhengyun-policies" } } };
-    const findings = foreignFindings(3, [open, lb, ours]);
+    const findings = foreignFindings("zy-a", 3, [open, lb, ours]);
     expect(findings.map((f) => [f.kind, f.name, f.change, f.fields])).toEqual([
       ["NetworkPolicy", "allow-all", "foreign", ["network-default-deny", "zone-egress"]],
       ["Service", "lb", "foreign", ["no-nodeport-lb"]],
@@ -94,6 +108,10 @@ describe("foreign objects", () => {
   });
 
   it("leave out what an exemption allows", () => {
-    expect(foreignFindings(3, [lb], new Set(["no-nodeport-lb"]))).toEqual([]);
+    expect(foreignFindings("zy-a", 3, [lb], new Set(["no-nodeport-lb"]))).toEqual([]);
+  });
+
+  it("count only in the system's namespace", () => {
+    expect(foreignFindings("zy-b", 3, [open, lb])).toEqual([]);
   });
 });
