@@ -176,4 +176,24 @@ describe("zhengyun CLI", { timeout: 240_000 }, () => {
     await org.as("auditor").tokens.revoke({ id: token.id });
     expect((await zhengyun(home, ["whoami"])).code).toBe(3);
   });
+
+  it("pages lists: one page with the next page's cursor, --cursor for the next, --all for every row", async () => {
+    const applicant = await personWithPassword(["applicant"]);
+    for (let i = 0; i < 3; i++) await org.newSystem(2, "internal", { graded: false });
+    const all = json<{ id: string }[]>(await zhengyun(applicant.home, ["systems", "--all", "--limit", "2", "--json"]));
+    expect(all.length).toBeGreaterThanOrEqual(3);
+    expect(new Set(all.map((s) => s.id)).size).toBe(all.length);
+
+    const first = await zhengyun(applicant.home, ["systems", "--limit", "2", "--json"]);
+    expect(json<{ id: string }[]>(first).map((s) => s.id)).toEqual(all.slice(0, 2).map((s) => s.id));
+    const cursor = /--cursor (\S+)/.exec(first.stderr)?.[1];
+    expect(cursor, first.stderr).toBeDefined();
+    const second = json<{ id: string }[]>(await zhengyun(applicant.home, ["systems", "--limit", "2", "--cursor", cursor!, "--json"]));
+    expect(second.map((s) => s.id)).toEqual(all.slice(2, 4).map((s) => s.id));
+
+    // Out of range, or a cursor the portal did not give out: usage errors, exit 2.
+    expect((await zhengyun(applicant.home, ["systems", "--limit", "0"])).code).toBe(2);
+    expect((await zhengyun(applicant.home, ["systems", "--cursor", "forged"])).code).toBe(2);
+    expect((await zhengyun(applicant.home, ["requests", "list", "--cursor", "abc"])).code).toBe(2);
+  });
 });

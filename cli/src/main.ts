@@ -8,14 +8,11 @@ import { apiClient, CliError } from "./client.js";
 import { type CliConfig, configPath, loadConfig, removeConfig, saveConfig } from "./config.js";
 import { EXIT } from "./exit-codes.js";
 import { t, w } from "./i18n.js";
+import { byNumber, collect, limitOption, type Page, type PageOptions } from "./paging.js";
 import { csv, quantities, table } from "./table.js";
 import { watchRequest } from "./watch.js";
 
 type Json = Record<string, unknown>;
-interface Page<T> {
-  items: T[];
-  nextCursor: string | null;
-}
 
 const program = new Command("zhengyun")
   .description("政云命令行 / Zhengyun command line")
@@ -34,6 +31,19 @@ function session(): CliConfig {
   return { ...saved, url };
 }
 const api = () => apiClient(session());
+
+/** `--limit`, `--cursor` and `--all` on a list command whose pages hold at most `max` rows. */
+const paged = (command: Command, max: number, byDefault: number) =>
+  command
+    .option("--limit <n>", `每页条数（1–${max}） / rows per page (1–${max})`, limitOption(max), byDefault)
+    .option("--cursor <cursor>", "从上一页给出的位置继续 / continue from where the previous page ended")
+    .option("--all", "取回全部页 / fetch every page");
+
+/** Prints a page: a table (and, when more follow, how to get the next page on stderr), or its rows as JSON. */
+function outPage(page: Page<Json>, human: () => string) {
+  out(page.items.length ? human() : t("empty"), page.items);
+  if (page.nextCursor) process.stderr.write(`${t("more", { cursor: page.nextCursor })}\n`);
+}
 const when = (v: unknown) => (typeof v === "string" ? v.replace("T", " ").slice(0, 19) : "-");
 
 program
@@ -131,51 +141,61 @@ program
     out(`${me.displayName} (${me.username}) ${(me.roles as string[]).join(", ")}`, me);
   });
 
-program
-  .command("systems")
-  .description("信息系统列表 / list information systems")
+paged(program.command("systems").description("信息系统列表 / list information systems"), 1000, 100)
   .option("--ungraded", "只看未定级 / only those not yet graded")
-  .option("--limit <n>", "条数 / how many", "100")
-  .action(async (opts: { ungraded?: boolean; limit: string }) => {
-    const rows = await api().get<Json[]>("/systems", { ungraded: opts.ungraded, limit: opts.limit });
-    out(
-      rows.length
-        ? table(
-            [w("id"), w("name"), w("department"), w("level"), w("zone"), w("phase")],
-            rows.map((s) => [String(s.id), String(s.name), String(s.departmentName), `L${s.level}`, String(s.zone), (s.phase as string | null) ?? "-"]),
-          )
-        : t("empty"),
-      rows,
+  .action(async (opts: PageOptions & { ungraded?: boolean }) => {
+    const client = api();
+    const page = await collect((cursor, limit) => client.get<Page<Json>>("/systems", { ungraded: opts.ungraded, limit, cursor }), opts);
+    outPage(page, () =>
+      table(
+        [w("id"), w("name"), w("department"), w("level"), w("zone"), w("phase")],
+        page.items.map((s) => [String(s.id), String(s.name), String(s.departmentName), `L${s.level}`, String(s.zone), (s.phase as string | null) ?? "-"]),
+      ),
     );
   });
 
 const requests = program.command("requests").description("资源申请 / resource requests");
 
-requests
-  .command("list")
-  .description("申请列表 / list requests")
+/** A request number from --cursor (the lists of requests page below the last number seen). */
+const beforeNumber = (cursor: string | undefined) => {
+  if (cursor === undefined) return undefined;
+  if (!/^[1-9]\d{0,15}$/.test(cursor)) throw new CliError(`--cursor: ${cursor}`, EXIT.USAGE);
+  return cursor;
+};
+
+paged(requests.command("list").description("申请列表（新的在前） / list requests, newest first"), 500, 50)
   .addOption(new Option("--state <state...>", "按状态 / by state"))
   .option("--system <id>", "某系统的 / of one system")
   .option("--mine", "我提交的 / filed by me")
-  .option("--limit <n>", "条数 / how many", "50")
-  .action(async (opts: { state?: string[]; system?: string; mine?: boolean; limit: string }) => {
-    const rows = await api().get<Json[]>("/requests", { states: opts.state, systemId: opts.system, mine: opts.mine, limit: opts.limit });
-    out(
-      rows.length
-        ? table(
-            [w("number"), w("id"), w("system"), w("kind"), w("state"), w("requester"), w("updated")],
-            rows.map((r) => [
-              `#${r.number}`,
-              String(r.id),
-              String(r.systemName),
-              String(r.kind),
-              w(String(r.state)),
-              String(r.requesterName),
-              when(r.updatedAt),
-            ]),
-          )
-        : t("empty"),
-      rows,
+  .action(async (opts: PageOptions & { state?: string[]; system?: string; mine?: boolean }) => {
+    const client = api();
+    const page = await collect(
+      async (cursor, limit) =>
+        byNumber(
+          await client.get<(Json & { number: number })[]>("/requests", {
+            states: opts.state,
+            systemId: opts.system,
+            mine: opts.mine,
+            limit,
+            beforeNumber: beforeNumber(cursor),
+          }),
+          limit,
+        ),
+      opts,
+    );
+    outPage(page, () =>
+      table(
+        [w("number"), w("id"), w("system"), w("kind"), w("state"), w("requester"), w("updated")],
+        page.items.map((r) => [
+          `#${r.number}`,
+          String(r.id),
+          String(r.systemName),
+          String(r.kind),
+          w(String(r.state)),
+          String(r.requesterName),
+          when(r.updatedAt),
+        ]),
+      ),
     );
   });
 
@@ -258,20 +278,20 @@ requests
   .description("撤回 / withdraw")
   .option("--reason <text>", "撤回原因 / why")
   .action(stateChange("withdraw", (o) => ({ reason: (o.reason as string | undefined) ?? null })));
-requests
-  .command("queue")
-  .description("待审批队列 / the approval queue of a stage")
+paged(requests.command("queue").description("待审批队列（新的在前） / the approval queue of a stage, newest first"), 200, 200)
   .addOption(new Option("--stage <stage>", "dept | ops | security").choices(["dept", "ops", "security"]).makeOptionMandatory())
-  .action(async (opts: { stage: string }) => {
-    const rows = await api().get<Json[]>("/approvals", { stage: opts.stage });
-    out(
-      rows.length
-        ? table(
-            [w("number"), w("id"), w("system"), w("department"), w("resources")],
-            rows.map((r) => [`#${r.number}`, String(r.id), String(r.systemName), String(r.departmentName), quantities(r.target as Record<string, number>)]),
-          )
-        : t("empty"),
-      rows,
+  .action(async (opts: PageOptions & { stage: string }) => {
+    const client = api();
+    const page = await collect(
+      async (cursor, limit) =>
+        byNumber(await client.get<(Json & { number: number })[]>("/approvals", { stage: opts.stage, limit, beforeNumber: beforeNumber(cursor) }), limit),
+      opts,
+    );
+    outPage(page, () =>
+      table(
+        [w("number"), w("id"), w("system"), w("department"), w("resources")],
+        page.items.map((r) => [`#${r.number}`, String(r.id), String(r.systemName), String(r.departmentName), quantities(r.target as Record<string, number>)]),
+      ),
     );
   });
 

@@ -330,14 +330,25 @@ describe("cross-department lists", () => {
   };
 
   const count = <T>(rows: T[], mine: (row: T) => boolean) => rows.filter(mine).length;
+  /** Every row of a keyset-paged list, page by page. */
+  const walk = async <T>(list: (cursor: string | undefined) => Promise<{ items: T[]; nextCursor: string | null }>) => {
+    const rows: T[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await list(cursor);
+      rows.push(...page.items);
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    return rows;
+  };
   const stageOfRole = (role: Role) => stageOf(role);
 
   const PROBES: Record<string, Probe> = {
     "systems.list": {
       roles: ALL_READERS,
       owned: async (c, _r, t) =>
-        count(await c.systems.list({ limit: 1000 }), (s) => s.departmentId === t.deptId) +
-        count(await c.systems.list({ ungraded: true, limit: 1000 }), (s) => s.departmentId === t.deptId),
+        count(await walk((cursor) => c.systems.list({ limit: 1000, cursor })), (s) => s.departmentId === t.deptId) +
+        count(await walk((cursor) => c.systems.list({ ungraded: true, limit: 1000, cursor })), (s) => s.departmentId === t.deptId),
     },
     "requests.list": {
       roles: ALL_READERS,
@@ -349,12 +360,15 @@ describe("cross-department lists", () => {
       roles: ["dept_admin", "ops", "security"],
       owned: async (c, role, t) => count(await c.requests.queue({ stage: stageOfRole(role) }), (r) => r.departmentId === t.deptId),
     },
-    "departments.list": { roles: "signed-in", owned: async (c, _r, t) => count(await c.departments.list(), (d) => d.id === t.deptId) },
+    "departments.list": {
+      roles: "signed-in",
+      owned: async (c, _r, t) => count(await walk((cursor) => c.departments.list({ cursor })), (d) => d.id === t.deptId),
+    },
     "exemptions.list": {
       roles: ALL_READERS,
       owned: async (c, _r, t) =>
-        count(await c.exemptions.list({ activeOnly: false }), (e) => t.systemIds.includes(e.systemId)) +
-        count(await c.exemptions.list(), (e) => t.systemIds.includes(e.systemId)),
+        count(await walk((cursor) => c.exemptions.list({ activeOnly: false, limit: 500, cursor })), (e) => t.systemIds.includes(e.systemId)) +
+        count((await c.exemptions.list()).items, (e) => t.systemIds.includes(e.systemId)),
     },
     "allocations.list": {
       roles: ALL_READERS,
@@ -372,8 +386,10 @@ describe("cross-department lists", () => {
     "evidence.list": {
       roles: ALL_READERS,
       owned: async (c, _r, t) =>
-        count(await c.evidence.list({ includeReleased: true, limit: 2000 }), (e) => t.systemIds.includes(e.systemId)) +
-        count(await c.evidence.list({ departmentId: t.deptId, includeReleased: true, limit: 2000 }), (e) => t.systemIds.includes(e.systemId)),
+        count(await walk((cursor) => c.evidence.list({ includeReleased: true, limit: 1000, cursor })), (e) => t.systemIds.includes(e.systemId)) +
+        count(await walk((cursor) => c.evidence.list({ departmentId: t.deptId, includeReleased: true, limit: 1000, cursor })), (e) =>
+          t.systemIds.includes(e.systemId),
+        ),
     },
     "ratings.summary": {
       roles: ["ops"],
@@ -388,7 +404,10 @@ describe("cross-department lists", () => {
         count(await c.audit.search({ limit: 500 }), (e) => t.ids.includes(e.targetId)) +
         count(await c.audit.search({ targetId: t.systemIds[0]!, limit: 500 }), (e) => t.ids.includes(e.targetId)),
     },
-    "users.list": { roles: ["sysadmin"], owned: async (c, _r, t) => count(await c.users.list(), (u) => t.userIds.includes(u.id)) },
+    "users.list": {
+      roles: ["sysadmin"],
+      owned: async (c, _r, t) => count(await walk((cursor) => c.users.list({ limit: 500, cursor })), (u) => t.userIds.includes(u.id)),
+    },
   };
 
   let isolated: IsolatedDatabase;

@@ -3,7 +3,7 @@
 // NetworkPolicy and a disruption budget, and a controller ClusterRole with nothing it does not reconcile.
 
 import { beforeAll, describe, expect, inject, it } from "vitest";
-import { tenantClusterRole, tenantExecClusterRole } from "../components/platform-objects.js";
+import { controllerClusterRole, TENANT_EXEC_ROLE, TENANT_ROLE, tenantClusterRole, tenantExecClusterRole } from "../components/platform-objects.js";
 import { allContainers, dryRunInstall, find, isHook, isWorkload, lint, type Manifest, type PodTemplate, podTemplate, render, scenarios } from "./helm.js";
 
 const DIGEST = /@sha256:[0-9a-f]{64}$/;
@@ -187,6 +187,18 @@ describe.each(scenarios())("scenario $name", ({ name, file }) => {
           resourceNames: [`${role.metadata.name.replace(/:controller$/, "")}:tenant`, `${role.metadata.name.replace(/:controller$/, "")}:tenant-exec`],
         });
     }
+  });
+
+  it("grants the controller rule for rule what controllerClusterRole() grants where the baseline carries its RBAC", () => {
+    const role = objects.find((o) => o.kind === "ClusterRole" && o.metadata.name.endsWith(":controller")) as Manifest & { rules: unknown[] };
+    const prefix = role.metadata.name.replace(/:controller$/, "");
+    // The same rules, with the tenant roles named after the release instead of the baseline's.
+    const tenantNames: Record<string, string> = { [TENANT_ROLE]: `${prefix}:tenant`, [TENANT_EXEC_ROLE]: `${prefix}:tenant-exec` };
+    const expected = (controllerClusterRole().rules as { resourceNames?: string[] }[]).map((rule) =>
+      rule.resourceNames ? { ...rule, resourceNames: rule.resourceNames.map((n) => tenantNames[n] ?? n) } : rule,
+    );
+    // No CI scenario adds controller.rbac.extraRules, so the rendered role is exactly the code's.
+    expect(role.rules).toEqual(expected);
   });
 
   it("gives departments the platform's tenant roles, rule for rule the ones the baseline applies", () => {

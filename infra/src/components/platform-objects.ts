@@ -191,8 +191,14 @@ export function tenantGuardBindings(): KubeObject[] {
 }
 
 /**
- * What the controller needs: the objects of tenant namespaces and of the baseline. It may bind the
- * tenant roles (department access) without holding the permissions they grant.
+ * What the controller needs: the objects it reconciles per system (Namespace, ResourceQuota and
+ * its status, LimitRange, ConfigMaps, NetworkPolicies, the RoleBindings to the tenant roles) and
+ * in the baseline (admission policies and bindings, storage classes). It may bind the tenant roles
+ * (department access) without holding the permissions they grant. It applies no Roles and no
+ * ServiceAccounts, and it may not write ClusterRoles or ClusterRoleBindings: that would let it
+ * grant itself more. Where the baseline carries the controller's RBAC, whoever applies it must
+ * already be allowed to grant RBAC (the administrator's credentials); the Helm chart owns it
+ * instead, rule for rule this role (the chart tests compare them).
  */
 export function controllerClusterRole(): KubeObject {
   return {
@@ -200,10 +206,10 @@ export function controllerClusterRole(): KubeObject {
     kind: "ClusterRole",
     metadata: { name: CONTROLLER_ROLE, labels },
     rules: [
-      { apiGroups: [""], resources: ["namespaces", "resourcequotas", "limitranges", "configmaps", "serviceaccounts"], verbs },
+      { apiGroups: [""], resources: ["namespaces", "resourcequotas", "limitranges", "configmaps"], verbs },
       { apiGroups: [""], resources: ["resourcequotas/status"], verbs: ["get", "list", "watch"] },
       { apiGroups: ["networking.k8s.io"], resources: ["networkpolicies"], verbs },
-      { apiGroups: ["rbac.authorization.k8s.io"], resources: ["roles", "rolebindings", "clusterroles", "clusterrolebindings"], verbs },
+      { apiGroups: ["rbac.authorization.k8s.io"], resources: ["rolebindings"], verbs },
       { apiGroups: ["rbac.authorization.k8s.io"], resources: ["clusterroles"], resourceNames: [TENANT_ROLE, TENANT_EXEC_ROLE], verbs: ["bind"] },
       {
         apiGroups: ["admissionregistration.k8s.io"],

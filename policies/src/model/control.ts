@@ -8,19 +8,9 @@ export interface Bilingual {
   en: string;
 }
 
-export const CONTROL_IDS = [
-  "psa",
-  "network-default-deny",
-  "zone-egress",
-  "no-nodeport-lb",
-  "registry-allowlist",
-  "digest-pinning",
-  "no-host-access",
-  "resource-limits",
-  "non-root-readonly",
-  "storage-class",
-  "dedicated-nodes",
-] as const;
+import { CONTROL_IDS } from "../controls/ids.generated.js";
+
+export { CONTROL_IDS };
 export type ControlId = (typeof CONTROL_IDS)[number];
 
 export function isControlId(value: string): value is ControlId {
@@ -69,6 +59,8 @@ export interface TenantContribution {
 /** Authoring shape of a control: typed per-level parameters and compile hooks. */
 export interface ControlSpec<P extends object> {
   id: ControlId;
+  /** Where the catalog presents it (ascending); read by scripts/catalog.ts, which generates the lists. */
+  order: number;
   title: Bilingual;
   family: FamilyId;
   /** The MLPS requirement it answers, paraphrased. */

@@ -1,7 +1,7 @@
+import { add, delta, fromRows, type Quantities, shortfalls } from "@zhengyun/db/quantities";
+import { RESOURCES } from "@zhengyun/db/schema/enums";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { RESOURCES } from "@zhengyun/db/schema/enums";
-import { add, delta, fromRows, type Quantities, shortfalls } from "@zhengyun/db/quantities";
 
 const quantities = fc.dictionary(fc.constantFrom(...RESOURCES), fc.integer({ min: -1_000, max: 1_000 }), {
   maxKeys: RESOURCES.length,

@@ -2,14 +2,13 @@ import type { ServiceContext } from "@zhengyun/db/context";
 import { fromRows } from "@zhengyun/db/quantities";
 import { liveSegments } from "@zhengyun/db/requests/load";
 import { allocationItems, allocations, departments, informationSystems } from "@zhengyun/db/schema";
-import { and, asc, eq, gt, inArray } from "drizzle-orm";
-import { decodeCursor, toPage } from "./paging.js";
+import { and, asc, eq, inArray } from "drizzle-orm";
+import { afterKey, decodeKeys, toPage } from "./paging.js";
 import { departmentFilter } from "./scope.js";
 
 /** What each system holds now, one page in system-id order: for exports and integrations. */
 export async function listAllocations(ctx: ServiceContext, q: { cursor?: string | undefined; limit: number }) {
   const dept = departmentFilter(ctx);
-  const after = decodeCursor(q.cursor);
   const rows = await ctx.db
     .select({
       systemId: allocations.systemId,
@@ -26,10 +25,10 @@ export async function listAllocations(ctx: ServiceContext, q: { cursor?: string 
     .from(allocations)
     .innerJoin(informationSystems, eq(informationSystems.id, allocations.systemId))
     .innerJoin(departments, eq(departments.id, allocations.departmentId))
-    .where(and(dept ? eq(allocations.departmentId, dept) : undefined, after ? gt(allocations.systemId, after.id) : undefined))
+    .where(and(dept ? eq(allocations.departmentId, dept) : undefined, afterKey([allocations.systemId], decodeKeys(q.cursor, ["uuid"]))))
     .orderBy(asc(allocations.systemId))
     .limit(q.limit + 1);
-  const pageRows = toPage(rows, q.limit, (r) => ({ key: 0, id: r.systemId }));
+  const pageRows = toPage(rows, q.limit, (r) => [r.systemId]);
   const ids = pageRows.items.map((r) => r.systemId);
   const [items, segments] = await Promise.all([
     ids.length

@@ -2,10 +2,10 @@ import type { ServiceContext } from "@zhengyun/db/context";
 import { AppError, forbidden, notFound } from "@zhengyun/db/errors";
 import { apiTokens, users } from "@zhengyun/db/schema";
 import type { Role } from "@zhengyun/db/schema/enums";
-import { and, desc, eq, lt, or, type SQL, sql } from "drizzle-orm";
+import { and, desc, eq, or, type SQL, sql } from "drizzle-orm";
 import { newTokenSecret } from "../auth/api-tokens.js";
 import { audit } from "./audit-service.js";
-import { decodeCursor, toPage } from "./paging.js";
+import { afterKey, decodeKeys, toPage } from "./paging.js";
 
 export const MAX_TOKEN_DAYS = 365;
 const DAY_MS = 86_400_000;
@@ -56,10 +56,9 @@ export async function createApiToken(ctx: ServiceContext, input: { name: string;
 }
 
 export async function listApiTokens(ctx: ServiceContext, q: { cursor?: string | undefined; limit: number }) {
-  const after = decodeCursor(q.cursor);
-  const position = after
-    ? or(lt(apiTokens.createdAt, new Date(String(after.key))), and(eq(apiTokens.createdAt, new Date(String(after.key))), lt(apiTokens.id, after.id)))
-    : undefined;
+  // The creation time's full (microsecond) text: a JavaScript Date would round it to milliseconds.
+  const createdKey = sql<string>`${apiTokens.createdAt}::text`;
+  const position = afterKey([apiTokens.createdAt, apiTokens.id], decodeKeys(q.cursor, ["string", "uuid"]), "desc");
   const rows = await ctx.db
     .select({
       id: apiTokens.id,
@@ -71,13 +70,15 @@ export async function listApiTokens(ctx: ServiceContext, q: { cursor?: string | 
       expiresAt: apiTokens.expiresAt,
       lastUsedAt: apiTokens.lastUsedAt,
       revokedAt: apiTokens.revokedAt,
+      createdKey,
     })
     .from(apiTokens)
     .innerJoin(users, eq(users.id, apiTokens.userId))
     .where(and(scope(ctx), position))
     .orderBy(desc(apiTokens.createdAt), desc(apiTokens.id))
     .limit(q.limit + 1);
-  return toPage(rows, q.limit, (r) => ({ key: r.createdAt.toISOString(), id: r.id }));
+  const page = toPage(rows, q.limit, (r) => [r.createdKey, r.id]);
+  return { ...page, items: page.items.map(({ createdKey: _, ...r }) => r) };
 }
 
 export async function revokeApiToken(ctx: ServiceContext, id: string) {

@@ -4,18 +4,21 @@ import { fromRows, type Quantities } from "@zhengyun/db/quantities";
 import { capacity, departmentCeiling, departmentHeld, platformHeld } from "@zhengyun/db/requests/load";
 import { allocationItems, allocations, clusterCapacity, departmentCeilings, departments } from "@zhengyun/db/schema";
 import { RESOURCES, type Resource } from "@zhengyun/db/schema/enums";
-import { asc, eq, sql } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
 import { audit } from "./audit-service.js";
+import { afterKey, decodeKeys, toPage } from "./paging.js";
 import { assertDepartment, departmentFilter } from "./scope.js";
 
 /** The departments in the caller's scope: department staff see their own, platform roles all. */
-export async function listDepartments(ctx: ServiceContext) {
+export async function listDepartments(ctx: ServiceContext, q: { cursor?: string | undefined; limit: number }) {
   const dept = departmentFilter(ctx);
-  return ctx.db
+  const rows = await ctx.db
     .select({ id: departments.id, code: departments.code, name: departments.name, nameEn: departments.nameEn })
     .from(departments)
-    .where(dept ? eq(departments.id, dept) : undefined)
-    .orderBy(asc(departments.code));
+    .where(and(dept ? eq(departments.id, dept) : undefined, afterKey([departments.code, departments.id], decodeKeys(q.cursor, ["string", "uuid"]))))
+    .orderBy(asc(departments.code), asc(departments.id))
+    .limit(q.limit + 1);
+  return toPage(rows, q.limit, (r) => [r.code, r.id]);
 }
 
 async function usedBy(ctx: ServiceContext, departmentId: string | null): Promise<Quantities> {

@@ -78,22 +78,22 @@ afterAll(async () => {
 
 describe("compliance evidence", () => {
   it("lists the systems in scope with their latest report", async () => {
-    const all = await org.as("security").evidence.list({ departmentId: org.dept.id });
+    const all = (await org.as("security").evidence.list({ departmentId: org.dept.id })).items;
     const row = all.find((r) => r.systemId === system.id);
     expect(row?.latest).toMatchObject({ reportId: enforcedId, drifted: 0 });
     expect(row?.latest?.enforced).toBe(row?.latest?.total);
     expect(row?.latest?.total).toBeGreaterThan(5);
     // A system on the cluster without a report yet comes before it, with no summary.
     const waiting = await requestIn(org, "provisioning", { level: 3 });
-    const listed = await org.as("security").evidence.list({ departmentId: org.dept.id });
+    const listed = (await org.as("security").evidence.list({ departmentId: org.dept.id })).items;
     expect(listed.findIndex((r) => r.systemId === waiting.system.id)).toBeLessThan(listed.findIndex((r) => r.systemId === system.id));
     expect(listed.find((r) => r.systemId === waiting.system.id)?.latest).toBeNull();
 
     // Another department's applicant does not see it; this department's does.
-    expect((await other.as("applicant").evidence.list()).some((r) => r.systemId === system.id)).toBe(false);
-    expect((await org.as("applicant").evidence.list()).some((r) => r.systemId === system.id)).toBe(true);
+    expect((await other.as("applicant").evidence.list()).items.some((r) => r.systemId === system.id)).toBe(false);
+    expect((await org.as("applicant").evidence.list()).items.some((r) => r.systemId === system.id)).toBe(true);
     // An applicant's department filter cannot reach past their own department.
-    expect(await other.as("applicant").evidence.list({ departmentId: org.dept.id })).toEqual([]);
+    expect((await other.as("applicant").evidence.list({ departmentId: org.dept.id })).items).toEqual([]);
   });
 
   it("shows a system's latest report, an earlier one on request, and its history", async () => {

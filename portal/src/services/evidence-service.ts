@@ -8,6 +8,7 @@ import { allocations, departments, evidenceReports, informationSystems, reconcil
 import type { EvidenceReport } from "@zhengyun/policies/definitions";
 import { and, desc, eq, ne, sql } from "drizzle-orm";
 import { audit } from "./audit-service.js";
+import { afterKey, decodeKeys, toPage } from "./paging.js";
 import { assertDepartment, departmentFilter } from "./scope.js";
 
 const summaryColumns = {
@@ -21,15 +22,22 @@ const summaryColumns = {
 };
 
 /** Every system in scope that holds (or held) resources, with its latest evidence, if any. */
-export async function listEvidence(ctx: ServiceContext, filter: { departmentId?: string | undefined; includeReleased?: boolean | undefined; limit: number }) {
+export async function listEvidence(
+  ctx: ServiceContext,
+  filter: { departmentId?: string | undefined; includeReleased?: boolean | undefined; cursor?: string | undefined; limit: number },
+) {
   const dept = departmentFilter(ctx);
   const latest = ctx.db
     .selectDistinctOn([evidenceReports.systemId], { systemId: evidenceReports.systemId, ...summaryColumns })
     .from(evidenceReports)
     .orderBy(evidenceReports.systemId, desc(evidenceReports.id))
     .as("latest");
-  const rows = await ctx.db
+  // Systems with controls not in force first, then those not reported yet, then by department and name.
+  const rank = sql<number>`case when ${latest.drifted} > 0 then 0 when ${latest.reportId} is null then 1 else 2 end`;
+  const order = [rank, departments.name, informationSystems.name, informationSystems.id];
+  const found = await ctx.db
     .select({
+      rank,
       systemId: informationSystems.id,
       systemName: informationSystems.name,
       departmentName: departments.name,
@@ -55,18 +63,22 @@ export async function listEvidence(ctx: ServiceContext, filter: { departmentId?:
         dept ? eq(informationSystems.departmentId, dept) : undefined,
         filter.departmentId ? eq(informationSystems.departmentId, filter.departmentId) : undefined,
         filter.includeReleased ? undefined : ne(allocations.phase, "released"),
+        afterKey(order, decodeKeys(filter.cursor, ["number", "string", "string", "uuid"])),
       ),
     )
-    // Systems with controls not in force first, then those not reported yet, then by name.
-    .orderBy(sql`case when ${latest.drifted} > 0 then 0 when ${latest.reportId} is null then 1 else 2 end`, departments.name, informationSystems.name)
-    .limit(filter.limit);
-  return rows.map(({ reportId, generatedAt, confirmedAt, total, enforced, exempted, drifted, ...system }) => ({
-    ...system,
-    latest:
-      reportId !== null && generatedAt && confirmedAt
-        ? { reportId, generatedAt, confirmedAt, total: total ?? 0, enforced: enforced ?? 0, exempted: exempted ?? 0, drifted: drifted ?? 0 }
-        : null,
-  }));
+    .orderBy(...order)
+    .limit(filter.limit + 1);
+  const { items: rows, nextCursor } = toPage(found, filter.limit, (r) => [r.rank, r.departmentName, r.systemName, r.systemId]);
+  return {
+    nextCursor,
+    items: rows.map(({ rank: _, reportId, generatedAt, confirmedAt, total, enforced, exempted, drifted, ...system }) => ({
+      ...system,
+      latest:
+        reportId !== null && generatedAt && confirmedAt
+          ? { reportId, generatedAt, confirmedAt, total: total ?? 0, enforced: enforced ?? 0, exempted: exempted ?? 0, drifted: drifted ?? 0 }
+          : null,
+    })),
+  };
 }
 
 async function systemInScope(ctx: ServiceContext, systemId: string) {

@@ -4,6 +4,7 @@ import { AppError, notFound } from "@zhengyun/db/errors";
 import { allocations, exemptions, informationSystems, users } from "@zhengyun/db/schema";
 import { and, desc, eq, gt, isNull, sql } from "drizzle-orm";
 import { audit } from "./audit-service.js";
+import { afterKey, decodeKeys, toPage } from "./paging.js";
 import { exemptionRefusal } from "./policies-service.js";
 import { assertDepartment, departmentFilter } from "./scope.js";
 
@@ -51,7 +52,11 @@ export async function revokeExemption(ctx: ServiceContext, id: string) {
 }
 
 /** Exemptions scoped like the systems they belong to: department staff see their department's only. */
-export async function listExemptions(ctx: ServiceContext, filter: { systemId?: string | undefined; activeOnly: boolean }) {
+/** One page of exemptions in scope, newest grant first. */
+export async function listExemptions(
+  ctx: ServiceContext,
+  filter: { systemId?: string | undefined; activeOnly: boolean; cursor?: string | undefined; limit: number },
+) {
   const dept = departmentFilter(ctx);
   if (filter.systemId) {
     const [s] = await ctx.db
@@ -61,8 +66,11 @@ export async function listExemptions(ctx: ServiceContext, filter: { systemId?: s
     if (!s) throw notFound("information system");
     assertDepartment(ctx, s.departmentId);
   }
-  return ctx.db
+  // The grant time's full (microsecond) text: a JavaScript Date would round it to milliseconds.
+  const grantedKey = sql<string>`${exemptions.grantedAt}::text`;
+  const found = await ctx.db
     .select({
+      grantedKey,
       id: exemptions.id,
       systemId: exemptions.systemId,
       systemName: informationSystems.name,
@@ -81,8 +89,11 @@ export async function listExemptions(ctx: ServiceContext, filter: { systemId?: s
         dept ? eq(informationSystems.departmentId, dept) : undefined,
         filter.systemId ? eq(exemptions.systemId, filter.systemId) : undefined,
         filter.activeOnly ? and(isNull(exemptions.revokedAt), gt(exemptions.expiresAt, ctx.now())) : undefined,
+        afterKey([exemptions.grantedAt, exemptions.id], decodeKeys(filter.cursor, ["string", "uuid"]), "desc"),
       ),
     )
-    .orderBy(desc(exemptions.grantedAt))
-    .limit(500);
+    .orderBy(desc(exemptions.grantedAt), desc(exemptions.id))
+    .limit(filter.limit + 1);
+  const { items, nextCursor } = toPage(found, filter.limit, (r) => [r.grantedKey, r.id]);
+  return { nextCursor, items: items.map(({ grantedKey: _, ...r }) => r) };
 }

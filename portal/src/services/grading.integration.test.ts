@@ -61,7 +61,7 @@ describe("grading gate", () => {
     const refused = await failure(org.as("security").requests.approve({ id }));
     expect(refused).toMatchObject({ code: "CONFLICT", app: "INVALID_STATE" });
     expect((refused as { message: string }).message).toMatch(/awaits grading \(定级\) by a security officer/);
-    expect((await org.as("applicant").systems.list({ ungraded: true, limit: 500 })).map((s) => s.id)).toContain(system.id);
+    expect((await org.as("applicant").systems.list({ ungraded: true, limit: 500 })).items.map((s) => s.id)).toContain(system.id);
 
     // Grading lets it proceed: level 2 needs no security approval, so it goes on to provisioning.
     const number = filingNumber();
@@ -212,7 +212,7 @@ describe("exemptions name real controls", () => {
       expect(refused, controlId).toMatchObject({ code: "BAD_REQUEST", app: "INVALID_INPUT" });
       expect((refused as { message: string }).message, controlId).toMatch(message);
     }
-    expect(await org.as("security").exemptions.list({ systemId: system.id, activeOnly: false })).toEqual([]);
+    expect((await org.as("security").exemptions.list({ systemId: system.id, activeOnly: false })).items).toEqual([]);
     expect(await grant("registry-allowlist")).toMatchObject({ id: expect.any(String) });
   });
 });

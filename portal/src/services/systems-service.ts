@@ -13,6 +13,7 @@ import { levelConflicts } from "../domain/level-fit.js";
 import { levelRefusal, OPEN_STATES, stateAfterGrading } from "../domain/workflow.js";
 import { audit } from "./audit-service.js";
 import { maxHostedLevel } from "./hosting.js";
+import { afterKey, decodeKeys, toPage } from "./paging.js";
 import { assertDepartment, departmentFilter } from "./scope.js";
 
 /** The security officer who graded a system. */
@@ -21,6 +22,7 @@ const grader = alias(users, "grader");
 const columns = {
   id: informationSystems.id,
   departmentId: informationSystems.departmentId,
+  departmentCode: departments.code,
   departmentName: departments.name,
   name: informationSystems.name,
   purpose: informationSystems.purpose,
@@ -238,18 +240,27 @@ export async function gradeSystem(ctx: ServiceContext, id: string, input: GradeI
   });
 }
 
-export async function listSystems(ctx: ServiceContext, filter: { ungraded?: boolean | undefined; limit: number }) {
+/** One page of the systems the caller may see, by department code, then name. */
+export async function listSystems(ctx: ServiceContext, filter: { ungraded?: boolean | undefined; cursor?: string | undefined; limit: number }) {
   const dept = departmentFilter(ctx);
-  return ctx.db
+  const order = [departments.code, informationSystems.name, informationSystems.id] as const;
+  const rows = await ctx.db
     .select(columns)
     .from(informationSystems)
     .innerJoin(departments, eq(departments.id, informationSystems.departmentId))
     .innerJoin(users, eq(users.id, informationSystems.ownerId))
     .leftJoin(grader, eq(grader.id, informationSystems.gradedBy))
     .leftJoin(allocations, eq(allocations.systemId, informationSystems.id))
-    .where(and(dept ? eq(informationSystems.departmentId, dept) : undefined, filter.ungraded ? eq(informationSystems.graded, false) : undefined))
-    .orderBy(asc(departments.code), asc(informationSystems.name))
-    .limit(filter.limit);
+    .where(
+      and(
+        dept ? eq(informationSystems.departmentId, dept) : undefined,
+        filter.ungraded ? eq(informationSystems.graded, false) : undefined,
+        afterKey(order, decodeKeys(filter.cursor, ["string", "string", "uuid"])),
+      ),
+    )
+    .orderBy(...order.map((c) => asc(c)))
+    .limit(filter.limit + 1);
+  return toPage(rows, filter.limit, (r) => [r.departmentCode, r.name, r.id]);
 }
 
 export async function getSystem(ctx: ServiceContext, id: string) {

@@ -10,6 +10,7 @@ import type { PasswordPolicy } from "../auth/policy.js";
 import { clearThrottle, lockedUntilOf } from "../auth/throttle.js";
 import { separationConflict } from "../shared/separation.js";
 import { audit } from "./audit-service.js";
+import { afterKey, decodeKeys, toPage } from "./paging.js";
 
 /** Refuses a role set that breaks separation of duties (三员分立; two-stage approval by different people). */
 export function checkSeparationOfDuties(roles: readonly Role[]): void {
@@ -22,8 +23,9 @@ export function checkSeparationOfDuties(roles: readonly Role[]): void {
     );
 }
 
-export async function listUsers(ctx: ServiceContext) {
-  const rows = await ctx.db
+/** One page of accounts, by user name. */
+export async function listUsers(ctx: ServiceContext, q: { cursor?: string | undefined; limit: number }) {
+  const found = await ctx.db
     .select({
       id: users.id,
       username: users.username,
@@ -39,7 +41,10 @@ export async function listUsers(ctx: ServiceContext) {
     })
     .from(users)
     .innerJoin(departments, eq(departments.id, users.departmentId))
-    .orderBy(asc(users.username));
+    .where(afterKey([users.username, users.id], decodeKeys(q.cursor, ["string", "uuid"])))
+    .orderBy(asc(users.username), asc(users.id))
+    .limit(q.limit + 1);
+  const { items: rows, nextCursor } = toPage(found, q.limit, (r) => [r.username, r.id]);
   const roles = rows.length
     ? await ctx.db
         .select()
@@ -51,7 +56,10 @@ export async function listUsers(ctx: ServiceContext) {
           ),
         )
     : [];
-  return rows.map((r) => ({ ...r, sso: r.sso !== null, mfa: r.mfa !== null, roles: roles.filter((x) => x.userId === r.id).map((x) => x.role) }));
+  return {
+    nextCursor,
+    items: rows.map((r) => ({ ...r, sso: r.sso !== null, mfa: r.mfa !== null, roles: roles.filter((x) => x.userId === r.id).map((x) => x.role) })),
+  };
 }
 
 /**

@@ -1,8 +1,11 @@
 import { z } from "zod";
 
+/** Keyset paging: an opaque cursor from the previous page (its `nextCursor`). */
+export const cursor = z.string().max(2000).optional();
+
 /** Keyset paging: an opaque cursor from the previous page and a page size. */
 export const pageInput = {
-  cursor: z.string().max(200).optional(),
+  cursor,
   limit: z.number().int().min(1).max(500).default(50),
 };
 

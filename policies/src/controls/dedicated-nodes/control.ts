@@ -36,6 +36,7 @@ const PINNED =
 
 export const dedicatedNodes = defineControl<DedicatedParams>({
   id: "dedicated-nodes",
+  order: 110,
   title: { zh: "四级系统专用节点", en: "Dedicated nodes for level 4" },
   family: "cloud-extension",
   requirement: {

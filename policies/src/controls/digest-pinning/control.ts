@@ -20,6 +20,7 @@ const PINNED = `c.image.matches('${DIGEST_PATTERN}')`;
 
 export const digestPinning = defineControl<DigestParams>({
   id: "digest-pinning",
+  order: 60,
   title: { zh: "镜像摘要固定", en: "Image digest pinning" },
   family: "cloud-extension",
   requirement: {

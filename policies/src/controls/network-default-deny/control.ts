@@ -24,6 +24,7 @@ export const WITHIN_SYSTEM_POLICY = "zhengyun-allow-within-system";
  */
 export const networkDefaultDeny = defineControl<DefaultDenyParams>({
   id: "network-default-deny",
+  order: 20,
   title: { zh: "网络默认拒绝", en: "Default-deny network policy" },
   family: "area-boundary",
   requirement: {

@@ -19,6 +19,7 @@ const HOST_PORT = "c.?ports.orValue([]).exists(p, p.?hostPort.orValue(0) != 0)";
 
 export const noHostAccess = defineControl<HostAccessParams>({
   id: "no-host-access",
+  order: 70,
   title: { zh: "禁止访问宿主机", en: "No host access" },
   family: "computing-environment",
   requirement: {

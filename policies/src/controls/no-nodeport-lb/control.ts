@@ -23,6 +23,7 @@ export const NO_NODEPORT_PARAMS: Record<Level, NoNodePortParams> = {
 
 export const noNodePortLb = defineControl<NoNodePortParams>({
   id: "no-nodeport-lb",
+  order: 40,
   title: { zh: "禁止 NodePort / LoadBalancer 暴露", en: "No NodePort / LoadBalancer exposure" },
   family: "area-boundary",
   requirement: {

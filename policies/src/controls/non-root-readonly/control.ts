@@ -20,6 +20,7 @@ const READ_ONLY = "c.?securityContext.?readOnlyRootFilesystem.orValue(false)";
 
 export const nonRootReadonly = defineControl<NonRootParams>({
   id: "non-root-readonly",
+  order: 90,
   title: { zh: "非 root 运行与只读根文件系统", en: "Non-root, read-only root filesystem" },
   family: "computing-environment",
   requirement: {

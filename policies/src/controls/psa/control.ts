@@ -36,6 +36,7 @@ export function psaLabels(params: PsaParams, exempt: boolean): Record<string, st
 
 export const psa = defineControl<PsaParams>({
   id: "psa",
+  order: 10,
   title: { zh: "Pod 安全标准", en: "Pod Security Standards" },
   family: "computing-environment",
   requirement: {

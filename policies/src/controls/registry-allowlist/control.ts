@@ -23,6 +23,7 @@ const ALLOWED = "variables.prefixes.exists(p, c.image.startsWith(p))";
 
 export const registryAllowlist = defineControl<RegistryParams>({
   id: "registry-allowlist",
+  order: 50,
   title: { zh: "镜像仓库白名单", en: "Image registry allow-list" },
   family: "cloud-extension",
   requirement: {

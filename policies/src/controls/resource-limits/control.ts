@@ -42,6 +42,7 @@ function limitRangeItems(params: ResourceLimitsParams, exempt: boolean): LimitRa
 
 export const resourceLimits = defineControl<ResourceLimitsParams>({
   id: "resource-limits",
+  order: 80,
   title: { zh: "容器资源限制", en: "Container resource limits" },
   family: "cloud-extension",
   requirement: {

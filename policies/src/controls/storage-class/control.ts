@@ -34,6 +34,7 @@ const ALLOWED = "s.?storageClassName.orValue('') in variables.classes";
 
 export const storageClass = defineControl<StorageClassParams>({
   id: "storage-class",
+  order: 100,
   title: { zh: "存储类别限制", en: "Storage class restriction" },
   family: "computing-environment",
   requirement: {

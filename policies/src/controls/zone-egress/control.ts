@@ -63,6 +63,7 @@ function destinationsConfigMap(namespace: string, mode: InternetEgress, destinat
 
 export const zoneEgress = defineControl<ZoneEgressParams>({
   id: "zone-egress",
+  order: 30,
   title: { zh: "区域隔离与统一互联网出口", en: "Zone isolation and unified internet egress" },
   family: "communication-network",
   requirement: {

@@ -123,7 +123,7 @@ export function openApiDocument(): Record<string, unknown> {
       title: "政云 Zhengyun API",
       version: "1.0.0",
       description:
-        "政务云资源管理平台 REST 接口。使用 `Authorization: Bearer zy_…` API 令牌或会话 Cookie 认证；错误以 application/problem+json 返回。\n\nREST API of the Zhengyun government cloud portal. Authenticate with an API token (`Authorization: Bearer zy_…`) or the session cookie; errors are application/problem+json. Lists are paged: pass the `nextCursor` of one page as `cursor` for the next.",
+        "政务云资源管理平台 REST 接口。使用 `Authorization: Bearer zy_…` API 令牌或会话 Cookie 认证；错误以 application/problem+json 返回。\n\nREST API of the Zhengyun government cloud portal. Authenticate with an API token (`Authorization: Bearer zy_…`) or the session cookie; errors are application/problem+json. Lists are paged by keyset: those answering `{items, nextCursor}` take the `nextCursor` of one page as `cursor` for the next; requests and the approval queue take `beforeNumber` (the last number seen), the audit log `beforeSeq`.",
     },
     servers: [{ url: "/" }],
     security: [{ bearer: [] }, { session: [] }],

@@ -158,7 +158,7 @@ describe("request workflow", () => {
     expect(released.granted).toEqual({});
     expect(released.holdsResources).toBe(false);
     expect(released.segments).toEqual([]);
-    const listed = (await org.as("applicant").systems.list()).find((s) => s.id === system.id);
+    const listed = (await org.as("applicant").systems.list()).items.find((s) => s.id === system.id);
     expect(listed).toMatchObject({ phase: "released", holdsResources: false });
     const segs = await db.db.select().from(networkSegments).where(eq(networkSegments.systemId, system.id));
     expect(segs.every((s) => s.releasedAt !== null)).toBe(true);

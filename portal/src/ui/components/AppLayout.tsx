@@ -66,7 +66,7 @@ function UserMenu() {
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const departments = useQuery({ ...trpc.departments.list.queryOptions(), staleTime: Number.POSITIVE_INFINITY });
-  const dept = departments.data?.find((d) => d.id === me.departmentId);
+  const dept = departments.data?.items.find((d) => d.id === me.departmentId);
   const deptName = dept ? (i18n.language === "en" ? dept.nameEn : dept.name) : "";
   const [changingPassword, setChangingPassword] = useState(false);
   const logout = useMutation(

@@ -1,14 +1,15 @@
-import { useQuery } from "@tanstack/react-query";
+import { useInfiniteQuery } from "@tanstack/react-query";
 import { Empty, Flex, Space, Table, Typography } from "antd";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
-import { type RouterOutputs, trpc } from "../api/trpc.js";
+import { type RouterOutputs, trpc, trpcClient } from "../api/trpc.js";
 import { matchesFilter } from "../lib/filter.js";
 import { formatDateTime } from "../lib/format.js";
 import { ApprovalActions } from "./ApprovalActions.js";
 import { CapacityImpact } from "./CapacityImpact.js";
 import { ErrorAlert } from "./ErrorAlert.js";
+import { LoadMore } from "./LoadMore.js";
 import { QuantityList } from "./QuantityList.js";
 import { TableFilter } from "./TableFilter.js";
 import { AwaitingGradingTag, KindTag, LevelTag, ZoneTag } from "./tags.js";
@@ -16,12 +17,26 @@ import { AwaitingGradingTag, KindTag, LevelTag, ZoneTag } from "./tags.js";
 export type Stage = "dept" | "ops" | "security";
 type QueueRow = RouterOutputs["requests"]["queue"][number];
 
-/** Requests waiting at one approval stage, oldest first, with approve/reject on each. */
+const PAGE = 100;
+
+/**
+ * Requests waiting at one approval stage, with approve/reject on each. The queue pages in newest
+ * first by request number ("load more" asks for those below the last number seen); the table
+ * shows what is loaded oldest first.
+ */
 export function ApprovalQueue({ stage, showImpact = false }: { stage: Stage; showImpact?: boolean }) {
   const { t } = useTranslation();
   const [text, setText] = useState("");
-  const queue = useQuery({ ...trpc.requests.queue.queryOptions({ stage }), refetchInterval: 30_000 });
-  const rows = (queue.data ?? []).filter((r) => matchesFilter(r, text)).sort((a, b) => a.number - b.number);
+  const queue = useInfiniteQuery({
+    // Under the procedure's key, so invalidating requests refreshes every loaded page.
+    queryKey: [...trpc.requests.queue.queryKey({ stage }), "pages"],
+    queryFn: ({ pageParam }) => trpcClient.requests.queue.query({ stage, limit: PAGE, ...(pageParam ? { beforeNumber: pageParam } : {}) }),
+    initialPageParam: 0,
+    getNextPageParam: (last) => (last.length < PAGE ? undefined : last.at(-1)?.number),
+    refetchInterval: 30_000,
+  });
+  const loaded = queue.data?.pages.flat() ?? [];
+  const rows = loaded.filter((r) => matchesFilter(r, text)).sort((a, b) => a.number - b.number);
   return (
     <>
       {queue.error && <ErrorAlert error={queue.error} onRetry={() => void queue.refetch()} />}
@@ -87,6 +102,7 @@ export function ApprovalQueue({ stage, showImpact = false }: { stage: Stage; sho
           },
         ]}
       />
+      <LoadMore query={queue} shown={loaded.length} />
     </>
   );
 }

@@ -41,7 +41,6 @@ export const en: Messages = {
     saved: "Saved",
     optional: "(optional)",
     total: "{{count}} in total",
-    truncated: "Only the first {{count}}, by unit, are listed.",
     updatedAt: "Updated",
     createdAt: "Created",
     close: "Close",

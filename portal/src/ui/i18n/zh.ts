@@ -39,7 +39,6 @@ export const zh = {
     saved: "已保存",
     optional: "（选填）",
     total: "共 {{count}} 条",
-    truncated: "仅列出按单位排序的前 {{count}} 条。",
     updatedAt: "更新时间",
     createdAt: "创建时间",
     close: "关闭",

@@ -1,12 +1,13 @@
 import { z } from "zod";
 import { listExemptions } from "../../../services/exemptions-service.js";
+import { page, pageInput } from "../../../shared/paging.js";
 import { id } from "../../../shared/schemas.js";
 import { rolesProcedure } from "../../trpc.js";
 
 export const list = rolesProcedure("applicant", "dept_admin", "ops", "security", "auditor")
-  .input(z.object({ systemId: id.optional(), activeOnly: z.boolean().default(true) }).default({ activeOnly: true }))
+  .input(z.object({ systemId: id.optional(), activeOnly: z.boolean().default(true), ...pageInput }).default({ activeOnly: true, limit: 50 }))
   .output(
-    z.array(
+    page(
       z.object({
         id,
         systemId: id,

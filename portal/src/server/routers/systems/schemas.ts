@@ -4,6 +4,7 @@ import { id, level, quantities, zone } from "../../../shared/schemas.js";
 export const systemRow = z.object({
   id,
   departmentId: id,
+  departmentCode: z.string(),
   departmentName: z.string(),
   name: z.string(),
   purpose: z.string(),

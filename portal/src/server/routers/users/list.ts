@@ -1,12 +1,13 @@
 import { z } from "zod";
 import { listUsers } from "../../../services/users-service.js";
+import { page, pageInput } from "../../../shared/paging.js";
 import { id, role } from "../../../shared/schemas.js";
 import { rolesProcedure } from "../../trpc.js";
 
 export const list = rolesProcedure("sysadmin")
-  .input(z.void())
+  .input(z.object(pageInput).default({ limit: 50 }))
   .output(
-    z.array(
+    page(
       z.object({
         id,
         username: z.string(),
@@ -23,4 +24,4 @@ export const list = rolesProcedure("sysadmin")
       }),
     ),
   )
-  .query(({ ctx }) => listUsers(ctx.service));
+  .query(({ ctx, input }) => listUsers(ctx.service, input));

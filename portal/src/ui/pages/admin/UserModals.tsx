@@ -122,7 +122,7 @@ export function CreateUserModal({ onClose }: { onClose: () => void }) {
         <Select
           showSearch={{ optionFilterProp: "label" }}
           loading={departments.isPending}
-          options={(departments.data ?? []).map((d) => ({ value: d.id, label: i18n.language === "en" ? d.nameEn : d.name }))}
+          options={(departments.data?.items ?? []).map((d) => ({ value: d.id, label: i18n.language === "en" ? d.nameEn : d.name }))}
         />
       </Form.Item>
       <Form.Item name="ssoUsername" label={`${t("users.ssoUsername")} ${t("common.optional")}`} extra={t("users.ssoHint")} rules={[{ max: 128 }]}>

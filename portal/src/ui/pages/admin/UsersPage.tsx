@@ -1,11 +1,12 @@
 import { PlusOutlined } from "@ant-design/icons";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
 import { App, Button, Empty, Flex, Popconfirm, Space, Table, Tag, Typography } from "antd";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useCurrentUser } from "../../api/current-user.js";
 import { type RouterOutputs, trpc } from "../../api/trpc.js";
 import { ErrorAlert } from "../../components/ErrorAlert.js";
+import { LoadMore } from "../../components/LoadMore.js";
 import { PageHeader } from "../../components/PageHeader.js";
 import { TableFilter } from "../../components/TableFilter.js";
 import { RoleTag } from "../../components/tags.js";
@@ -13,7 +14,7 @@ import { useErrorText } from "../../components/useErrorText.js";
 import { toTime } from "../../lib/format.js";
 import { CreateUserModal, EditRolesModal, SsoModal, showTemporaryPassword } from "./UserModals.js";
 
-type User = RouterOutputs["users"]["list"][number];
+type User = RouterOutputs["users"]["list"]["items"][number];
 
 export default function UsersPage() {
   const { t } = useTranslation();
@@ -28,7 +29,7 @@ export default function UsersPage() {
   const resetPassword = useMutation(
     trpc.users.resetPassword.mutationOptions({
       onSuccess: async (res) => {
-        const user = users.data?.find((u) => u.id === res.userId);
+        const user = loaded.find((u) => u.id === res.userId);
         showTemporaryPassword(modal, t, user?.username ?? "", res.temporaryPassword);
         await queryClient.invalidateQueries({ queryKey: trpc.users.pathKey() });
       },
@@ -38,7 +39,10 @@ export default function UsersPage() {
       },
     }),
   );
-  const users = useQuery(trpc.users.list.queryOptions());
+  const users = useInfiniteQuery(
+    trpc.users.list.infiniteQueryOptions({ limit: 200 }, { getNextPageParam: (last) => last.nextCursor ?? undefined, initialCursor: undefined }),
+  );
+  const loaded = users.data?.pages.flatMap((p) => p.items) ?? [];
   const setStatus = useMutation(
     trpc.users.setStatus.mutationOptions({
       onSuccess: async () => {
@@ -52,7 +56,7 @@ export default function UsersPage() {
     }),
   );
   const q = text.trim().toLowerCase();
-  const rows = (users.data ?? []).filter((u) => !q || [u.username, u.displayName, u.departmentName].some((v) => v.toLowerCase().includes(q)));
+  const rows = loaded.filter((u) => !q || [u.username, u.displayName, u.departmentName].some((v) => v.toLowerCase().includes(q)));
   const now = Date.now();
   return (
     <>
@@ -157,6 +161,7 @@ export default function UsersPage() {
           },
         ]}
       />
+      <LoadMore query={users} shown={loaded.length} />
       {editing && <EditRolesModal key={editing.id} user={editing} onClose={() => setEditing(null)} />}
       {creating && <CreateUserModal onClose={() => setCreating(false)} />}
       {ssoFor && <SsoModal key={ssoFor.id} user={ssoFor} onClose={() => setSsoFor(null)} />}

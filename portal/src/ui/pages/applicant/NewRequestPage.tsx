@@ -35,7 +35,8 @@ export default function NewRequestPage() {
   const [form] = Form.useForm<WizardValues>();
   const [step, setStep] = useState(0);
 
-  const systems = useQuery(trpc.systems.list.queryOptions());
+  // The department's own systems: one page of the largest size.
+  const systems = useQuery(trpc.systems.list.queryOptions({ limit: 1000 }));
   const overview = useQuery(trpc.departments.overview.queryOptions({ id: me.departmentId }));
   const systemId = Form.useWatch("systemId", form);
   const watched = Form.useWatch([], form) as Partial<WizardValues> | undefined;
@@ -47,7 +48,7 @@ export default function NewRequestPage() {
   });
   const openRequest = systemId ? inProgress.data?.[0] : undefined;
 
-  const usable = useMemo(() => (systems.data ?? []).filter((s) => !s.retired), [systems.data]);
+  const usable = useMemo(() => (systems.data?.items ?? []).filter((s) => !s.retired), [systems.data]);
   const system = usable.find((s) => s.id === systemId);
   const current = systemDetail.data?.granted ?? {};
   const kind = systemDetail.data ? (Object.values(current).some((v) => (v ?? 0) > 0) ? "change" : "new") : undefined;

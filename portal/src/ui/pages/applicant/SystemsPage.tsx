@@ -1,5 +1,5 @@
 import { PlusOutlined } from "@ant-design/icons";
-import { useQuery } from "@tanstack/react-query";
+import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { IN_FLIGHT_STATES } from "@zhengyun/db/vocabulary";
 import { Button, Empty, Space, Table, Typography } from "antd";
 import { useState } from "react";
@@ -8,6 +8,7 @@ import { Link } from "react-router";
 import { type RouterOutputs, trpc } from "../../api/trpc.js";
 import { ErrorAlert } from "../../components/ErrorAlert.js";
 import { GradingSummary } from "../../components/GradingSummary.js";
+import { LoadMore } from "../../components/LoadMore.js";
 import { PageHeader } from "../../components/PageHeader.js";
 import { LevelTag, PhaseTag, ZoneTag } from "../../components/tags.js";
 import { formatDateTime } from "../../lib/format.js";
@@ -16,12 +17,15 @@ import { SystemEgress } from "../egress/SystemEgress.js";
 import { RegisterSystemModal } from "./RegisterSystemModal.js";
 import { ReleaseAction } from "./ReleaseAction.js";
 
-type SystemRow = RouterOutputs["systems"]["list"][number];
+type SystemRow = RouterOutputs["systems"]["list"]["items"][number];
 
 export default function SystemsPage() {
   const { t } = useTranslation();
   const [registering, setRegistering] = useState(false);
-  const systems = useQuery(trpc.systems.list.queryOptions());
+  const systems = useInfiniteQuery(
+    trpc.systems.list.infiniteQueryOptions({ limit: 100 }, { getNextPageParam: (last) => last.nextCursor ?? undefined, initialCursor: undefined }),
+  );
+  const rows = systems.data?.pages.flatMap((p) => p.items) ?? [];
   // The department's requests in flight: a system with one cannot be released until it is done.
   const inFlight = useQuery(trpc.requests.list.queryOptions({ states: [...IN_FLIGHT_STATES], limit: 500 }));
   return (
@@ -40,7 +44,7 @@ export default function SystemsPage() {
       <Table<SystemRow>
         rowKey="id"
         loading={systems.isPending}
-        dataSource={systems.data ?? []}
+        dataSource={rows}
         pagination={{ pageSize: 20, hideOnSinglePage: true }}
         locale={{ emptyText: <Empty description={t("empty.systems")} /> }}
         expandable={{ rowExpandable: (row) => row.zone === "external", expandedRowRender: (row) => <SystemEgress systemId={row.id} /> }}
@@ -77,6 +81,7 @@ export default function SystemsPage() {
           },
         ]}
       />
+      <LoadMore query={systems} shown={rows.length} />
       {registering && <RegisterSystemModal onClose={() => setRegistering(false)} />}
     </>
   );

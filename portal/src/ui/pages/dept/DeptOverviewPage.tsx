@@ -18,7 +18,7 @@ export default function DeptOverviewPage() {
   const overview = useQuery(trpc.departments.overview.queryOptions({ id: me.departmentId }));
   const requests = useQuery(trpc.requests.list.queryOptions({ limit: 500 }));
   const pending = useQuery(trpc.requests.queue.queryOptions({ stage: "dept" }));
-  const systems = useQuery(trpc.systems.list.queryOptions());
+  const systems = useQuery(trpc.systems.list.queryOptions({ limit: 1000 }));
 
   if (overview.isPending) return <Loading />;
   if (overview.error) return <ErrorAlert error={overview.error} onRetry={() => void overview.refetch()} />;
@@ -44,7 +44,7 @@ export default function DeptOverviewPage() {
         </Col>
         <Col xs={24} md={8}>
           <Card size="small">
-            <Statistic title={t("dept.systems")} value={systems.data?.length ?? 0} loading={systems.isPending} />
+            <Statistic title={t("dept.systems")} value={systems.data?.items.length ?? 0} loading={systems.isPending} />
           </Card>
         </Col>
       </Row>

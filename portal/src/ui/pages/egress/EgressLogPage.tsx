@@ -51,7 +51,7 @@ export default function EgressLogPage() {
   const [page, setPage] = useState(1);
   const [exporting, setExporting] = useState(false);
   const log = useQuery(trpc.egress.list.queryOptions({ ...filters, page, pageSize: PAGE_SIZE }));
-  const systems = useQuery(trpc.systems.list.queryOptions());
+  const systems = useQuery(trpc.systems.list.queryOptions({ limit: 1000 }));
   const zh = i18n.language.startsWith("zh");
   const me = useQuery({ ...trpc.auth.me.queryOptions(), staleTime: 60_000 });
   const verifies = me.data?.roles.some((r) => r === "auditor" || r === "security") ?? false;
@@ -100,7 +100,7 @@ export default function EgressLogPage() {
                   showSearch
                   optionFilterProp="label"
                   loading={systems.isPending}
-                  options={(systems.data ?? []).filter((s) => s.zone === "external").map((s) => ({ value: s.id, label: `${s.name} · ${s.namespace}` }))}
+                  options={(systems.data?.items ?? []).filter((s) => s.zone === "external").map((s) => ({ value: s.id, label: `${s.name} · ${s.namespace}` }))}
                 />
               </Form.Item>
             </Col>

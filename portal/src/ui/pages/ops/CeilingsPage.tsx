@@ -1,17 +1,18 @@
 import { EditOutlined } from "@ant-design/icons";
-import { useQueries, useQuery } from "@tanstack/react-query";
+import { useInfiniteQuery, useQueries } from "@tanstack/react-query";
 import { Button, Flex, Progress, Skeleton, Table, Typography } from "antd";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { type RouterOutputs, trpc } from "../../api/trpc.js";
 import { ErrorAlert } from "../../components/ErrorAlert.js";
+import { LoadMore } from "../../components/LoadMore.js";
 import { PageHeader } from "../../components/PageHeader.js";
 import { TableFilter } from "../../components/TableFilter.js";
 import { formatNumber } from "../../lib/format.js";
 import { amountOf, percentOf, RESOURCES, type Resource } from "../../lib/resources.js";
 import { CeilingModal, type DepartmentQuota } from "./CeilingModal.js";
 
-type Department = RouterOutputs["departments"]["list"][number];
+type Department = RouterOutputs["departments"]["list"]["items"][number];
 type Overview = RouterOutputs["departments"]["overview"];
 interface Row extends Department {
   overview: Overview | undefined;
@@ -39,10 +40,15 @@ export default function CeilingsPage() {
   const [editing, setEditing] = useState<DepartmentQuota | null>(null);
   const [text, setText] = useState("");
   const [page, setPage] = useState(1);
-  const departments = useQuery({ ...trpc.departments.list.queryOptions(), staleTime: 60_000 });
+  const departments = useInfiniteQuery({
+    ...trpc.departments.list.infiniteQueryOptions({ limit: 200 }, { getNextPageParam: (last) => last.nextCursor ?? undefined, initialCursor: undefined }),
+    staleTime: 60_000,
+  });
   const nameOf = (d: { name: string; nameEn: string }) => (i18n.language === "en" ? d.nameEn : d.name);
   const q = text.trim().toLowerCase();
-  const matching = (departments.data ?? []).filter((d) => !q || [d.name, d.nameEn, d.code].some((v) => v.toLowerCase().includes(q)));
+  const matching = (departments.data?.pages.flatMap((p) => p.items) ?? []).filter(
+    (d) => !q || [d.name, d.nameEn, d.code].some((v) => v.toLowerCase().includes(q)),
+  );
   const visible = matching.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE);
   const overviews = useQueries({ queries: visible.map((d) => trpc.departments.overview.queryOptions({ id: d.id })) });
   const failed = overviews.find((o) => o.error)?.error;
@@ -100,6 +106,7 @@ export default function CeilingsPage() {
           },
         ]}
       />
+      <LoadMore query={departments} shown={matching.length} />
       {editing && <CeilingModal key={editing.id} department={editing} onClose={() => setEditing(null)} />}
     </>
   );

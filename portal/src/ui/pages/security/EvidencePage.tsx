@@ -1,11 +1,12 @@
 import { ExportOutlined, ReloadOutlined } from "@ant-design/icons";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { Alert, App, Button, Empty, Flex, Segmented, Select, Space, Table, Typography } from "antd";
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { App, Button, Empty, Flex, Segmented, Select, Space, Table, Typography } from "antd";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useCurrentUser } from "../../api/current-user.js";
 import { type RouterOutputs, trpc } from "../../api/trpc.js";
 import { ErrorAlert } from "../../components/ErrorAlert.js";
+import { LoadMore } from "../../components/LoadMore.js";
 import { PageHeader } from "../../components/PageHeader.js";
 import { TableFilter } from "../../components/TableFilter.js";
 import { LevelTag, ZoneTag } from "../../components/tags.js";
@@ -16,11 +17,10 @@ import { hasAny } from "../../lib/roles.js";
 import { EvidenceDrawer } from "./EvidenceDrawer.js";
 import { EvidenceCounts, StandingTag } from "./evidence-tags.js";
 
-type Row = RouterOutputs["evidence"]["list"][number];
+type Row = RouterOutputs["evidence"]["list"]["items"][number];
 type Filter = EvidenceStanding | "all";
 
 const STANDINGS: readonly EvidenceStanding[] = ["notInForce", "unreported", "exempted", "enforced"];
-const LIMIT = 1000;
 
 function matches(row: Row, text: string): boolean {
   const q = text.trim().toLowerCase();
@@ -41,7 +41,13 @@ export default function EvidencePage() {
   const [text, setText] = useState("");
   const [open, setOpen] = useState<Row | null>(null);
 
-  const list = useQuery({ ...trpc.evidence.list.queryOptions({ departmentId, limit: LIMIT }), refetchInterval: 30_000 });
+  const list = useInfiniteQuery({
+    ...trpc.evidence.list.infiniteQueryOptions(
+      { departmentId, limit: 200 },
+      { getNextPageParam: (last) => last.nextCursor ?? undefined, initialCursor: undefined },
+    ),
+    refetchInterval: 30_000,
+  });
   const departments = useQuery({ ...trpc.departments.list.queryOptions(), staleTime: 60_000, enabled: seesAll });
   const refresh = useMutation(
     trpc.evidence.refresh.mutationOptions({
@@ -57,7 +63,7 @@ export default function EvidencePage() {
     }),
   );
 
-  const rows = list.data ?? [];
+  const rows = list.data?.pages.flatMap((p) => p.items) ?? [];
   const counts = countStandings(rows);
   const shown = rows.filter((r) => (filter === "all" || evidenceStanding(r.latest) === filter) && matches(r, text));
   const en = i18n.language === "en";
@@ -66,7 +72,6 @@ export default function EvidencePage() {
     <>
       <PageHeader title={t("evidence.title")} intro={t("evidence.intro")} />
       {list.error && <ErrorAlert error={list.error} onRetry={() => void list.refetch()} />}
-      {rows.length >= LIMIT && <Alert type="info" showIcon title={t("common.truncated", { count: LIMIT })} style={{ marginBottom: 16 }} />}
       <Flex gap={16} align="center" wrap style={{ marginBottom: 16 }}>
         <Segmented<Filter>
           aria-label={t("evidence.filter")}
@@ -88,7 +93,7 @@ export default function EvidencePage() {
             loading={departments.isPending}
             value={departmentId}
             onChange={(v: string | undefined) => setDepartmentId(v)}
-            options={(departments.data ?? []).map((d) => ({ value: d.id, label: en ? d.nameEn : d.name }))}
+            options={(departments.data?.items ?? []).map((d) => ({ value: d.id, label: en ? d.nameEn : d.name }))}
           />
         )}
       </Flex>
@@ -145,6 +150,7 @@ export default function EvidencePage() {
           },
         ]}
       />
+      <LoadMore query={list} shown={rows.length} />
       <Typography.Paragraph type="secondary" style={{ marginTop: 12 }}>
         {t("evidence.howItWorks")}
       </Typography.Paragraph>

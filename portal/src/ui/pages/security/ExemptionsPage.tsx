@@ -1,18 +1,19 @@
 import { PlusOutlined } from "@ant-design/icons";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
 import { App, Button, Empty, Flex, Popconfirm, Space, Switch, Table, Tag, Typography } from "antd";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { usePolicyCatalog } from "../../api/catalog.js";
 import { type RouterOutputs, trpc } from "../../api/trpc.js";
 import { ErrorAlert } from "../../components/ErrorAlert.js";
+import { LoadMore } from "../../components/LoadMore.js";
 import { PageHeader } from "../../components/PageHeader.js";
 import { useErrorText } from "../../components/useErrorText.js";
 import { useBilingual } from "../../lib/bilingual.js";
 import { formatDateTime, toTime } from "../../lib/format.js";
 import { GrantExemptionModal } from "./GrantExemptionModal.js";
 
-type Exemption = RouterOutputs["exemptions"]["list"][number];
+type Exemption = RouterOutputs["exemptions"]["list"]["items"][number];
 
 export default function ExemptionsPage() {
   const { t } = useTranslation();
@@ -21,7 +22,13 @@ export default function ExemptionsPage() {
   const queryClient = useQueryClient();
   const [activeOnly, setActiveOnly] = useState(true);
   const [granting, setGranting] = useState(false);
-  const list = useQuery(trpc.exemptions.list.queryOptions({ activeOnly }));
+  const list = useInfiniteQuery(
+    trpc.exemptions.list.infiniteQueryOptions(
+      { activeOnly, limit: 100 },
+      { getNextPageParam: (last) => last.nextCursor ?? undefined, initialCursor: undefined },
+    ),
+  );
+  const rows = list.data?.pages.flatMap((p) => p.items) ?? [];
   // Titles only: an exemption of a control the catalog no longer has still shows its id.
   const catalog = usePolicyCatalog();
   const pick = useBilingual();
@@ -58,7 +65,7 @@ export default function ExemptionsPage() {
       <Table<Exemption>
         rowKey="id"
         loading={list.isPending}
-        dataSource={list.data ?? []}
+        dataSource={rows}
         pagination={{ pageSize: 15, hideOnSinglePage: true }}
         locale={{ emptyText: <Empty description={t("empty.exemptions")} /> }}
         columns={[
@@ -122,6 +129,7 @@ export default function ExemptionsPage() {
           },
         ]}
       />
+      <LoadMore query={list} shown={rows.length} />
       {granting && <GrantExemptionModal onClose={() => setGranting(false)} />}
     </>
   );

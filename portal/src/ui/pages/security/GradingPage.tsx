@@ -1,35 +1,37 @@
-import { useQuery } from "@tanstack/react-query";
-import { Alert, Button, Empty, Flex, Segmented, Space, Table, Typography } from "antd";
+import { useInfiniteQuery } from "@tanstack/react-query";
+import { Button, Empty, Flex, Segmented, Space, Table, Typography } from "antd";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { type RouterOutputs, trpc } from "../../api/trpc.js";
 import { ErrorAlert } from "../../components/ErrorAlert.js";
 import { GradingSummary } from "../../components/GradingSummary.js";
+import { LoadMore } from "../../components/LoadMore.js";
 import { PageHeader } from "../../components/PageHeader.js";
 import { TableFilter } from "../../components/TableFilter.js";
 import { LevelTag, ZoneTag } from "../../components/tags.js";
 import { formatDateTime } from "../../lib/format.js";
 import { GradeModal, type GradeTarget } from "./GradeModal.js";
 
-type SystemRow = RouterOutputs["systems"]["list"][number];
-
-/** The most systems.list returns in one call. */
-const LIMIT = 1000;
+type SystemRow = RouterOutputs["systems"]["list"]["items"][number];
 
 export default function GradingPage() {
   const { t } = useTranslation();
   const [view, setView] = useState<"ungraded" | "all">("ungraded");
   const [text, setText] = useState("");
   const [grading, setGrading] = useState<GradeTarget | null>(null);
-  const systems = useQuery(trpc.systems.list.queryOptions(view === "ungraded" ? { ungraded: true, limit: LIMIT } : { limit: LIMIT }));
-  const truncated = (systems.data?.length ?? 0) >= LIMIT;
+  const systems = useInfiniteQuery(
+    trpc.systems.list.infiniteQueryOptions(view === "ungraded" ? { ungraded: true, limit: 300 } : { limit: 300 }, {
+      getNextPageParam: (last) => last.nextCursor ?? undefined,
+      initialCursor: undefined,
+    }),
+  );
+  const loaded = systems.data?.pages.flatMap((p) => p.items) ?? [];
   const q = text.trim().toLowerCase();
-  const rows = (systems.data ?? []).filter((s) => !q || s.name.toLowerCase().includes(q) || s.departmentName.toLowerCase().includes(q));
+  const rows = loaded.filter((s) => !q || s.name.toLowerCase().includes(q) || s.departmentName.toLowerCase().includes(q));
   return (
     <>
       <PageHeader title={t("security.gradingTitle")} intro={t("security.gradingIntro")} />
       {systems.error && <ErrorAlert error={systems.error} onRetry={() => void systems.refetch()} />}
-      {truncated && <Alert type="info" showIcon title={t("common.truncated", { count: LIMIT })} style={{ marginBottom: 16 }} />}
       <Flex gap={12} wrap style={{ marginBottom: 16 }}>
         <Segmented<"ungraded" | "all">
           value={view}
@@ -100,6 +102,7 @@ export default function GradingPage() {
           },
         ]}
       />
+      <LoadMore query={systems} shown={loaded.length} />
       {grading && <GradeModal key={grading.id} system={grading} onClose={() => setGrading(null)} />}
     </>
   );

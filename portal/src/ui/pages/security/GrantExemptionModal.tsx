@@ -26,7 +26,7 @@ export function GrantExemptionModal({ onClose }: { onClose: () => void }) {
   const catalog = usePolicyCatalog();
   const systemId = Form.useWatch("systemId", form);
   const controlId = Form.useWatch("controlId", form);
-  const system = systems.data?.find((s) => s.id === systemId);
+  const system = systems.data?.items.find((s) => s.id === systemId);
   // Only what may be exempted at the system's level: the catalog refuses anything else when the system is applied.
   const offered = system && catalog.data ? exemptibleAt(catalog.data, system.level) : [];
   const chosen = offered.find((c) => c.id === controlId);
@@ -62,7 +62,7 @@ export function GrantExemptionModal({ onClose }: { onClose: () => void }) {
           loading={systems.isPending}
           autoFocus
           onChange={() => form.setFieldValue("controlId", undefined)}
-          options={(systems.data ?? []).map((s) => ({ value: s.id, label: `${s.name} · ${s.departmentName} · ${levelText(s.level)}` }))}
+          options={(systems.data?.items ?? []).map((s) => ({ value: s.id, label: `${s.name} · ${s.departmentName} · ${levelText(s.level)}` }))}
         />
       </Form.Item>
       <Form.Item

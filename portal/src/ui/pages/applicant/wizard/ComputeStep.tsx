@@ -6,7 +6,7 @@ import { LevelTag, type RequestKind, type RequestState, ZoneTag } from "../../..
 import { stateKey } from "../../../lib/wording.js";
 import { type Headroom, ResourceField } from "./ResourceField.js";
 
-type SystemRow = RouterOutputs["systems"]["list"][number];
+type SystemRow = RouterOutputs["systems"]["list"]["items"][number];
 
 interface ComputeStepProps {
   systems: SystemRow[];
