@@ -7,6 +7,8 @@ import { purgeStaleThrottles } from "../auth/throttle.js";
 import { ensureBootstrapAdmin } from "../db/bootstrap.js";
 import { type Database, prepareSchema } from "../db/client.js";
 import { isSeeded, seed } from "../db/seed/seed.js";
+import { dispatchDue, mailTransport } from "../services/notifications/dispatch.js";
+import { scanFacts } from "../services/notifications/facts.js";
 import { reclaimExpired } from "../services/requests/platform.js";
 import { buildApp } from "./app.js";
 import type { PortalConfig } from "./config.js";
@@ -71,6 +73,23 @@ export async function startPortal(database: Database, config: PortalConfig, logg
       .catch((err) => logger.error({ err }, "expiry sweep failed"));
   }, config.EXPIRY_SWEEP_SECONDS * 1000);
 
+  // Notifications: facts the controller records or time brings are read from the database, and
+  // mail and webhook messages waiting in the outbox are sent (retried with backoff).
+  const notifier = { mail: mailTransport(config.smtp), mailFrom: config.SMTP_FROM, publicUrl: config.publicUrl, secretKey: policy.secretKey };
+  if (!notifier.mail) logger.info("notification mail is off (no SMTP_URL or SMTP_HOST)");
+  let notifying = false;
+  const notify = setInterval(() => {
+    if (notifying) return;
+    notifying = true;
+    scanFacts(database.db)
+      .then(() => dispatchDue(database.db, notifier))
+      .then((c) => (c.sent || c.failed || c.retrying) && logger.info(c, "notifications delivered"))
+      .catch((err) => logger.error({ err }, "notification pass failed"))
+      .finally(() => {
+        notifying = false;
+      });
+  }, config.NOTIFY_INTERVAL_SECONDS * 1000);
+
   await app.listen({ port: config.PORT, host: config.HOST });
   if (metricsApp) {
     await metricsApp.listen({ port: Number(config.METRICS_PORT), host: config.METRICS_HOST });
@@ -81,6 +100,8 @@ export async function startPortal(database: Database, config: PortalConfig, logg
     metricsApp,
     async close() {
       clearInterval(sweep);
+      clearInterval(notify);
+      notifier.mail?.close();
       await app.close();
       await metricsApp?.close();
     },

@@ -3,6 +3,7 @@ import { departments, informationSystems, ratings, resourceRequests } from "../d
 import { AppError, forbidden, notFound } from "../errors/app-error.js";
 import { audit } from "./audit-service.js";
 import type { ServiceContext } from "./context.js";
+import { notifyLowRating } from "./notifications/facts.js";
 
 /** Scores at or below this surface to ops as low ratings. */
 export const LOW_SCORE = 2;
@@ -24,6 +25,7 @@ export async function rateRequest(ctx: ServiceContext, requestId: string, input:
       .returning({ requestId: ratings.requestId });
     if (!row) throw new AppError("CONFLICT", "this request has already been rated");
     await audit(tx, ctx, "request.rate", { type: "request", id: requestId }, { after: input });
+    if (input.score <= LOW_SCORE) await notifyLowRating(tx, { requestId, ...input, actorId: ctx.actor.id, at: ctx.now() });
     return { requestId, score: input.score };
   });
 }

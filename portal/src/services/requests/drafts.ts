@@ -7,6 +7,7 @@ import { isOpen } from "../../domain/workflow.js";
 import { AppError, forbidden, notFound } from "../../errors/app-error.js";
 import { audit } from "../audit-service.js";
 import type { ServiceContext } from "../context.js";
+import { notifyTransition } from "../notifications/facts.js";
 import { assertDepartment } from "../scope.js";
 import { releaseRequestSegments } from "./grant.js";
 import { liveSegments, lockRequest, systemGrant } from "./load.js";
@@ -76,6 +77,8 @@ export async function createRequest(ctx: ServiceContext, input: NewRequestInput)
       .insert(requestTransitions)
       .values({ requestId: request.id, fromState: null, toState: request.state, actorId: ctx.actor.id, actorRole: ctx.role, at: ctx.now() });
     await audit(tx, ctx, "request.create", { type: "request", id: request.id }, { after: { ...input, target } });
+    if (request.state === "submitted")
+      await notifyTransition(tx, { requestId: request.id, from: null, to: "submitted", actorId: ctx.actor.id, note: null, at: ctx.now() });
     return request;
   });
 }

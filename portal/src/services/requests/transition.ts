@@ -5,6 +5,7 @@ import type { RequestState } from "../../db/schema/enums.js";
 import { requestTransitions, resourceRequests } from "../../db/schema/index.js";
 import type { ServiceContext } from "../context.js";
 import { PLATFORM_ACTOR_NAME } from "../context.js";
+import { notifyTransition } from "../notifications/facts.js";
 
 type RequestPatch = Partial<typeof resourceRequests.$inferInsert>;
 
@@ -43,4 +44,5 @@ export async function moveRequest(
     correlationId: "ctx" in mover ? mover.ctx.correlationId : mover.platform.correlationId,
     at: now,
   });
+  await notifyTransition(tx, { requestId: request.id, from: request.state, to, actorId, note, at: now });
 }
