@@ -4,7 +4,7 @@
  * document (never 5xx) that changes nothing.
  */
 import { Validator } from "@seriousme/openapi-schema-validator";
-import { count, eq, inArray } from "drizzle-orm";
+import { and, count, eq, inArray } from "drizzle-orm";
 import fc from "fast-check";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -12,7 +12,7 @@ import { hashPassword } from "../src/auth/passwords.js";
 import { DEFAULT_AUTH_POLICY, SESSION_COOKIE } from "../src/auth/policy.js";
 import { createSession } from "../src/auth/sessions.js";
 import type { Database } from "../src/db/client.js";
-import { apiTokens, auditLog, informationSystems, reconcileStates, resourceRequests } from "../src/db/schema/index.js";
+import { apiTokens, auditLog, informationSystems, notifications, reconcileStates, resourceRequests } from "../src/db/schema/index.js";
 import { buildApp } from "../src/server/app.js";
 import { openApiDocument } from "../src/server/rest/openapi.js";
 import { REST_ROUTES } from "../src/server/rest/routes.js";
@@ -161,6 +161,20 @@ const CASES: Record<string, Case> = {
   "audit.checkAnchor": { who: "auditor", valid: async () => ({ path: {}, body: { seq: 1, hash: "0".repeat(64) } }) },
   "departments.list": { who: "applicant", valid: async () => ({ path: {} }) },
   "departments.overview": { who: "applicant", valid: async () => ({ path: { id: org.dept.id } }) },
+  "notifications.list": { who: "deptAdmin", valid: async () => ({ path: {}, query: { filter: "unread", limit: "20" } }) },
+  "notifications.markRead": {
+    who: "deptAdmin",
+    valid: async () => {
+      const { request } = await requestIn(org, "submitted");
+      const [row] = await db.db
+        .select({ id: notifications.id })
+        .from(notifications)
+        .where(and(eq(notifications.userId, org.people.deptAdmin.id), eq(notifications.link, `/requests/${request.id}`)));
+      return { path: {}, body: { ids: [row!.id] } };
+    },
+  },
+  "notifications.markAllRead": { who: "deptAdmin", valid: async () => ({ path: {} }) },
+  "notifications.deliveries": { who: "deptAdmin", valid: async () => ({ path: {}, query: { limit: "10" } }) },
   "tokens.list": { who: "deptAdmin", valid: async () => ({ path: {}, query: { limit: "10" } }) },
   "tokens.create": { who: "deptAdmin", valid: async () => ({ path: {}, body: { name: unique("集成"), roles: ["dept_admin"], expiresInDays: 30 } }) },
   "tokens.revoke": {

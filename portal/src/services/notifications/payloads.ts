@@ -44,7 +44,7 @@ export function genericPayload(m: Message) {
 
 /** Markdown special characters of text people typed are neutralised, so a comment cannot add links. */
 function plain(text: string): string {
-  return text.replace(/[[\]()<>*_`#]/g, " ");
+  return text.replace(/[[\]()<>*_`]/g, " ");
 }
 
 /** 企业微信 group robot: {msgtype: "markdown", markdown: {content}}. */
