@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_AUTH_POLICY } from "../src/auth/policy.js";
 import { allocations, auditLog, evidenceReports, exemptions, notificationDeliveries, notifications } from "../src/db/schema/index.js";
 import { type Dispatcher, dispatchDue } from "../src/services/notifications/dispatch.js";
-import { scanFacts } from "../src/services/notifications/facts.js";
+import { purgeNotifications, scanFacts } from "../src/services/notifications/facts.js";
 import { completeProvisioning } from "../src/services/requests/platform.js";
 import { callerFor, type IsolatedDatabase, isolatedDatabase, makeOrg, makeUser, type Org, requestIn, unique } from "./harness.js";
 
@@ -273,6 +273,38 @@ describe("notifications", () => {
       .from(auditLog)
       .where(and(eq(auditLog.actorName, org.people.deptAdmin.username), sql`${auditLog.action} like 'notification.%'`));
     expect(trail.map((t) => t.action)).toEqual(expect.arrayContaining(["notification.read", "notification.read_all", "notification.preferences"]));
+  });
+
+  it("drops read notifications and finished deliveries past their keeping time, never unread ones", async () => {
+    const old = new Date(Date.now() - 400 * 86_400_000);
+    const user = await makeUser(iso.database, org.dept.id, ["applicant"]);
+    const row = (key: string, readAt: Date | null) => ({
+      userId: user.id,
+      event: "low_rating" as const,
+      params: {},
+      link: "/",
+      dedupKey: key,
+      readAt,
+      createdAt: old,
+    });
+    await iso.database.db.insert(notifications).values([row("old-read", old), row("old-unread", null), row("new-read", new Date())]);
+    const delivery = (key: string, status: "sent" | "pending") => ({
+      channel: "email" as const,
+      userId: user.id,
+      target: "x@example.gov.cn",
+      event: "low_rating" as const,
+      params: {},
+      link: "/",
+      dedupKey: key,
+      status,
+      updatedAt: old,
+      nextAttemptAt: new Date(Date.now() + 86_400_000),
+    });
+    await iso.database.db.insert(notificationDeliveries).values([delivery("old-sent", "sent"), delivery("old-pending", "pending")]);
+    await purgeNotifications(iso.database.db);
+    expect((await notificationsOf(user.id)).map((n) => n.dedupKey).sort()).toEqual(["new-read", "old-unread"]);
+    const left = await iso.database.db.select().from(notificationDeliveries).where(eq(notificationDeliveries.userId, user.id));
+    expect(left.map((d) => d.dedupKey)).toEqual(["old-pending"]);
   });
 
   it("refuses bad input and keeps what was there", async () => {

@@ -8,7 +8,7 @@ import { ensureBootstrapAdmin } from "../db/bootstrap.js";
 import { type Database, prepareSchema } from "../db/client.js";
 import { isSeeded, seed } from "../db/seed/seed.js";
 import { dispatchDue, mailTransport } from "../services/notifications/dispatch.js";
-import { scanFacts } from "../services/notifications/facts.js";
+import { purgeNotifications, scanFacts } from "../services/notifications/facts.js";
 import { reclaimExpired } from "../services/requests/platform.js";
 import { buildApp } from "./app.js";
 import type { PortalConfig } from "./config.js";
@@ -70,6 +70,7 @@ export async function startPortal(database: Database, config: PortalConfig, logg
       .then((systems) => systems.length && logger.info({ systems }, "expired grants reclaimed"))
       .then(() => purgeStaleSessions(database.db, policy))
       .then(() => purgeStaleThrottles(database.db))
+      .then(() => purgeNotifications(database.db))
       .catch((err) => logger.error({ err }, "expiry sweep failed"));
   }, config.EXPIRY_SWEEP_SECONDS * 1000);
 

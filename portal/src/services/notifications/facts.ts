@@ -9,6 +9,8 @@ import {
   exemptions,
   informationSystems,
   notificationCursors,
+  notificationDeliveries,
+  notifications,
   resourceRequests,
 } from "../../db/schema/index.js";
 import { pendingStage } from "../../domain/workflow.js";
@@ -269,4 +271,23 @@ async function scanGrants(db: Db, now: Date): Promise<number> {
     told++;
   }
   return told;
+}
+
+/** Read notifications are kept this long, finished mail and webhook messages (with their attempts) this long. */
+export const KEEP_READ_DAYS = 180;
+export const KEEP_DELIVERED_DAYS = 90;
+
+/** Drops read notifications and finished deliveries past their keeping time; unread ones stay. */
+export async function purgeNotifications(db: Db, now = new Date()): Promise<{ notifications: number; deliveries: number }> {
+  const readBefore = new Date(now.getTime() - KEEP_READ_DAYS * 86_400_000);
+  const doneBefore = new Date(now.getTime() - KEEP_DELIVERED_DAYS * 86_400_000);
+  const gone = await db
+    .delete(notifications)
+    .where(and(isNotNull(notifications.readAt), lt(notifications.readAt, readBefore)))
+    .returning({ id: notifications.id });
+  const done = await db
+    .delete(notificationDeliveries)
+    .where(and(inArray(notificationDeliveries.status, ["sent", "failed", "skipped"]), lt(notificationDeliveries.updatedAt, doneBefore)))
+    .returning({ id: notificationDeliveries.id });
+  return { notifications: gone.length, deliveries: done.length };
 }
