@@ -251,6 +251,54 @@ describe("notifications", () => {
     }
   });
 
+  it("posts the 钉钉 robot's signed markdown, and records a robot's refusal without retrying it", async () => {
+    const secret = "SECdingtalk-robot-secret";
+    const seen: { path: string; verified: boolean; body: { msgtype?: string; markdown?: { title?: string; text?: string } } }[] = [];
+    const receiver: Server = createServer((req: IncomingMessage, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (c: Buffer) => chunks.push(c));
+      req.on("end", () => {
+        const url = new URL(req.url ?? "/", "http://robot");
+        const ts = url.searchParams.get("timestamp") ?? "";
+        const expected = createHmac("sha256", secret).update(`${ts}\n${secret}`).digest("base64");
+        seen.push({ path: url.pathname, verified: url.searchParams.get("sign") === expected, body: JSON.parse(Buffer.concat(chunks).toString("utf8")) });
+        // 钉钉 answers 200 with an errcode; the 企业微信 robot here has been removed from its group.
+        const answer = url.pathname === "/robot/send" ? { errcode: 0, errmsg: "ok" } : { errcode: 93000, errmsg: "invalid webhook url" };
+        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(answer));
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", () => resolve()));
+    try {
+      const base = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+      const dept = await makeOrg(iso.database);
+      const ding = await dept.as("deptAdmin").notifications.saveWebhook({
+        name: "钉钉群",
+        format: "dingtalk",
+        url: `${base}/robot/send?access_token=ding-token`,
+        secret,
+        events: ["request_decided"],
+      });
+      const wecom = await dept.as("deptAdmin").notifications.saveWebhook({
+        name: "企业微信群",
+        format: "wecom",
+        url: `${base}/cgi-bin/webhook/send?key=wecom-key`,
+        events: ["request_decided"],
+      });
+      await requestIn(dept, "dept_approved");
+      expect(await dispatchDue(iso.database.db, dispatcher())).toMatchObject({ sent: 1, failed: 1, retrying: 0 });
+      const dingSeen = seen.find((s) => s.path === "/robot/send");
+      expect(dingSeen?.verified).toBe(true);
+      expect(dingSeen?.body.msgtype).toBe("markdown");
+      expect(dingSeen?.body.markdown?.title).toMatch(/已通过部门审批$/);
+      const log = await dept.as("deptAdmin").notifications.deliveries();
+      const byHook = Object.fromEntries(log.map((d) => [d.webhookId, d]));
+      expect(byHook[ding.id]).toMatchObject({ status: "sent", attempts: 1 });
+      expect(byHook[wecom.id]).toMatchObject({ status: "failed", attempts: 1, lastCode: 200, lastError: "errcode 93000: invalid webhook url" });
+    } finally {
+      await new Promise((resolve) => receiver.close(resolve));
+    }
+  });
+
   it("lets each person read and mark only their own notifications", async () => {
     const { request } = await requestIn(org, "submitted");
     const admin = org.as("deptAdmin");
