@@ -359,6 +359,11 @@ describe("notifications", () => {
     const admin = org.as("deptAdmin");
     const before = await admin.notifications.preferences();
     expect(await admin.notifications.setPreferences({ email: "not-an-address", events: [] }).catch((e: TRPCError) => e.code)).toBe("BAD_REQUEST");
+    const twice = [
+      { event: "low_rating" as const, portal: true, email: false },
+      { event: "low_rating" as const, portal: false, email: true },
+    ];
+    expect(await admin.notifications.setPreferences({ email: null, events: twice }).catch((e: TRPCError) => e.code)).toBe("BAD_REQUEST");
     expect(await admin.notifications.preferences()).toEqual(before);
     const bad = await admin.notifications
       .saveWebhook({ name: "x", format: "wecom", url: "ftp://example.org/hook", events: ["approval_waiting"] })

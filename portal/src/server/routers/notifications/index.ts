@@ -78,7 +78,10 @@ export const setPreferencesProc = signedInProcedure
         .max(254)
         .nullable()
         .or(z.literal("").transform(() => null)),
-      events: z.array(z.object({ event, portal: z.boolean(), email: z.boolean() })).max(NOTIFICATION_EVENTS.length),
+      events: z
+        .array(z.object({ event, portal: z.boolean(), email: z.boolean() }))
+        .max(NOTIFICATION_EVENTS.length)
+        .refine((rows) => new Set(rows.map((r) => r.event)).size === rows.length, "each event at most once"),
     }),
   )
   .output(preferences)
