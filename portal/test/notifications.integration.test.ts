@@ -200,11 +200,14 @@ describe("notifications", () => {
       expect(hook).toMatchObject({ target: `http://127.0.0.1:${port}/hook`, hasSecret: true });
 
       const { request } = await requestIn(other, "submitted");
-      const first = await dispatchDue(iso.database.db, dispatcher());
+      const outcomes: string[] = [];
+      const counting = { ...dispatcher(), onAttempt: (channel: string, outcome: string) => void outcomes.push(`${channel}:${outcome}`) };
+      const first = await dispatchDue(iso.database.db, counting);
       expect(first).toMatchObject({ retrying: 1 });
       const later = new Date(Date.now() + 3_600_000);
-      const second = await dispatchDue(iso.database.db, dispatcher(), later);
+      const second = await dispatchDue(iso.database.db, counting, later);
       expect(second).toMatchObject({ sent: 1 });
+      expect(outcomes.filter((o) => o.startsWith("webhook:"))).toEqual(["webhook:retrying", "webhook:sent"]);
       expect(seen.map((s) => [s.status, s.verified])).toEqual([
         [500, true],
         [200, true],

@@ -7,7 +7,7 @@ import { purgeStaleThrottles } from "../auth/throttle.js";
 import { ensureBootstrapAdmin } from "../db/bootstrap.js";
 import { type Database, prepareSchema } from "../db/client.js";
 import { isSeeded, seed } from "../db/seed/seed.js";
-import { dispatchDue, mailTransport } from "../services/notifications/dispatch.js";
+import { type Dispatcher, dispatchDue, mailTransport } from "../services/notifications/dispatch.js";
 import { purgeNotifications, scanFacts } from "../services/notifications/facts.js";
 import { reclaimExpired } from "../services/requests/platform.js";
 import { buildApp } from "./app.js";
@@ -76,7 +76,13 @@ export async function startPortal(database: Database, config: PortalConfig, logg
 
   // Notifications: facts the controller records or time brings are read from the database, and
   // mail and webhook messages waiting in the outbox are sent (retried with backoff).
-  const notifier = { mail: mailTransport(config.smtp), mailFrom: config.SMTP_FROM, publicUrl: config.publicUrl, secretKey: policy.secretKey };
+  const notifier: Dispatcher = {
+    mail: mailTransport(config.smtp),
+    mailFrom: config.SMTP_FROM,
+    publicUrl: config.publicUrl,
+    secretKey: policy.secretKey,
+    onAttempt: (channel, outcome) => metrics.notificationDeliveries.inc({ channel, outcome }),
+  };
   if (!notifier.mail) logger.info("notification mail is off (no SMTP_URL or SMTP_HOST)");
   let notifying = false;
   const notify = setInterval(() => {

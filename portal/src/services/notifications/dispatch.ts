@@ -15,6 +15,8 @@ export interface Dispatcher {
   /** Opens webhook addresses and secrets (the key sealing TOTP secrets). */
   secretKey: Buffer;
   timeoutMs?: number;
+  /** Told of each attempt's outcome (for metrics). */
+  onAttempt?: (channel: "email" | "webhook", outcome: "sent" | "retrying" | "failed" | "skipped") => void;
 }
 
 /** A nodemailer transport for SMTP_URL or host/port; null when neither is configured. */
@@ -66,7 +68,9 @@ export async function dispatchDue(db: Db, d: Dispatcher, now = new Date(), limit
     const message = messageFor(delivery, d.publicUrl);
     const outcome = delivery.channel === "email" ? await sendMail(d, delivery.target, message) : await sendWebhook(db, d, delivery.webhookId!, message, now);
     const status = outcome.ok ? "sent" : outcome.skipped ? "skipped" : outcome.retry && delivery.attempts < MAX_ATTEMPTS ? "pending" : "failed";
-    counts[status === "pending" ? "retrying" : status]++;
+    const counted = status === "pending" ? "retrying" : status;
+    counts[counted]++;
+    d.onAttempt?.(delivery.channel, counted);
     const at = new Date();
     await db.transaction(async (tx) => {
       await tx.insert(notificationDeliveryAttempts).values({
