@@ -7,8 +7,8 @@ import { Validator } from "@seriousme/openapi-schema-validator";
 import type { Database } from "@zhengyun/db/client";
 import type { Actor } from "@zhengyun/db/context";
 import { completeProvisioning } from "@zhengyun/db/requests/platform";
-import { apiTokens, auditLog, informationSystems, reconcileStates, resourceRequests } from "@zhengyun/db/schema";
-import { count, eq, inArray } from "drizzle-orm";
+import { apiTokens, auditLog, informationSystems, notifications, reconcileStates, resourceRequests } from "@zhengyun/db/schema";
+import { and, count, eq, inArray } from "drizzle-orm";
 import fc from "fast-check";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -161,6 +161,20 @@ const CASES: Record<string, Case> = {
   "audit.checkAnchor": { who: "auditor", valid: async () => ({ path: {}, body: { seq: 1, hash: "0".repeat(64) } }) },
   "departments.list": { who: "applicant", valid: async () => ({ path: {} }) },
   "departments.overview": { who: "applicant", valid: async () => ({ path: { id: org.dept.id } }) },
+  "notifications.list": { who: "deptAdmin", valid: async () => ({ path: {}, query: { filter: "unread", limit: "20" } }) },
+  "notifications.markRead": {
+    who: "deptAdmin",
+    valid: async () => {
+      const { request } = await requestIn(org, "submitted");
+      const [row] = await db.db
+        .select({ id: notifications.id })
+        .from(notifications)
+        .where(and(eq(notifications.userId, org.people.deptAdmin.id), eq(notifications.link, `/requests/${request.id}`)));
+      return { path: {}, body: { ids: [row!.id] } };
+    },
+  },
+  "notifications.markAllRead": { who: "deptAdmin", valid: async () => ({ path: {} }) },
+  "notifications.deliveries": { who: "deptAdmin", valid: async () => ({ path: {}, query: { limit: "10" } }) },
   "tokens.list": { who: "deptAdmin", valid: async () => ({ path: {}, query: { limit: "10" } }) },
   "tokens.create": { who: "deptAdmin", valid: async () => ({ path: {}, body: { name: unique("集成"), roles: ["dept_admin"], expiresInDays: 30 } }) },
   "tokens.revoke": {

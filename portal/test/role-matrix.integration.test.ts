@@ -7,7 +7,7 @@ import type { TRPCError } from "@trpc/server";
 import type { Database } from "@zhengyun/db/client";
 import type { Actor } from "@zhengyun/db/context";
 import { completeProvisioning } from "@zhengyun/db/requests/platform";
-import { evidenceReports, reconcileStates, users } from "@zhengyun/db/schema";
+import { evidenceReports, notifications, reconcileStates, users } from "@zhengyun/db/schema";
 import { type RequestState, ROLES, type Role } from "@zhengyun/db/schema/enums";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -42,6 +42,13 @@ async function requestFor(w: World, state: "draft" | "submitted" | "dept_approve
 
 const stageOf = (role: Role): "dept" | "ops" | "security" => (role === "ops" ? "ops" : role === "security" ? "security" : "dept");
 const stateFor = (role: Role): RequestState => (role === "ops" ? "dept_approved" : role === "security" ? "ops_approved" : "submitted");
+
+const matrixWebhook = {
+  name: "矩阵测试",
+  format: "wecom" as const,
+  url: "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=matrix",
+  events: ["approval_waiting" as const],
+};
 
 const TABLE: Record<string, Row> = {
   "auth.login": { roles: "anyone", scoped: false, call: (w) => w.caller.auth.login({ username: "nobody", password: "wrong" }).catch((e) => e) },
@@ -219,6 +226,43 @@ const TABLE: Record<string, Row> = {
       w.caller.audit.acknowledgeBreak({ seq: 1, reason: "矩阵测试 / matrix test" }).catch((e: TRPCError) => (e.code === "CONFLICT" ? e : Promise.reject(e))),
   },
   "allocations.list": { roles: ALL_READERS, scoped: false, call: (w) => w.caller.allocations.list() },
+  "notifications.list": { roles: "signed-in", scoped: false, call: (w) => w.caller.notifications.list({ filter: "unread" }) },
+  "notifications.unread": { roles: "signed-in", scoped: false, call: (w) => w.caller.notifications.unread() },
+  "notifications.markRead": {
+    roles: "signed-in",
+    scoped: false,
+    call: async (w) => {
+      // Each person marks their own: a notification of the caller's, as a request's move would leave.
+      const [row] = await db.db
+        .insert(notifications)
+        .values({ userId: w.actor.id, event: "approval_waiting", params: {}, link: "/", dedupKey: unique("matrix") })
+        .returning({ id: notifications.id });
+      return w.caller.notifications.markRead({ ids: [row!.id] });
+    },
+  },
+  "notifications.markAllRead": { roles: "signed-in", scoped: false, call: (w) => w.caller.notifications.markAllRead() },
+  "notifications.preferences": { roles: "signed-in", scoped: false, call: (w) => w.caller.notifications.preferences() },
+  "notifications.setPreferences": {
+    roles: "signed-in",
+    scoped: false,
+    call: (w) => w.caller.notifications.setPreferences({ email: "matrix@example.gov.cn", events: [{ event: "low_rating", portal: true, email: false }] }),
+  },
+  // Department admins manage their own department's webhooks only.
+  "notifications.webhooks": { roles: ["dept_admin"], scoped: false, call: (w) => w.caller.notifications.webhooks() },
+  "notifications.deliveries": { roles: ["dept_admin"], scoped: false, call: (w) => w.caller.notifications.deliveries() },
+  "notifications.saveWebhook": {
+    roles: ["dept_admin"],
+    scoped: true,
+    call: async (w) => {
+      const hook = await w.org.as("deptAdmin").notifications.saveWebhook(matrixWebhook);
+      return w.caller.notifications.saveWebhook({ ...matrixWebhook, id: hook.id, enabled: false });
+    },
+  },
+  "notifications.deleteWebhook": {
+    roles: ["dept_admin"],
+    scoped: true,
+    call: async (w) => w.caller.notifications.deleteWebhook({ id: (await w.org.as("deptAdmin").notifications.saveWebhook(matrixWebhook)).id }),
+  },
   "tokens.list": { roles: ["dept_admin", "ops", "security", "auditor", "sysadmin"], scoped: false, call: (w) => w.caller.tokens.list() },
   "tokens.create": {
     roles: ["dept_admin", "ops", "security", "auditor", "sysadmin"],
@@ -323,6 +367,9 @@ describe("cross-department lists", () => {
     "tokens.list": "the caller's own tokens (a department admin's: also their department's integrations)",
     "egress.system": "one system, scoped in the matrix",
     "egress.verifyDay": "a day's count and digest, no rows",
+    "notifications.list": "the caller's own notifications",
+    "notifications.unread": "the caller's own unread count",
+    "notifications.preferences": "the caller's own preferences",
     // Their rows are connections: egress-log-service.integration.test.ts writes another
     // department's and proves neither list nor export returns them to department staff.
     "egress.list": "connection rows, cross-department refusal proved in the egress log service test",
@@ -404,6 +451,16 @@ describe("cross-department lists", () => {
         count(await c.audit.search({ limit: 500 }), (e) => t.ids.includes(e.targetId)) +
         count(await c.audit.search({ targetId: t.systemIds[0]!, limit: 500 }), (e) => t.ids.includes(e.targetId)),
     },
+    "notifications.webhooks": {
+      roles: ["dept_admin"],
+      owned: async (c, _r, t) => count(await c.notifications.webhooks(), (h) => t.webhookIds.includes(h.id)),
+    },
+    "notifications.deliveries": {
+      roles: ["dept_admin"],
+      owned: async (c, _r, t) =>
+        count(await c.notifications.deliveries({ limit: 500 }), (d) => t.webhookIds.includes(d.webhookId)) +
+        count(await c.notifications.deliveries({ webhookId: t.webhookIds[0]!, limit: 500 }), (d) => t.webhookIds.includes(d.webhookId)),
+    },
     "users.list": {
       roles: ["sysadmin"],
       owned: async (c, _r, t) => count(await walk((cursor) => c.users.list({ limit: 500, cursor })), (u) => t.userIds.includes(u.id)),
@@ -437,6 +494,8 @@ describe("cross-department lists", () => {
       reason: "迁移期间使用原有镜像仓库",
       expiresAt: new Date(Date.now() + 86_400_000),
     });
+    // A webhook that hears of the requests below (nothing sends here: its messages stay in the log).
+    const webhook = await org.as("deptAdmin").notifications.saveWebhook({ ...matrixWebhook, events: ["approval_waiting", "request_decided"] });
     const submitted = await requestIn(org, "submitted");
     const deptApproved = await requestIn(org, "dept_approved");
     const opsApproved = await requestIn(org, "ops_approved");
@@ -449,6 +508,7 @@ describe("cross-department lists", () => {
       requestIds,
       userIds: Object.values(org.people).map((p) => p.id),
       ids: [...systemIds, ...requestIds, exemptionId, org.dept.id],
+      webhookIds: [webhook.id],
     };
   }
 

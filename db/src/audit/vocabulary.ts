@@ -7,7 +7,7 @@ import { REQUEST_STATES } from "../vocabulary.js";
 type RequestState = (typeof REQUEST_STATES)[number];
 
 /** Kinds of object an entry is about. */
-export const AUDIT_TARGET_TYPES = ["request", "system", "department", "user", "exemption", "platform", "audit", "api_token", "egress_log"] as const;
+export const AUDIT_TARGET_TYPES = ["request", "system", "department", "user", "exemption", "platform", "audit", "api_token", "egress_log", "webhook"] as const;
 export type AuditTargetType = (typeof AUDIT_TARGET_TYPES)[number];
 
 /**
@@ -57,6 +57,12 @@ export const AUDIT_ACTIONS = [
   "user.set_sso",
   "egress.partition_dropped",
   "egress.daily_digest",
+  "notification.read",
+  "notification.read_all",
+  "notification.preferences",
+  "webhook.create",
+  "webhook.update",
+  "webhook.delete",
 ] as const;
 
 /** Each workflow step is recorded as `request.<the state it reached>`. */

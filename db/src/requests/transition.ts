@@ -3,6 +3,7 @@ import { appendAudit } from "../audit/append.js";
 import type { DbOrTx } from "../client.js";
 import type { ServiceContext } from "../context.js";
 import { PLATFORM_ACTOR_NAME } from "../context.js";
+import { notifyTransition } from "../notifications/facts.js";
 import type { RequestState } from "../schema/enums.js";
 import { requestTransitions, resourceRequests } from "../schema/index.js";
 
@@ -43,4 +44,5 @@ export async function moveRequest(
     correlationId: "ctx" in mover ? mover.ctx.correlationId : mover.platform.correlationId,
     at: now,
   });
+  await notifyTransition(tx, { requestId: request.id, from: request.state, to, actorId, note, at: now });
 }

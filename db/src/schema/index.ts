@@ -3,6 +3,7 @@ export * from "./audit.js";
 export * from "./egress.js";
 export * from "./enums.js";
 export * from "./evidence.js";
+export * from "./notifications.js";
 export * from "./org.js";
 export * from "./pulumi.js";
 export * from "./reconcile.js";

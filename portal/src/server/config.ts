@@ -66,6 +66,15 @@ const env = z.object({
   ZHENGYUN_PLATFORM_DEPARTMENT: z.string().default("platform"),
   /** The highest protection level the platform hosts (read by the services; checked here at start-up). */
   ZHENGYUN_MAX_LEVEL: z.coerce.number().int().min(1).max(4).default(4),
+  /** Notification mail: an smtp:// or smtps:// URL, or SMTP_HOST/SMTP_PORT; unset: no mail. */
+  SMTP_URL: z.string().url().optional(),
+  SMTP_HOST: z.string().optional(),
+  SMTP_PORT: z.coerce.number().int().min(1).max(65535).default(25),
+  SMTP_FROM: z.string().default("zhengyun@localhost"),
+  /** The portal's address as people open it, for links in mail and webhook messages. */
+  ZHENGYUN_PUBLIC_URL: z.string().url().optional(),
+  /** How often mail and webhook messages are sent and the database is read for new facts. */
+  NOTIFY_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(15),
 });
 
 export type PortalConfig = ReturnType<typeof loadConfig>;
@@ -110,6 +119,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env) {
     // Images ship the UI built (NODE_ENV=production); a checkout builds it on first start.
     uiBuild: c.ZHENGYUN_UI_BUILD ?? (source.NODE_ENV === "production" ? "off" : "auto"),
     seed: seedChoice(c),
+    smtp: c.SMTP_URL ?? (c.SMTP_HOST ? { host: c.SMTP_HOST, port: c.SMTP_PORT, secure: c.SMTP_PORT === 465 } : undefined),
+    publicUrl: c.ZHENGYUN_PUBLIC_URL ?? `http://${c.HOST === "0.0.0.0" || c.HOST === "::" ? "127.0.0.1" : c.HOST}:${c.PORT}`,
     trustProxy: parseTrustProxy(c.TRUST_PROXY),
     rateLimits: {
       loginPerIp: c.RATE_LIMIT_LOGIN_PER_IP,

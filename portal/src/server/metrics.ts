@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { FastifyRequest } from "fastify";
 import Fastify, { type FastifyInstance } from "fastify";
-import { collectDefaultMetrics, Histogram, Registry } from "prom-client";
+import { Counter, collectDefaultMetrics, Histogram, Registry } from "prom-client";
 
 export function createMetrics() {
   const registry = new Registry();
@@ -13,7 +13,13 @@ export function createMetrics() {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [registry],
   });
-  return { registry, httpDuration };
+  const notificationDeliveries = new Counter({
+    name: "zhengyun_portal_notification_deliveries_total",
+    help: "Mail and webhook delivery attempts by channel and outcome (sent, retrying, failed, skipped)",
+    labelNames: ["channel", "outcome"],
+    registers: [registry],
+  });
+  return { registry, httpDuration, notificationDeliveries };
 }
 export type Metrics = ReturnType<typeof createMetrics>;
 

@@ -5,6 +5,7 @@ import { departmentsRouter } from "./routers/departments/index.js";
 import { egressRouter } from "./routers/egress/index.js";
 import { evidenceRouter } from "./routers/evidence/index.js";
 import { exemptionsRouter } from "./routers/exemptions/index.js";
+import { notificationsRouter } from "./routers/notifications/index.js";
 import { platformRouter } from "./routers/platform/index.js";
 import { policiesRouter } from "./routers/policies/index.js";
 import { ratingsRouter } from "./routers/ratings/index.js";
@@ -29,6 +30,7 @@ export const appRouter = router({
   tokens: tokensRouter,
   allocations: allocationsRouter,
   egress: egressRouter,
+  notifications: notificationsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,5 +1,6 @@
 import path from "node:path";
 import { type Database, prepareSchema } from "@zhengyun/db/client";
+import { purgeNotifications, scanFacts } from "@zhengyun/db/notifications/facts";
 import { reclaimExpired } from "@zhengyun/db/requests/platform";
 import type { Logger } from "pino";
 import { OidcLogin } from "../auth/oidc.js";
@@ -8,6 +9,7 @@ import { purgeStaleSessions } from "../auth/sessions.js";
 import { purgeStaleThrottles } from "../auth/throttle.js";
 import { ensureBootstrapAdmin } from "../db/bootstrap.js";
 import { isSeeded, seed } from "../db/seed/seed.js";
+import { type Dispatcher, dispatchDue, mailTransport } from "../services/notifications/dispatch.js";
 import { buildApp } from "./app.js";
 import type { PortalConfig } from "./config.js";
 import { buildMetricsApp, createMetrics } from "./metrics.js";
@@ -68,8 +70,32 @@ export async function startPortal(database: Database, config: PortalConfig, logg
       .then((systems) => systems.length && logger.info({ systems }, "expired grants reclaimed"))
       .then(() => purgeStaleSessions(database.db, policy))
       .then(() => purgeStaleThrottles(database.db))
+      .then(() => purgeNotifications(database.db))
       .catch((err) => logger.error({ err }, "expiry sweep failed"));
   }, config.EXPIRY_SWEEP_SECONDS * 1000);
+
+  // Notifications: facts the controller records or time brings are read from the database, and
+  // mail and webhook messages waiting in the outbox are sent (retried with backoff).
+  const notifier: Dispatcher = {
+    mail: mailTransport(config.smtp),
+    mailFrom: config.SMTP_FROM,
+    publicUrl: config.publicUrl,
+    secretKey: policy.secretKey,
+    onAttempt: (channel, outcome) => metrics.notificationDeliveries.inc({ channel, outcome }),
+  };
+  if (!notifier.mail) logger.info("notification mail is off (no SMTP_URL or SMTP_HOST)");
+  let notifying = false;
+  const notify = setInterval(() => {
+    if (notifying) return;
+    notifying = true;
+    scanFacts(database.db)
+      .then(() => dispatchDue(database.db, notifier))
+      .then((c) => (c.sent || c.failed || c.retrying) && logger.info(c, "notifications delivered"))
+      .catch((err) => logger.error({ err }, "notification pass failed"))
+      .finally(() => {
+        notifying = false;
+      });
+  }, config.NOTIFY_INTERVAL_SECONDS * 1000);
 
   await app.listen({ port: config.PORT, host: config.HOST });
   if (metricsApp) {
@@ -81,6 +107,8 @@ export async function startPortal(database: Database, config: PortalConfig, logg
     metricsApp,
     async close() {
       clearInterval(sweep);
+      clearInterval(notify);
+      notifier.mail?.close();
       await app.close();
       await metricsApp?.close();
     },

@@ -1,5 +1,6 @@
 import type { ServiceContext } from "@zhengyun/db/context";
 import { AppError, forbidden, notFound } from "@zhengyun/db/errors";
+import { notifyLowRating } from "@zhengyun/db/notifications/facts";
 import { departments, informationSystems, ratings, resourceRequests } from "@zhengyun/db/schema";
 import { and, asc, desc, eq, lte, sql } from "drizzle-orm";
 import { audit } from "./audit-service.js";
@@ -24,6 +25,7 @@ export async function rateRequest(ctx: ServiceContext, requestId: string, input:
       .returning({ requestId: ratings.requestId });
     if (!row) throw new AppError("CONFLICT", "this request has already been rated");
     await audit(tx, ctx, "request.rate", { type: "request", id: requestId }, { after: input });
+    if (input.score <= LOW_SCORE) await notifyLowRating(tx, { requestId, ...input, actorId: ctx.actor.id, at: ctx.now() });
     return { requestId, score: input.score };
   });
 }

@@ -7,10 +7,10 @@ import { liveSegments, lockRequest, requestTarget, systemGrant } from "@zhengyun
 import { moveRequest } from "@zhengyun/db/requests/transition";
 import { allocationItems, allocations, departments, informationSystems, requestEgressDestinations, resourceRequests, users } from "@zhengyun/db/schema";
 import type { Zone } from "@zhengyun/db/schema/enums";
+import { levelRefusal, OPEN_STATES, stateAfterGrading } from "@zhengyun/db/workflow";
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { levelConflicts } from "../domain/level-fit.js";
-import { levelRefusal, OPEN_STATES, stateAfterGrading } from "../domain/workflow.js";
 import { audit } from "./audit-service.js";
 import { maxHostedLevel } from "./hosting.js";
 import { afterKey, decodeKeys, toPage } from "./paging.js";

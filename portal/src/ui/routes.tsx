@@ -25,6 +25,8 @@ export const PAGES: Record<NavKey, Page> = {
   egressLog: lazy(() => import("./pages/egress/EgressLogPage.js")),
   users: lazy(() => import("./pages/admin/UsersPage.js")),
   tokens: lazy(() => import("./pages/tokens/TokensPage.js")),
+  notifications: lazy(() => import("./pages/notifications/NotificationsPage.js")),
+  webhooks: lazy(() => import("./pages/notifications/WebhooksPage.js")),
 };
 
 export const LoginPage = lazy(() => import("./pages/LoginPage.js"));

@@ -69,6 +69,29 @@ export const REST_ROUTES: readonly RestRoute[] = [
     summary: "单位配额与占用 / A department's ceiling and holdings",
   },
 
+  { method: "GET", path: "/v1/notifications", procedure: "notifications.list", tag: "notifications", summary: "我的通知 / Your notifications" },
+  {
+    method: "POST",
+    path: "/v1/notifications/read",
+    procedure: "notifications.markRead",
+    tag: "notifications",
+    summary: "标记为已读 / Mark notifications read",
+  },
+  {
+    method: "POST",
+    path: "/v1/notifications/read-all",
+    procedure: "notifications.markAllRead",
+    tag: "notifications",
+    summary: "全部标记为已读 / Mark all read",
+  },
+  {
+    method: "GET",
+    path: "/v1/webhook-deliveries",
+    procedure: "notifications.deliveries",
+    tag: "notifications",
+    summary: "本单位 Webhook 投递记录 / Your department's webhook delivery log",
+  },
+
   { method: "GET", path: "/v1/tokens", procedure: "tokens.list", tag: "tokens", summary: "API 令牌列表 / API tokens you manage" },
   {
     method: "POST",

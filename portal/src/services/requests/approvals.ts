@@ -6,9 +6,9 @@ import { applyGrant, releaseRequestSegments } from "@zhengyun/db/requests/grant"
 import { capacity, departmentCeiling, departmentHeld, lockRequest, platformHeld, requestTarget, systemGrant } from "@zhengyun/db/requests/load";
 import { moveRequest } from "@zhengyun/db/requests/transition";
 import { departments, networkSegments, zonePools } from "@zhengyun/db/schema";
+import { type ApprovalStage, gradingHold, pendingStage, STAGE, stateAfterApproval } from "@zhengyun/db/workflow";
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { firstFreeBlock, formatBlock, parseCidr } from "../../domain/segments.js";
-import { type ApprovalStage, gradingHold, pendingStage, STAGE, stateAfterApproval } from "../../domain/workflow.js";
 import { actingAs, assertDepartment } from "../scope.js";
 
 /** Serialises ops approvals against cluster capacity (held for the transaction only). */

@@ -1,14 +1,15 @@
 import type { ServiceContext } from "@zhengyun/db/context";
 import { AppError, forbidden, notFound } from "@zhengyun/db/errors";
+import { notifyTransition } from "@zhengyun/db/notifications/facts";
 import { amount, type Quantities } from "@zhengyun/db/quantities";
 import { releaseRequestSegments } from "@zhengyun/db/requests/grant";
 import { liveSegments, lockRequest, systemGrant } from "@zhengyun/db/requests/load";
 import { moveRequest } from "@zhengyun/db/requests/transition";
 import { allocations, informationSystems, requestEgressDestinations, requestItems, requestTransitions, resourceRequests } from "@zhengyun/db/schema";
 import type { Resource } from "@zhengyun/db/schema/enums";
+import { isOpen } from "@zhengyun/db/workflow";
 import { eq } from "drizzle-orm";
 import { levelConflicts } from "../../domain/level-fit.js";
-import { isOpen } from "../../domain/workflow.js";
 import { audit } from "../audit-service.js";
 import { assertDepartment } from "../scope.js";
 
@@ -76,6 +77,8 @@ export async function createRequest(ctx: ServiceContext, input: NewRequestInput)
       .insert(requestTransitions)
       .values({ requestId: request.id, fromState: null, toState: request.state, actorId: ctx.actor.id, actorRole: ctx.role, at: ctx.now() });
     await audit(tx, ctx, "request.create", { type: "request", id: request.id }, { after: { ...input, target } });
+    if (request.state === "submitted")
+      await notifyTransition(tx, { requestId: request.id, from: null, to: "submitted", actorId: ctx.actor.id, note: null, at: ctx.now() });
     return request;
   });
 }

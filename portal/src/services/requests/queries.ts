@@ -15,9 +15,9 @@ import {
   users,
 } from "@zhengyun/db/schema";
 import type { RequestState } from "@zhengyun/db/schema/enums";
+import { type ApprovalStage, STAGE } from "@zhengyun/db/workflow";
 import { and, asc, desc, eq, inArray, lt, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
-import { type ApprovalStage, STAGE } from "../../domain/workflow.js";
 import { actingAs, assertDepartment, departmentFilter } from "../scope.js";
 
 const summaryColumns = {

@@ -1,6 +1,8 @@
 import {
+  ApiOutlined,
   AppstoreOutlined,
   AuditOutlined,
+  BellOutlined,
   BookOutlined,
   CheckSquareOutlined,
   CloudServerOutlined,
@@ -34,6 +36,7 @@ import { activeKey, type NavKey, navFor } from "../lib/nav.js";
 import { ChangePasswordModal } from "./ChangePasswordModal.js";
 import { LanguageSwitch } from "./LanguageSwitch.js";
 import { Loading } from "./Loading.js";
+import { NotificationBell } from "./NotificationBell.js";
 import { SignInNotice } from "./SignInNotice.js";
 import { RoleTag } from "./tags.js";
 
@@ -58,6 +61,8 @@ const ICONS: Record<NavKey, ReactNode> = {
   egressLog: <GlobalOutlined aria-hidden />,
   audit: <FileSearchOutlined aria-hidden />,
   users: <TeamOutlined aria-hidden />,
+  notifications: <BellOutlined aria-hidden />,
+  webhooks: <ApiOutlined aria-hidden />,
 };
 
 function UserMenu() {
@@ -152,6 +157,7 @@ export function AppLayout() {
         </Link>
         <Flex flex={1} justify="flex-end" align="center" gap={16}>
           <LanguageSwitch />
+          <NotificationBell />
           <UserMenu />
         </Flex>
       </Layout.Header>

@@ -3,7 +3,7 @@ import { activeKey, homePath, navFor, releasePath, rolesFor } from "./nav.js";
 
 describe("menu by role", () => {
   it("shows each role its own pages first", () => {
-    expect(navFor(["applicant"]).map((n) => n.key)).toEqual(["systems", "newRequest", "myRequests", "egressLog"]);
+    expect(navFor(["applicant"]).map((n) => n.key)).toEqual(["systems", "newRequest", "myRequests", "egressLog", "notifications"]);
     expect(homePath(["security"])).toBe("/security/approvals");
     expect(homePath(["sysadmin"])).toBe("/admin/users");
     expect(homePath(["ops"])).toBe("/ops/approvals");
@@ -20,7 +20,7 @@ describe("menu by role", () => {
   it("gives the auditor nothing that changes state", () => {
     // The evidence page offers "check again" to security officers only; the catalog and the egress log are read-only.
     // API tokens are the auditor's own automation's (audit reads only).
-    expect(navFor(["auditor"]).map((n) => n.key)).toEqual(["audit", "evidence", "catalog", "egressLog", "tokens"]);
+    expect(navFor(["auditor"]).map((n) => n.key)).toEqual(["audit", "evidence", "catalog", "egressLog", "tokens", "notifications"]);
   });
 
   it("opens the policy catalog to security first, and to ops and the auditor", () => {
@@ -30,13 +30,21 @@ describe("menu by role", () => {
     expect(
       navFor(["security"])
         .map((n) => n.key)
-        .slice(-3),
-    ).toEqual(["catalog", "egressLog", "tokens"]);
+        .slice(-4),
+    ).toEqual(["catalog", "egressLog", "tokens", "notifications"]);
   });
 
   it("opens the egress log to everyone who sees systems, after their own pages", () => {
     expect(rolesFor("egressLog")).toEqual(["security", "auditor", "ops", "dept_admin", "applicant"]);
     expect(navFor(["sysadmin"]).map((n) => n.key)).not.toContain("egressLog");
+  });
+
+  it("gives every role the notification centre, last, and department admins their webhooks", () => {
+    for (const role of ["applicant", "dept_admin", "ops", "security", "auditor", "sysadmin"] as const) {
+      expect(navFor([role]).at(-1)?.key, role).toBe("notifications");
+      expect(homePath([role]), role).not.toBe("/notifications");
+    }
+    expect(rolesFor("webhooks")).toEqual(["dept_admin"]);
   });
 
   it("marks the menu entry a page belongs to", () => {

@@ -21,7 +21,9 @@ export type NavKey =
   | "audit"
   | "egressLog"
   | "users"
-  | "tokens";
+  | "tokens"
+  | "notifications"
+  | "webhooks";
 
 export interface NavItem {
   key: NavKey;
@@ -36,6 +38,7 @@ export const NAV: readonly NavItem[] = [
   { key: "deptOverview", path: "/dept", roles: ["dept_admin"] },
   { key: "deptApprovals", path: "/dept/approvals", roles: ["dept_admin"] },
   { key: "deptRequests", path: "/dept/requests", roles: ["dept_admin"] },
+  { key: "webhooks", path: "/dept/webhooks", roles: ["dept_admin"] },
   { key: "opsApprovals", path: "/ops/approvals", roles: ["ops"] },
   { key: "ceilings", path: "/ops/ceilings", roles: ["ops"] },
   { key: "ratings", path: "/ops/ratings", roles: ["ops"] },
@@ -51,6 +54,8 @@ export const NAV: readonly NavItem[] = [
   { key: "catalog", path: "/security/catalog", roles: ["security", "ops", "auditor"] },
   { key: "egressLog", path: "/egress/log", roles: ["security", "auditor", "ops", "dept_admin", "applicant"] },
   { key: "tokens", path: "/tokens", roles: ["dept_admin", "ops", "security", "auditor", "sysadmin"] },
+  // Everyone's, last: the bell in the header opens it too.
+  { key: "notifications", path: "/notifications", roles: ["applicant", "dept_admin", "ops", "security", "auditor", "sysadmin"] },
 ];
 
 /** Roles that may open a request's detail page (requests.get). */

@@ -1,5 +1,5 @@
 /** Where a request stands in the approval path, for the progress steps on its page. */
-import { needsSecurityApproval } from "../../../domain/workflow.js";
+import { needsSecurityApproval } from "@zhengyun/db/workflow";
 import type { RequestState } from "../../components/tags.js";
 
 export type StepKey = "submit" | "dept" | "ops" | "grading" | "security" | "provision" | "active";
