@@ -10,3 +10,4 @@ export * from "./requests.js";
 export * from "./systems.js";
 export * from "./throttle.js";
 export * from "./tokens.js";
+export * from "./usage.js";
