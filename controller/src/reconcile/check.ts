@@ -4,6 +4,7 @@
 import { randomUUID } from "node:crypto";
 import { appendAudit } from "@zhengyun/portal/audit/append";
 import { allocations } from "@zhengyun/portal/db/schema";
+import { recordUsageSample } from "@zhengyun/portal/services/usage-history";
 import { eq, sql } from "drizzle-orm";
 import { objectKey } from "../../../infra/src/components/objects.js";
 import { type DesiredState, hashOf } from "../desired/build.js";
@@ -97,11 +98,13 @@ export async function clearDrift(ctx: ReconcileContext, systemId: string): Promi
     .where(eq(allocations.systemId, systemId));
 }
 
-/** Quota usage into allocation_items.used and the allocation's outputs. */
+/** Quota usage into allocation_items.used, the usage history and the allocation's outputs. */
 export async function syncUsage(ctx: ReconcileContext, systemId: string, namespace: string): Promise<void> {
   const usage = usageFromQuotas(await readQuotaUsage(ctx.kube.core, namespace));
   await writeUsage(ctx.db, systemId, usage);
-  const record = { ...usage, at: new Date().toISOString() };
+  const now = new Date();
+  await recordUsageSample(ctx.db, systemId, now);
+  const record = { ...usage, at: now.toISOString() };
   await ctx.db
     .update(allocations)
     .set({ outputs: sql`jsonb_set(${allocations.outputs}, '{usage}', ${JSON.stringify(record)}::jsonb, true)` })

@@ -1,9 +1,11 @@
 // Rules that take the ops approval stage for a department's requests. Pure: the caller gathers the
 // request, the system, the department's headroom and the measured usage.
 
-import type { RequestKind, Resource } from "../shared/vocabulary.js";
-import { RESOURCES } from "../shared/vocabulary.js";
+import { type REQUEST_KINDS, RESOURCES } from "../shared/vocabulary.js";
 import { amount, type Quantities, shortfalls } from "./quantities.js";
+
+type Resource = (typeof RESOURCES)[number];
+type RequestKind = (typeof REQUEST_KINDS)[number];
 
 export interface AutoRule {
   id: string;

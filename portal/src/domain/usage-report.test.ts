@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { RESOURCES, type Resource } from "../shared/vocabulary.js";
-import { idleGrants, monthBounds, monthlyReport, type Prices, type SeriesPoint, usageShares } from "./usage-report.js";
+import { RESOURCES } from "../shared/vocabulary.js";
+import { idleGrants, monthBounds, monthlyReport, type Prices, type Resource, type SeriesPoint, usageShares } from "./usage-report.js";
 import { DAY_MS, HOUR_MS, RESOLUTION_MS, type Resolution } from "./usage-series.js";
 
 const [FROM, TO] = monthBounds("2026-11");
@@ -78,7 +78,7 @@ describe("monthly usage report", () => {
         // Each row is rounded to the fen once: the total is within half a fen per row of the exact sum.
         expect(Math.abs(report.totalFen - direct)).toBeLessThanOrEqual(0.5 * report.rows.length + 1e-6);
         expect(report.totalFen).toBe(report.rows.reduce((s, r) => s + r.costFen, 0));
-        for (const r of RESOURCES) expect(report.byResource[r].costFen).toBe(report.rows.filter((x) => x.resource === r).reduce((s, x) => s + x.costFen, 0));
+        for (const r of RESOURCES) expect(report.byResource[r]!.costFen).toBe(report.rows.filter((x) => x.resource === r).reduce((s, x) => s + x.costFen, 0));
         const shuffled = fc.sample(fc.shuffledSubarray(points, { minLength: points.length, maxLength: points.length }), { numRuns: 1, seed })[0]!;
         expect(monthlyReport(shuffled, p, "2026-11")).toEqual(report);
       }),
@@ -92,9 +92,9 @@ describe("monthly usage report", () => {
         const after = monthlyReport(points, { ...p, [r]: p[r] * 2 }, "2026-11");
         for (const x of RESOURCES) {
           if (x === r) continue;
-          expect(after.byResource[x].costFen).toBe(before.byResource[x].costFen);
+          expect(after.byResource[x]!.costFen).toBe(before.byResource[x]!.costFen);
         }
-        expect(Math.abs(after.byResource[r].costFen - 2 * before.byResource[r].costFen)).toBeLessThanOrEqual(after.rows.length);
+        expect(Math.abs(after.byResource[r]!.costFen - 2 * before.byResource[r]!.costFen)).toBeLessThanOrEqual(after.rows.length);
       }),
     );
   });

@@ -1,8 +1,10 @@
 // The monthly usage and cost report of a department, and idle grants: pure functions of the usage
 // series and the price list.
 
-import { RESOURCES, type Resource } from "../shared/vocabulary.js";
+import { RESOURCES } from "../shared/vocabulary.js";
 import { DAY_MS, pointHours, type UsagePoint } from "./usage-series.js";
+
+export type Resource = (typeof RESOURCES)[number];
 
 /** Price per unit-hour of each resource (vCPU-hour, GiB-hour, segment-hour, Mbps-hour), in CNY. */
 export type Prices = Record<Resource, number>;
@@ -68,7 +70,7 @@ export function monthlyReport(points: readonly SeriesPoint[], prices: Prices, mo
     .sort((a, b) => a.systemId.localeCompare(b.systemId) || RESOURCES.indexOf(a.resource) - RESOURCES.indexOf(b.resource));
   const byResource = Object.fromEntries(RESOURCES.map((r) => [r, { grantedUnitHours: 0, usedUnitHours: 0, costFen: 0 }])) as MonthlyReport["byResource"];
   for (const row of rows) {
-    const t = byResource[row.resource];
+    const t = byResource[row.resource] as MonthlyReport["byResource"][Resource];
     t.grantedUnitHours += row.grantedUnitHours;
     t.usedUnitHours += row.usedUnitHours;
     t.costFen += row.costFen;
