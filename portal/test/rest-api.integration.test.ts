@@ -12,7 +12,7 @@ import { hashPassword } from "../src/auth/passwords.js";
 import { DEFAULT_AUTH_POLICY, SESSION_COOKIE } from "../src/auth/policy.js";
 import { createSession } from "../src/auth/sessions.js";
 import type { Database } from "../src/db/client.js";
-import { apiTokens, auditLog, informationSystems, reconcileStates, resourceRequests } from "../src/db/schema/index.js";
+import { apiTokens, auditLog, autoApprovalRules, informationSystems, reconcileStates, resourceRequests } from "../src/db/schema/index.js";
 import { buildApp } from "../src/server/app.js";
 import { openApiDocument } from "../src/server/rest/openapi.js";
 import { REST_ROUTES } from "../src/server/rest/routes.js";
@@ -161,6 +161,42 @@ const CASES: Record<string, Case> = {
   "audit.checkAnchor": { who: "auditor", valid: async () => ({ path: {}, body: { seq: 1, hash: "0".repeat(64) } }) },
   "departments.list": { who: "applicant", valid: async () => ({ path: {} }) },
   "departments.overview": { who: "applicant", valid: async () => ({ path: { id: org.dept.id } }) },
+  "usage.series": { who: "applicant", valid: async () => ({ path: { departmentId: org.dept.id }, query: { resource: "vcpu", days: "7" } }) },
+  "usage.monthly": { who: "deptAdmin", valid: async () => ({ path: { departmentId: org.dept.id }, query: { month: "2026-11" } }) },
+  "usage.exportReport": { who: "deptAdmin", valid: async () => ({ path: { departmentId: org.dept.id }, query: { month: "2026-11", format: "csv" } }) },
+  "usage.idle": { who: "ops", valid: async () => ({ path: {} }) },
+  "usage.overview": { who: "ops", valid: async () => ({ path: {}, query: { month: "2026-11" } }) },
+  "usage.priceList": { who: "applicant", valid: async () => ({ path: {} }) },
+  "usage.updatePrices": {
+    who: "ops",
+    valid: async () => ({
+      path: {},
+      body: {
+        prices: {
+          vcpu: 0.06,
+          memory_gib: 0.02,
+          storage_standard_gib: 0.0003,
+          storage_ssd_gib: 0.0008,
+          storage_encrypted_gib: 0.001,
+          segments: 0.1,
+          egress_mbps: 0.05,
+        },
+        note: "REST 测试",
+      },
+    }),
+  },
+  "autoRules.list": { who: "ops", valid: async () => ({ path: {} }) },
+  "autoRules.save": { who: "ops", valid: async () => ({ path: {}, body: { departmentId: org.dept.id, name: unique("规则"), maxLevel: 2, maxGrowthPct: 50 } }) },
+  "autoRules.remove": {
+    who: "ops",
+    valid: async () => {
+      const [row] = await db.db
+        .insert(autoApprovalRules)
+        .values({ departmentId: org.dept.id, name: unique("r") })
+        .returning({ id: autoApprovalRules.id });
+      return { path: { id: row!.id } };
+    },
+  },
   "tokens.list": { who: "deptAdmin", valid: async () => ({ path: {}, query: { limit: "10" } }) },
   "tokens.create": { who: "deptAdmin", valid: async () => ({ path: {}, body: { name: unique("集成"), roles: ["dept_admin"], expiresInDays: 30 } }) },
   "tokens.revoke": {

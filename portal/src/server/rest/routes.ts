@@ -69,6 +69,56 @@ export const REST_ROUTES: readonly RestRoute[] = [
     summary: "单位配额与占用 / A department's ceiling and holdings",
   },
 
+  {
+    method: "GET",
+    path: "/v1/departments/{departmentId}/usage",
+    procedure: "usage.series",
+    tag: "usage",
+    summary: "用量与分配量时间序列 / Used vs granted over time",
+  },
+  {
+    method: "GET",
+    path: "/v1/departments/{departmentId}/usage-report",
+    procedure: "usage.monthly",
+    tag: "usage",
+    summary: "月度用量与费用报表 / The monthly usage and cost report (?month=YYYY-MM)",
+  },
+  {
+    method: "GET",
+    path: "/v1/departments/{departmentId}/usage-report/export",
+    procedure: "usage.exportReport",
+    tag: "usage",
+    summary: "导出月度报表（Excel 或 CSV，base64） / Export the monthly report (Excel or CSV, base64)",
+  },
+  { method: "GET", path: "/v1/usage/idle", procedure: "usage.idle", tag: "usage", summary: "闲置资源（回收候选） / Idle grants (reclaim candidates)" },
+  { method: "GET", path: "/v1/usage/overview", procedure: "usage.overview", tag: "usage", summary: "各单位月度费用 / Every department's monthly cost" },
+  { method: "GET", path: "/v1/prices", procedure: "usage.priceList", tag: "usage", summary: "价格表及历史版本 / The price list and its versions" },
+  {
+    method: "POST",
+    path: "/v1/prices",
+    procedure: "usage.updatePrices",
+    tag: "usage",
+    summary: "发布新版价格表 / Publish a new price list version",
+    status: 201,
+  },
+
+  { method: "GET", path: "/v1/auto-approval-rules", procedure: "autoRules.list", tag: "approvals", summary: "自动审批规则 / Auto-approval rules" },
+  {
+    method: "POST",
+    path: "/v1/auto-approval-rules",
+    procedure: "autoRules.save",
+    tag: "approvals",
+    summary: "创建或修改自动审批规则 / Create or replace an auto-approval rule",
+    status: 201,
+  },
+  {
+    method: "DELETE",
+    path: "/v1/auto-approval-rules/{id}",
+    procedure: "autoRules.remove",
+    tag: "approvals",
+    summary: "删除自动审批规则 / Delete an auto-approval rule",
+  },
+
   { method: "GET", path: "/v1/tokens", procedure: "tokens.list", tag: "tokens", summary: "API 令牌列表 / API tokens you manage" },
   {
     method: "POST",
