@@ -25,6 +25,9 @@ export const PAGES: Record<NavKey, Page> = {
   egressLog: lazy(() => import("./pages/egress/EgressLogPage.js")),
   users: lazy(() => import("./pages/admin/UsersPage.js")),
   tokens: lazy(() => import("./pages/tokens/TokensPage.js")),
+  usageReport: lazy(() => import("./pages/usage/UsageReportPage.js")),
+  opsUsage: lazy(() => import("./pages/usage/OpsUsagePage.js")),
+  autoRules: lazy(() => import("./pages/usage/AutoRulesPage.js")),
 };
 
 export const LoginPage = lazy(() => import("./pages/LoginPage.js"));

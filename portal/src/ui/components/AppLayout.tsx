@@ -1,6 +1,7 @@
 import {
   AppstoreOutlined,
   AuditOutlined,
+  BarChartOutlined,
   BookOutlined,
   CheckSquareOutlined,
   CloudServerOutlined,
@@ -14,6 +15,7 @@ import {
   LogoutOutlined,
   PieChartOutlined,
   PlusCircleOutlined,
+  RobotOutlined,
   SafetyCertificateOutlined,
   SafetyOutlined,
   SlidersOutlined,
@@ -58,6 +60,9 @@ const ICONS: Record<NavKey, ReactNode> = {
   egressLog: <GlobalOutlined aria-hidden />,
   audit: <FileSearchOutlined aria-hidden />,
   users: <TeamOutlined aria-hidden />,
+  usageReport: <BarChartOutlined aria-hidden />,
+  opsUsage: <BarChartOutlined aria-hidden />,
+  autoRules: <RobotOutlined aria-hidden />,
 };
 
 function UserMenu() {
