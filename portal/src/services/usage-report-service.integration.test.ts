@@ -115,4 +115,31 @@ describe("monthly usage report", () => {
     await expect(org.as("ops").usage.updatePrices({ prices: { ...PRICES, vcpu: -1 }, note: null })).rejects.toThrow(/negative/);
     expect((await org.as("ops").usage.priceList()).current.version).toBe(before.current.version);
   });
+
+  it("sums systems over time even where one's history is daily and another's hourly", async () => {
+    const org = await makeOrg(db);
+    const a = await requestIn(org, "provisioning");
+    const b = await requestIn(org, "provisioning");
+    const now = Math.floor(Date.now() / HOUR) * HOUR;
+    const day = Math.floor(now / (24 * HOUR)) * 24 * HOUR;
+    const base = { departmentId: org.dept.id, resource: "vcpu" as const, samples: 12, usedMax: 1, grantedMax: 6 };
+    await db.db
+      .insert(usagePoints)
+      .values([
+        ...Array.from({ length: 48 }, (_, i) => ({
+          ...base,
+          systemId: a.system.id,
+          resolution: "1h" as const,
+          bucket: new Date(day - 48 * HOUR + i * HOUR),
+          usedAvg: 1,
+          grantedAvg: 6,
+        })),
+        { ...base, systemId: b.system.id, resolution: "1d" as const, bucket: new Date(day - 48 * HOUR), usedAvg: 2, grantedAvg: 16 },
+        { ...base, systemId: b.system.id, resolution: "1d" as const, bucket: new Date(day - 24 * HOUR), usedAvg: 2, grantedAvg: 16 },
+      ]);
+    const series = await org.as("deptAdmin").usage.series({ departmentId: org.dept.id, resource: "vcpu", days: 3 });
+    expect(series.resolution).toBe("1h");
+    expect(series.points).toHaveLength(48);
+    expect(new Set(series.points.map((p) => `${p.granted}/${p.used}`))).toEqual(new Set(["22/3"]));
+  });
 });

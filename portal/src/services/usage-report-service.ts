@@ -7,7 +7,7 @@ import type { DbOrTx } from "../db/client.js";
 import { RESOURCES, type Resource } from "../db/schema/enums.js";
 import { departments, informationSystems, priceLists, usagePoints } from "../db/schema/index.js";
 import { idleGrants, monthBounds, monthlyReport, type Prices, type SeriesPoint } from "../domain/usage-report.js";
-import { DAY_MS, HOUR_MS, type Resolution, rollup } from "../domain/usage-series.js";
+import { DAY_MS, HOUR_MS, RESOLUTION_MS, type Resolution, rollup } from "../domain/usage-series.js";
 import { notFound } from "../errors/app-error.js";
 import { audit } from "./audit-service.js";
 import type { ServiceContext } from "./context.js";
@@ -94,7 +94,15 @@ export async function usageSeries(ctx: ServiceContext, input: { departmentId?: s
     // Coarser points than the display resolution stay as they are (older history).
     const fine = list.filter((p) => RESOLUTIONS_ORDER[p.resolution] <= RESOLUTIONS_ORDER[resolution]);
     const coarse = list.filter((p) => RESOLUTIONS_ORDER[p.resolution] > RESOLUTIONS_ORDER[resolution]);
-    for (const p of [...rollup(fine, resolution), ...coarse]) {
+    // Older history is coarser than the display: each such point stands for every display bucket it covers.
+    const step = RESOLUTION_MS[resolution];
+    const spread = coarse.flatMap((p) => {
+      const end = Math.min(p.bucket + RESOLUTION_MS[p.resolution], now);
+      const out: SeriesPoint[] = [];
+      for (let b = p.bucket; b < end; b += step) out.push({ ...p, bucket: b, resolution });
+      return out;
+    });
+    for (const p of rollup([...fine, ...spread], resolution)) {
       const s = sums.get(p.bucket) ?? { used: 0, granted: 0, usedPeak: 0 };
       s.used += p.usedAvg;
       s.granted += p.grantedAvg;

@@ -135,6 +135,7 @@ function MonthlyCard({ departmentId }: { departmentId: string }) {
   };
   return (
     <Card
+      data-testid="monthly-report"
       size="small"
       title={t("usage.monthlyTitle")}
       extra={
@@ -156,7 +157,7 @@ function MonthlyCard({ departmentId }: { departmentId: string }) {
       }
     >
       {report.error ? <ErrorAlert error={report.error} onRetry={() => void report.refetch()} /> : null}
-      <div data-testid="monthly-report">
+      <div>
         <Table<Row>
           size="small"
           rowKey={(r) => `${r.systemId}/${r.resource}`}
