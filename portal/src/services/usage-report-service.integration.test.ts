@@ -123,20 +123,18 @@ describe("monthly usage report", () => {
     const now = Math.floor(Date.now() / HOUR) * HOUR;
     const day = Math.floor(now / (24 * HOUR)) * 24 * HOUR;
     const base = { departmentId: org.dept.id, resource: "vcpu" as const, samples: 12, usedMax: 1, grantedMax: 6 };
-    await db.db
-      .insert(usagePoints)
-      .values([
-        ...Array.from({ length: 48 }, (_, i) => ({
-          ...base,
-          systemId: a.system.id,
-          resolution: "1h" as const,
-          bucket: new Date(day - 48 * HOUR + i * HOUR),
-          usedAvg: 1,
-          grantedAvg: 6,
-        })),
-        { ...base, systemId: b.system.id, resolution: "1d" as const, bucket: new Date(day - 48 * HOUR), usedAvg: 2, grantedAvg: 16 },
-        { ...base, systemId: b.system.id, resolution: "1d" as const, bucket: new Date(day - 24 * HOUR), usedAvg: 2, grantedAvg: 16 },
-      ]);
+    await db.db.insert(usagePoints).values([
+      ...Array.from({ length: 48 }, (_, i) => ({
+        ...base,
+        systemId: a.system.id,
+        resolution: "1h" as const,
+        bucket: new Date(day - 48 * HOUR + i * HOUR),
+        usedAvg: 1,
+        grantedAvg: 6,
+      })),
+      { ...base, systemId: b.system.id, resolution: "1d" as const, bucket: new Date(day - 48 * HOUR), usedAvg: 2, grantedAvg: 16 },
+      { ...base, systemId: b.system.id, resolution: "1d" as const, bucket: new Date(day - 24 * HOUR), usedAvg: 2, grantedAvg: 16 },
+    ]);
     const series = await org.as("deptAdmin").usage.series({ departmentId: org.dept.id, resource: "vcpu", days: 3 });
     expect(series.resolution).toBe("1h");
     expect(series.points).toHaveLength(48);
