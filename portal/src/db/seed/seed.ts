@@ -12,6 +12,7 @@ import type { Role, Zone } from "../schema/enums.js";
 import { RESOURCES } from "../schema/enums.js";
 import { clusterCapacity, departmentCeilings, departments, roleAssignments, users, zonePools } from "../schema/index.js";
 import { CLUSTER_CAPACITY, DEFAULT_CEILING, DEMO_DEPARTMENTS, DEMO_PASSWORD, SYSTEM_NAMES, ZONE_POOLS } from "./data.js";
+import { seedUsageHistory } from "./usage.js";
 
 export type SeedSize = "demo" | "bench";
 
@@ -185,5 +186,6 @@ export async function seed(db: Db, size: SeedSize = "demo", log: (msg: string) =
       await approveRequest(contextFor(db, ops[0]!, "ops"), req.id, null);
     }
     log(`${waiting.length} systems awaiting grading`);
+    log(`${await seedUsageHistory(db)} usage history points`);
   }
 }
