@@ -462,6 +462,7 @@ export const en: Messages = {
     reason: "Reason",
     reasonRequired: "Give a reason; the applicant will see it",
     approved: "Request #{{number}} approved",
+    approvedByRule: "Request #{{number}} approved; the auto-approval rule \u201c{{rule}}\u201d gave the ops approval",
     approvedAwaitingGrading: "Request #{{number}} approved; it is provisioned once a security officer grades the system",
     gradeFirst: "The system is not graded: grade it under “Grading and filing” first; below level 3 its request then proceeds on its own",
     awaitingGradingAlert: "The system is not graded yet: this request is provisioned only after a security officer grades it.",

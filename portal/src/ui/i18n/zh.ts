@@ -460,6 +460,7 @@ export const zh = {
     reason: "驳回理由",
     reasonRequired: "请填写驳回理由，申请人将看到它",
     approved: "已批准申请 #{{number}}",
+    approvedByRule: "已批准申请 #{{number}}，自动审批规则「{{rule}}」已代为完成运维审批",
     approvedAwaitingGrading: "已批准申请 #{{number}}，待安全管理员定级后开通",
     gradeFirst: "系统尚未定级：请先在“定级备案”中定级，定级后三级以下系统的申请自动开通",
     awaitingGradingAlert: "系统尚未定级：本申请在安全管理员定级备案后才会开通。",
