@@ -1,7 +1,7 @@
 /**
  * The usage and cost pages in a real browser on the real server: a department admin sees the
  * used-vs-granted chart over a seeded series, the idle grant flagged for reclaim, and the month's
- * report whose total is the API's; ops see every department and the price list. Screenshots go to
+ * report whose total is the API's; ops see every department, the price list and the auto-approval rules. Screenshots go to
  * /work/wt/shots/usage-*.png (or ZHENGYUN_SHOTS_DIR).
  */
 import { mkdirSync } from "node:fs";
@@ -156,6 +156,22 @@ describe("usage and cost pages", () => {
     await page.getByRole("tab", { name: "价格表" }).click();
     await page.getByText("价格表版本 v0 · 内置默认价格").waitFor();
     await shot("usage-ops-prices");
+
+    await org.as("ops").autoRules.save({
+      departmentId: org.dept.id,
+      name: "高负载小幅扩容",
+      enabled: true,
+      maxLevel: 2,
+      maxGrowthPct: 50,
+      minUsagePct: 70,
+      minUsageDays: 7,
+    });
+    await page.getByRole("menuitem", { name: "自动审批规则" }).click();
+    await page.waitForURL((url) => url.pathname === "/ops/auto-approval");
+    const row = page.getByRole("row").filter({ hasText: "高负载小幅扩容" });
+    await row.getByText("使用率 ≥ 70%（7 天）").waitFor();
+    await row.getByText("已启用").waitFor();
+    await shot("usage-auto-rules");
   });
 
   it("raised no errors in the page, and the CSP refused nothing", () => {
