@@ -1,8 +1,9 @@
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeOrg, requestIn, testDatabase } from "../../test/harness.js";
-import type { Database } from "../db/client.js";
-import { allocationItems, usagePoints } from "../db/schema/index.js";
+import { type Database, migrateDatabase, openDatabase } from "../db/client.js";
+import { RESOURCES } from "../db/schema/enums.js";
+import { allocationItems, clusterCapacity, usagePoints } from "../db/schema/index.js";
 import { compact, DAY_MS, HOUR_MS, samplePoint, type UsagePoint } from "../domain/usage-series.js";
 import { completeProvisioning } from "./requests/platform.js";
 import { compactUsage, recordUsageSample } from "./usage-history.js";
@@ -55,7 +56,24 @@ describe("usage history", () => {
     expect(vcpu.bucket.toISOString()).toBe("2026-12-01T10:00:00.000Z");
   });
 
-  it("the retention job leaves in the database exactly what the pure rule computes", async () => {
+  it.each(["PostgreSQL", "PGlite"])("the retention job leaves in the database exactly what the pure rule computes (%s)", async (backend) => {
+    const outer = db;
+    if (backend === "PGlite") {
+      db = await openDatabase({ dataDir: "memory://" });
+      await migrateDatabase(db);
+      await db.db.insert(clusterCapacity).values(RESOURCES.map((resource) => ({ resource, amount: 1_000_000 })));
+    }
+    try {
+      await retention();
+    } finally {
+      if (backend === "PGlite") {
+        await db.close();
+        db = outer;
+      }
+    }
+  });
+
+  async function retention() {
     const { system, org } = await liveSystem();
     const now = new Date("2026-12-03T12:34:00Z");
     const readings: UsagePoint[] = [];
@@ -79,5 +97,5 @@ describe("usage history", () => {
     expect(stored.some((p) => p.resolution === "1h")).toBe(true);
     // A second pass finds nothing due.
     expect(await compactUsage(db.db, now)).toEqual({ removed: 0, written: 0 });
-  });
+  }
 });

@@ -2,7 +2,7 @@
 // its 5-minute points (one statement per sync), and the retention job rolls old points up into
 // hourly and daily ones and drops what is older than two years (domain/usage-series.ts).
 
-import { and, eq, inArray, lt, or, sql } from "drizzle-orm";
+import { and, eq, lt, or, sql } from "drizzle-orm";
 import type { DbOrTx } from "../db/client.js";
 import { type Resource, usagePoints } from "../db/schema/index.js";
 import { bucketStart, compact, retentionCuts, type UsagePoint } from "../domain/usage-series.js";
@@ -77,19 +77,14 @@ export async function compactUsage(db: DbOrTx, now: Date, batch = 20_000): Promi
         for (const p of compact(list.map(toPoint), now.getTime()))
           out.push({ systemId, departmentId, resource: resource as Resource, ...p, bucket: new Date(p.bucket) });
       }
-      for (const [key, list] of series) {
-        const [systemId, resource] = key.split("/") as [string, Resource];
-        await tx.delete(usagePoints).where(
-          and(
-            eq(usagePoints.systemId, systemId),
-            eq(usagePoints.resource, resource),
-            inArray(
-              sql`(${usagePoints.bucket}, ${usagePoints.resolution})`,
-              list.map((r) => sql`(${r.bucket.toISOString()}::timestamptz, ${r.resolution})`),
-            ),
-          ),
-        );
-      }
+      // One DELETE for the batch: the keys of the rows read, as parallel arrays.
+      const keys = `{${rows.map((r) => r.systemId).join(",")}}`;
+      await tx.execute(sql`
+        delete from usage_points u
+         using unnest(${keys}::uuid[], ${`{${rows.map((r) => r.resource).join(",")}}`}::text[],
+                      ${`{${rows.map((r) => `"${r.bucket.toISOString()}"`).join(",")}}`}::timestamptz[],
+                      ${`{${rows.map((r) => r.resolution).join(",")}}`}::text[]) as d(system_id, resource, bucket, resolution)
+         where u.system_id = d.system_id and u.resource::text = d.resource and u.bucket = d.bucket and u.resolution = d.resolution`);
       for (let i = 0; i < out.length; i += 1000) {
         await tx
           .insert(usagePoints)
