@@ -5,6 +5,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Database, SqlPool } from "@zhengyun/db/client";
 import { reclaimExpired } from "@zhengyun/db/requests/platform";
+import { compactUsage } from "@zhengyun/db/usage/history";
 import { SharedObjects } from "@zhengyun/policies/observe";
 import type { Logger } from "pino";
 import { pulumiApplier } from "./apply/applier.js";
@@ -30,6 +31,9 @@ function once<T>(load: () => Promise<T>): () => Promise<T> {
     return value;
   };
 }
+
+/** How often the usage history's retention job runs (it rolls up whole hours). */
+const USAGE_COMPACTION_INTERVAL_MS = 15 * 60_000;
 
 const NEXT_DUE = `
   select min(least(r.not_before, r.check_due_at, r.requeue_at, r.lease_expires_at)) as at
@@ -62,6 +66,7 @@ export class Controller {
   private readonly stopRequested = new AbortController();
   private baselineReady = false;
   private lastBaselineCheck = 0;
+  private lastUsageCompaction = 0;
 
   constructor(private readonly options: ControllerOptions) {
     const { database, config, log } = options;
@@ -217,6 +222,11 @@ export class Controller {
     try {
       const reclaimed = await reclaimExpired(this.ctx.db);
       if (reclaimed.length) this.ctx.log.info({ systems: reclaimed }, "expired grants reclaimed");
+      if (Date.now() - this.lastUsageCompaction >= USAGE_COMPACTION_INTERVAL_MS) {
+        this.lastUsageCompaction = Date.now();
+        const compacted = await compactUsage(this.ctx.db, new Date());
+        if (compacted.removed) this.ctx.log.info(compacted, "usage history rolled up");
+      }
       if (Date.now() - this.lastBaselineCheck >= this.options.config.checkIntervalMs) await this.baseline(false);
     } catch (err) {
       this.ctx.log.error({ err: String(err) }, "resync failed");

@@ -7,7 +7,7 @@ import { Validator } from "@seriousme/openapi-schema-validator";
 import type { Database } from "@zhengyun/db/client";
 import type { Actor } from "@zhengyun/db/context";
 import { completeProvisioning } from "@zhengyun/db/requests/platform";
-import { apiTokens, auditLog, informationSystems, notifications, reconcileStates, resourceRequests } from "@zhengyun/db/schema";
+import { apiTokens, auditLog, autoApprovalRules, informationSystems, notifications, reconcileStates, resourceRequests } from "@zhengyun/db/schema";
 import { and, count, eq, inArray } from "drizzle-orm";
 import fc from "fast-check";
 import type { FastifyInstance } from "fastify";
@@ -175,6 +175,42 @@ const CASES: Record<string, Case> = {
   },
   "notifications.markAllRead": { who: "deptAdmin", valid: async () => ({ path: {} }) },
   "notifications.deliveries": { who: "deptAdmin", valid: async () => ({ path: {}, query: { limit: "10" } }) },
+  "usage.series": { who: "applicant", valid: async () => ({ path: { departmentId: org.dept.id }, query: { resource: "vcpu", days: "7" } }) },
+  "usage.monthly": { who: "deptAdmin", valid: async () => ({ path: { departmentId: org.dept.id }, query: { month: "2026-11" } }) },
+  "usage.exportReport": { who: "deptAdmin", valid: async () => ({ path: { departmentId: org.dept.id }, query: { month: "2026-11", format: "csv" } }) },
+  "usage.idle": { who: "ops", valid: async () => ({ path: {} }) },
+  "usage.overview": { who: "ops", valid: async () => ({ path: {}, query: { month: "2026-11" } }) },
+  "usage.priceList": { who: "applicant", valid: async () => ({ path: {} }) },
+  "usage.updatePrices": {
+    who: "ops",
+    valid: async () => ({
+      path: {},
+      body: {
+        prices: {
+          vcpu: 0.06,
+          memory_gib: 0.02,
+          storage_standard_gib: 0.0003,
+          storage_ssd_gib: 0.0008,
+          storage_encrypted_gib: 0.001,
+          segments: 0.1,
+          egress_mbps: 0.05,
+        },
+        note: "REST 测试",
+      },
+    }),
+  },
+  "autoRules.list": { who: "ops", valid: async () => ({ path: {} }) },
+  "autoRules.save": { who: "ops", valid: async () => ({ path: {}, body: { departmentId: org.dept.id, name: unique("规则"), maxLevel: 2, maxGrowthPct: 50 } }) },
+  "autoRules.remove": {
+    who: "ops",
+    valid: async () => {
+      const [row] = await db.db
+        .insert(autoApprovalRules)
+        .values({ departmentId: org.dept.id, name: unique("r") })
+        .returning({ id: autoApprovalRules.id });
+      return { path: { id: row!.id } };
+    },
+  },
   "tokens.list": { who: "deptAdmin", valid: async () => ({ path: {}, query: { limit: "10" } }) },
   "tokens.create": { who: "deptAdmin", valid: async () => ({ path: {}, body: { name: unique("集成"), roles: ["dept_admin"], expiresInDays: 30 } }) },
   "tokens.revoke": {

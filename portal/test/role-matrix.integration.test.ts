@@ -7,7 +7,7 @@ import type { TRPCError } from "@trpc/server";
 import type { Database } from "@zhengyun/db/client";
 import type { Actor } from "@zhengyun/db/context";
 import { completeProvisioning } from "@zhengyun/db/requests/platform";
-import { evidenceReports, notifications, reconcileStates, users } from "@zhengyun/db/schema";
+import { evidenceReports, notifications, reconcileStates, usagePoints, users } from "@zhengyun/db/schema";
 import { type RequestState, ROLES, type Role } from "@zhengyun/db/schema/enums";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -32,6 +32,8 @@ interface Row {
 }
 
 const ALL_READERS = ["applicant", "dept_admin", "ops", "security", "auditor"] as const;
+/** Usage and cost reports: department staff for their own department, ops for all. */
+const USAGE_READERS = ["applicant", "dept_admin", "ops"] as const;
 
 /** A request of the target department in `state`, filed by the caller when the caller is its applicant. */
 async function requestFor(w: World, state: "draft" | "submitted" | "dept_approved" | "ops_approved" | "provisioning") {
@@ -263,6 +265,30 @@ const TABLE: Record<string, Row> = {
     scoped: true,
     call: async (w) => w.caller.notifications.deleteWebhook({ id: (await w.org.as("deptAdmin").notifications.saveWebhook(matrixWebhook)).id }),
   },
+  "usage.series": { roles: USAGE_READERS, scoped: true, call: (w) => w.caller.usage.series({ departmentId: w.org.dept.id, resource: "vcpu", days: 7 }) },
+  "usage.idle": { roles: USAGE_READERS, scoped: true, call: (w) => w.caller.usage.idle({ departmentId: w.org.dept.id }) },
+  "usage.monthly": { roles: USAGE_READERS, scoped: true, call: (w) => w.caller.usage.monthly({ departmentId: w.org.dept.id, month: "2026-11" }) },
+  "usage.exportReport": {
+    roles: USAGE_READERS,
+    scoped: true,
+    call: (w) => w.caller.usage.exportReport({ departmentId: w.org.dept.id, month: "2026-11", format: "csv" }),
+  },
+  "usage.overview": { roles: ["ops"], scoped: false, call: (w) => w.caller.usage.overview({ month: "2026-11" }) },
+  "usage.priceList": { roles: USAGE_READERS, scoped: false, call: (w) => w.caller.usage.priceList() },
+  "usage.updatePrices": {
+    roles: ["ops"],
+    scoped: false,
+    call: async (w) => w.caller.usage.updatePrices({ prices: (await w.org.as("ops").usage.priceList()).current.prices, note: "矩阵测试" }),
+  },
+  "autoRules.list": { roles: ["ops"], scoped: false, call: (w) => w.caller.autoRules.list() },
+  "autoRules.save": { roles: ["ops"], scoped: false, call: (w) => w.caller.autoRules.save({ departmentId: w.org.dept.id, name: unique("规则"), maxLevel: 2 }) },
+  "autoRules.remove": {
+    roles: ["ops"],
+    scoped: false,
+    call: async (w) =>
+      w.caller.autoRules.remove({ id: (await w.org.as("ops").autoRules.save({ departmentId: w.org.dept.id, name: unique("规则"), maxLevel: 2 })).id }),
+  },
+
   "tokens.list": { roles: ["dept_admin", "ops", "security", "auditor", "sysadmin"], scoped: false, call: (w) => w.caller.tokens.list() },
   "tokens.create": {
     roles: ["dept_admin", "ops", "security", "auditor", "sysadmin"],
@@ -374,6 +400,12 @@ describe("cross-department lists", () => {
     // department's and proves neither list nor export returns them to department staff.
     "egress.list": "connection rows, cross-department refusal proved in the egress log service test",
     "egress.exportCsv": "connection rows, cross-department refusal proved in the egress log service test",
+    "usage.series": "one department's sums, scoped in the matrix",
+    "usage.monthly": "one department's report, scoped in the matrix",
+    "usage.exportReport": "one department's report, scoped in the matrix",
+    "usage.priceList": "the platform's price list, no department rows",
+    "autoRules.list": "ops only; rules are platform configuration",
+    "usage.overview": "ops only: every department's total by design",
   };
 
   const count = <T>(rows: T[], mine: (row: T) => boolean) => rows.filter(mine).length;
@@ -465,6 +497,7 @@ describe("cross-department lists", () => {
       roles: ["sysadmin"],
       owned: async (c, _r, t) => count(await walk((cursor) => c.users.list({ limit: 500, cursor })), (u) => t.userIds.includes(u.id)),
     },
+    "usage.idle": { roles: USAGE_READERS, owned: async (c, _r, t) => count(await c.usage.idle(), (i) => t.systemIds.includes(i.systemId)) },
   };
 
   let isolated: IsolatedDatabase;
@@ -496,6 +529,22 @@ describe("cross-department lists", () => {
     });
     // A webhook that hears of the requests below (nothing sends here: its messages stay in the log).
     const webhook = await org.as("deptAdmin").notifications.saveWebhook({ ...matrixWebhook, events: ["approval_waiting", "request_decided"] });
+    // Thirty-five days of a grant barely used: a reclaim candidate in the idle list.
+    const today = Math.floor(Date.now() / 86_400_000) * 86_400_000;
+    await database.db.insert(usagePoints).values(
+      Array.from({ length: 35 }, (_, i) => ({
+        systemId: active.system.id,
+        departmentId: org.dept.id,
+        resource: "vcpu" as const,
+        resolution: "1d" as const,
+        bucket: new Date(today - (35 - i) * 86_400_000),
+        samples: 288,
+        usedAvg: 0,
+        usedMax: 0,
+        grantedAvg: 2,
+        grantedMax: 2,
+      })),
+    );
     const submitted = await requestIn(org, "submitted");
     const deptApproved = await requestIn(org, "dept_approved");
     const opsApproved = await requestIn(org, "ops_approved");

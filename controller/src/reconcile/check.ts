@@ -5,6 +5,7 @@ import { randomUUID } from "node:crypto";
 import { appendAudit } from "@zhengyun/db/audit/append";
 import type { SystemActor } from "@zhengyun/db/audit/vocabulary";
 import { allocations } from "@zhengyun/db/schema";
+import { recordUsageSample } from "@zhengyun/db/usage/history";
 import { hashOf, refOf } from "@zhengyun/policies";
 import { compareAll, describeFindings, evidenceSpec, type Finding, foreignFindings, type Observation, observe } from "@zhengyun/policies/observe";
 import { eq, sql } from "drizzle-orm";
@@ -124,7 +125,9 @@ export async function syncUsage(ctx: ReconcileContext, systemId: string, observe
   const quotas = observed.ofKind("v1", "ResourceQuota");
   const usage = usageFromQuotas(quotas.map((q) => (q.status as { used?: Record<string, string> } | undefined)?.used ?? {}));
   await writeUsage(ctx.db, systemId, usage);
-  const record = { ...usage, at: new Date().toISOString() };
+  const now = new Date();
+  await recordUsageSample(ctx.db, systemId, now);
+  const record = { ...usage, at: now.toISOString() };
   await ctx.db
     .update(allocations)
     .set({ outputs: sql`jsonb_set(${allocations.outputs}, '{usage}', ${JSON.stringify(record)}::jsonb, true)` })

@@ -7,7 +7,20 @@ import { REQUEST_STATES } from "../vocabulary.js";
 type RequestState = (typeof REQUEST_STATES)[number];
 
 /** Kinds of object an entry is about. */
-export const AUDIT_TARGET_TYPES = ["request", "system", "department", "user", "exemption", "platform", "audit", "api_token", "egress_log", "webhook"] as const;
+export const AUDIT_TARGET_TYPES = [
+  "request",
+  "system",
+  "department",
+  "user",
+  "exemption",
+  "platform",
+  "audit",
+  "api_token",
+  "egress_log",
+  "webhook",
+  "auto_approval_rule",
+  "price_list",
+] as const;
 export type AuditTargetType = (typeof AUDIT_TARGET_TYPES)[number];
 
 /**
@@ -63,6 +76,11 @@ export const AUDIT_ACTIONS = [
   "webhook.create",
   "webhook.update",
   "webhook.delete",
+  "price_list.set",
+  "auto_rule.created",
+  "auto_rule.updated",
+  "auto_rule.deleted",
+  "request.auto_approval_declined",
 ] as const;
 
 /** Each workflow step is recorded as `request.<the state it reached>`. */

@@ -9,8 +9,11 @@ import { requestTransitions, resourceRequests } from "../schema/index.js";
 
 type RequestPatch = Partial<typeof resourceRequests.$inferInsert>;
 
-/** Who moves a request: a person through a service context, or the platform itself. */
-export type Mover = { ctx: ServiceContext } | { platform: { correlationId: string; now: Date } };
+/**
+ * Who moves a request: a person through a service context, or the platform itself (optionally in
+ * the name of one of its rules, e.g. an auto-approval rule: `actorName` and `decidedBy` say which).
+ */
+export type Mover = { ctx: ServiceContext } | { platform: { correlationId: string; now: Date; actorName?: string; decidedBy?: Record<string, unknown> } };
 
 /**
  * Moves a request to `to` (with any other column changes), records the transition and the audit
@@ -34,13 +37,13 @@ export async function moveRequest(
   await tx.insert(requestTransitions).values({ requestId: request.id, fromState: request.state, toState: to, actorId, actorRole, note, at: now });
   await appendAudit(tx, {
     actorId,
-    actorName: "ctx" in mover ? mover.ctx.actor.username : PLATFORM_ACTOR_NAME,
+    actorName: "ctx" in mover ? mover.ctx.actor.username : (mover.platform.actorName ?? PLATFORM_ACTOR_NAME),
     actorRole,
     action: `request.${to}`,
     targetType: "request",
     targetId: request.id,
     before: { state: request.state },
-    after: { state: to, note, ...patch },
+    after: { state: to, note, ...patch, ...("platform" in mover && mover.platform.decidedBy ? { decidedBy: mover.platform.decidedBy } : {}) },
     correlationId: "ctx" in mover ? mover.ctx.correlationId : mover.platform.correlationId,
     at: now,
   });

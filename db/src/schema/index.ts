@@ -11,3 +11,4 @@ export * from "./requests.js";
 export * from "./systems.js";
 export * from "./throttle.js";
 export * from "./tokens.js";
+export * from "./usage.js";

@@ -1,6 +1,7 @@
 import { allocationsRouter } from "./routers/allocations/index.js";
 import { auditRouter } from "./routers/audit/index.js";
 import { authRouter } from "./routers/auth/index.js";
+import { autoRulesRouter } from "./routers/autoRules/index.js";
 import { departmentsRouter } from "./routers/departments/index.js";
 import { egressRouter } from "./routers/egress/index.js";
 import { evidenceRouter } from "./routers/evidence/index.js";
@@ -12,6 +13,7 @@ import { ratingsRouter } from "./routers/ratings/index.js";
 import { requestsRouter } from "./routers/requests/index.js";
 import { systemsRouter } from "./routers/systems/index.js";
 import { tokensRouter } from "./routers/tokens/index.js";
+import { usageRouter } from "./routers/usage/index.js";
 import { usersRouter } from "./routers/users/index.js";
 import { router } from "./trpc.js";
 
@@ -31,6 +33,8 @@ export const appRouter = router({
   allocations: allocationsRouter,
   egress: egressRouter,
   notifications: notificationsRouter,
+  usage: usageRouter,
+  autoRules: autoRulesRouter,
 });
 
 export type AppRouter = typeof appRouter;

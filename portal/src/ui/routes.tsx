@@ -27,6 +27,9 @@ export const PAGES: Record<NavKey, Page> = {
   tokens: lazy(() => import("./pages/tokens/TokensPage.js")),
   notifications: lazy(() => import("./pages/notifications/NotificationsPage.js")),
   webhooks: lazy(() => import("./pages/notifications/WebhooksPage.js")),
+  usageReport: lazy(() => import("./pages/usage/UsageReportPage.js")),
+  opsUsage: lazy(() => import("./pages/usage/OpsUsagePage.js")),
+  autoRules: lazy(() => import("./pages/usage/AutoRulesPage.js")),
 };
 
 export const LoginPage = lazy(() => import("./pages/LoginPage.js"));

@@ -12,6 +12,7 @@ import { approveRequest, rejectRequest } from "../../services/requests/approvals
 import { createRequest, withdrawRequest } from "../../services/requests/drafts.js";
 import { gradeSystem, registerSystem } from "../../services/systems-service.js";
 import { CLUSTER_CAPACITY, DEFAULT_CEILING, DEMO_DEPARTMENTS, DEMO_PASSWORD, SYSTEM_NAMES, ZONE_POOLS } from "./data.js";
+import { seedUsageHistory } from "./usage.js";
 
 export type SeedSize = "demo" | "bench";
 
@@ -185,5 +186,6 @@ export async function seed(db: Db, size: SeedSize = "demo", log: (msg: string) =
       await approveRequest(contextFor(db, ops[0]!, "ops"), req.id, null);
     }
     log(`${waiting.length} systems awaiting grading`);
+    log(`${await seedUsageHistory(db)} usage history points`);
   }
 }

@@ -10,6 +10,7 @@ import { type ApprovalStage, gradingHold, pendingStage, STAGE, stateAfterApprova
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { firstFreeBlock, formatBlock, parseCidr } from "../../domain/segments.js";
 import { actingAs, assertDepartment } from "../scope.js";
+import { tryAutoApproval } from "./auto-approval.js";
 
 /** Serialises ops approvals against cluster capacity (held for the transaction only). */
 const CAPACITY_LOCK = 715003;
@@ -61,6 +62,24 @@ async function allocateSegment(tx: DbOrTx, locked: Locked, now: Date): Promise<s
   return cidr;
 }
 
+/**
+ * The work of the ops stage, by a person or an auto-approval rule: headroom, the segment, the
+ * reservation or the grant. Returns the next state and what to record on the request.
+ */
+export async function opsStage(tx: DbOrTx, locked: Locked, now: Date) {
+  const { request, system } = locked;
+  const next = stateAfterApproval("ops", system, request.kind);
+  const target = await requestTarget(tx, request.id);
+  const growth = delta(target, await systemGrant(tx, system.id));
+  await checkHeadroom(tx, request.departmentId, growth);
+  const segment = request.segmentPrefix ? await allocateSegment(tx, locked, now) : null;
+  const reservedDelta = next === "ops_approved" ? Object.fromEntries(Object.entries(growth).filter(([, v]) => (v ?? 0) > 0)) : null;
+  if (next === "provisioning") {
+    await applyGrant(tx, { systemId: system.id, departmentId: request.departmentId, requestId: request.id, target, expiresAt: request.expiresAt, now });
+  }
+  return { next, segment, patch: { reservedDelta, ...(next === "provisioning" ? { decidedAt: now } : {}) } };
+}
+
 export async function approveRequest(caller: ServiceContext, id: string, note: string | null) {
   return caller.db.transaction(async (tx) => {
     const locked = await lockRequest(tx, id);
@@ -70,28 +89,29 @@ export async function approveRequest(caller: ServiceContext, id: string, note: s
     const ctx = actingAs(caller, STAGE[stage].role);
     checkApprover(ctx, stage, locked);
     const now = ctx.now();
-    const next = stateAfterApproval(stage, system, request.kind);
-    const target = await requestTarget(tx, id);
-    let segment: string | null = null;
-    let reservedDelta: Quantities | null = null;
-
     if (stage === "ops") {
-      const growth = delta(target, await systemGrant(tx, system.id));
-      await checkHeadroom(tx, request.departmentId, growth);
-      if (request.segmentPrefix) segment = await allocateSegment(tx, locked, now);
-      if (next === "ops_approved") reservedDelta = Object.fromEntries(Object.entries(growth).filter(([, v]) => (v ?? 0) > 0));
+      const { next, segment, patch } = await opsStage(tx, locked, now);
+      await moveRequest(tx, { ctx }, request, next, note, { opsApproverId: ctx.actor.id, ...patch });
+      return { id, state: next, segment, awaitingGrading: !system.graded, autoApproval: null };
     }
+    const next = stateAfterApproval(stage, system, request.kind);
     if (next === "provisioning") {
+      const target = await requestTarget(tx, id);
       await applyGrant(tx, { systemId: system.id, departmentId: request.departmentId, requestId: id, target, expiresAt: request.expiresAt, now });
     }
-    const approver =
-      stage === "dept" ? { deptApproverId: ctx.actor.id } : stage === "ops" ? { opsApproverId: ctx.actor.id } : { securityApproverId: ctx.actor.id };
+    const approver = stage === "dept" ? { deptApproverId: ctx.actor.id } : { securityApproverId: ctx.actor.id };
     await moveRequest(tx, { ctx }, request, next, note, {
       ...approver,
-      reservedDelta: next === "ops_approved" ? reservedDelta : null,
+      reservedDelta: null,
       ...(next === "provisioning" ? { decidedAt: now } : {}),
     });
-    return { id, state: next, segment, awaitingGrading: !system.graded };
+    if (stage === "dept") {
+      // A department's auto-approval rules may take the ops stage now (never for level 3+).
+      const auto = await tryAutoApproval(tx, id, ctx.correlationId, now);
+      if (auto?.approved) return { id, state: auto.state, segment: auto.segment, awaitingGrading: !system.graded, autoApproval: auto };
+      return { id, state: next, segment: null, awaitingGrading: !system.graded, autoApproval: auto };
+    }
+    return { id, state: next, segment: null, awaitingGrading: !system.graded, autoApproval: null };
   });
 }
 

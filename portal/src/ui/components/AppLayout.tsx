@@ -2,6 +2,7 @@ import {
   ApiOutlined,
   AppstoreOutlined,
   AuditOutlined,
+  BarChartOutlined,
   BellOutlined,
   BookOutlined,
   CheckSquareOutlined,
@@ -16,6 +17,7 @@ import {
   LogoutOutlined,
   PieChartOutlined,
   PlusCircleOutlined,
+  RobotOutlined,
   SafetyCertificateOutlined,
   SafetyOutlined,
   SlidersOutlined,
@@ -63,6 +65,9 @@ const ICONS: Record<NavKey, ReactNode> = {
   users: <TeamOutlined aria-hidden />,
   notifications: <BellOutlined aria-hidden />,
   webhooks: <ApiOutlined aria-hidden />,
+  usageReport: <BarChartOutlined aria-hidden />,
+  opsUsage: <BarChartOutlined aria-hidden />,
+  autoRules: <RobotOutlined aria-hidden />,
 };
 
 function UserMenu() {

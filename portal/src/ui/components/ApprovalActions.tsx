@@ -29,9 +29,11 @@ function ApproveDialog({ request, onClose }: { request: Target; onClose: () => v
   const approve = useMutation(
     trpc.requests.approve.mutationOptions({
       onSuccess: async (res) => {
-        message.success(
-          t(res.awaitingGrading && res.state === "ops_approved" ? "approval.approvedAwaitingGrading" : "approval.approved", { number: request.number }),
-        );
+        if (res.autoApproval?.approved) message.success(t("approval.approvedByRule", { number: request.number, rule: res.autoApproval.ruleName }));
+        else
+          message.success(
+            t(res.awaitingGrading && res.state === "ops_approved" ? "approval.approvedAwaitingGrading" : "approval.approved", { number: request.number }),
+          );
         onClose();
         await refresh();
       },

@@ -3,7 +3,7 @@ import { activeKey, homePath, navFor, releasePath, rolesFor } from "./nav.js";
 
 describe("menu by role", () => {
   it("shows each role its own pages first", () => {
-    expect(navFor(["applicant"]).map((n) => n.key)).toEqual(["systems", "newRequest", "myRequests", "egressLog", "notifications"]);
+    expect(navFor(["applicant"]).map((n) => n.key)).toEqual(["systems", "newRequest", "myRequests", "usageReport", "egressLog", "notifications"]);
     expect(homePath(["security"])).toBe("/security/approvals");
     expect(homePath(["sysadmin"])).toBe("/admin/users");
     expect(homePath(["ops"])).toBe("/ops/approvals");
@@ -45,6 +45,40 @@ describe("menu by role", () => {
       expect(homePath([role]), role).not.toBe("/notifications");
     }
     expect(rolesFor("webhooks")).toEqual(["dept_admin"]);
+  });
+
+  it("shows usage and cost to the department's staff, and the all-department reports and auto-approval rules to ops", () => {
+    expect(rolesFor("usageReport")).toEqual(["dept_admin", "applicant"]);
+    expect(rolesFor("opsUsage")).toEqual(["ops"]);
+    expect(rolesFor("autoRules")).toEqual(["ops"]);
+    expect(navFor(["dept_admin"]).map((n) => n.key)).toEqual([
+      "deptOverview",
+      "deptApprovals",
+      "deptRequests",
+      "webhooks",
+      "evidence",
+      "usageReport",
+      "egressLog",
+      "tokens",
+      "notifications",
+    ]);
+    expect(navFor(["ops"]).map((n) => n.key)).toEqual([
+      "opsApprovals",
+      "ceilings",
+      "ratings",
+      "opsUsage",
+      "autoRules",
+      "capacity",
+      "catalog",
+      "egressLog",
+      "tokens",
+      "notifications",
+    ]);
+    for (const role of ["security", "auditor", "sysadmin"] as const) {
+      const keys = navFor([role]).map((n) => n.key);
+      for (const key of ["usageReport", "opsUsage", "autoRules"] as const) expect(keys).not.toContain(key);
+    }
+    expect(homePath(["dept_admin"])).toBe("/dept");
   });
 
   it("marks the menu entry a page belongs to", () => {

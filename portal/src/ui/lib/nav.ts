@@ -22,6 +22,9 @@ export type NavKey =
   | "egressLog"
   | "users"
   | "tokens"
+  | "usageReport"
+  | "opsUsage"
+  | "autoRules"
   | "notifications"
   | "webhooks";
 
@@ -42,6 +45,8 @@ export const NAV: readonly NavItem[] = [
   { key: "opsApprovals", path: "/ops/approvals", roles: ["ops"] },
   { key: "ceilings", path: "/ops/ceilings", roles: ["ops"] },
   { key: "ratings", path: "/ops/ratings", roles: ["ops"] },
+  { key: "opsUsage", path: "/ops/usage", roles: ["ops"] },
+  { key: "autoRules", path: "/ops/auto-approval", roles: ["ops"] },
   { key: "securityApprovals", path: "/security/approvals", roles: ["security"] },
   { key: "grading", path: "/security/grading", roles: ["security"] },
   { key: "exemptions", path: "/security/exemptions", roles: ["security"] },
@@ -49,6 +54,7 @@ export const NAV: readonly NavItem[] = [
   { key: "audit", path: "/audit", roles: ["auditor"] },
   { key: "evidence", path: "/security/evidence", roles: ["security", "auditor", "dept_admin"] },
   { key: "users", path: "/admin/users", roles: ["sysadmin"] },
+  { key: "usageReport", path: "/usage", roles: ["dept_admin", "applicant"] },
   // Shared by several roles, so after each role's own pages.
   { key: "capacity", path: "/ops/capacity", roles: ["ops", "security", "sysadmin"] },
   { key: "catalog", path: "/security/catalog", roles: ["security", "ops", "auditor"] },

@@ -13,6 +13,16 @@ export const approve = rolesProcedure("dept_admin", "ops", "security")
       segment: z.string().nullable(),
       /** The system is not graded yet: the request waits for the security officer's grading. */
       awaitingGrading: z.boolean(),
+      /** After a department approval: what the department's auto-approval rules decided (null: no rule enabled). */
+      autoApproval: z
+        .discriminatedUnion("approved", [
+          z.object({ approved: z.literal(true), ruleId: id, ruleName: z.string(), state: requestState, segment: z.string().nullable() }),
+          z.object({
+            approved: z.literal(false),
+            verdicts: z.array(z.object({ ruleId: id, approve: z.boolean(), reasons: z.array(z.string()).optional() })),
+          }),
+        ])
+        .nullable(),
     }),
   )
   .mutation(({ ctx, input }) => approveRequest(ctx.service, input.id, input.note));

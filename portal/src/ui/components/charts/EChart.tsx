@@ -1,12 +1,12 @@
-import { BarChart, PieChart } from "echarts/charts";
+import { BarChart, LineChart, PieChart } from "echarts/charts";
 import { AriaComponent, GridComponent, LegendComponent, MarkLineComponent, TooltipComponent } from "echarts/components";
 import * as echarts from "echarts/core";
 import { CanvasRenderer } from "echarts/renderers";
 import EChartsReactCore from "echarts-for-react/esm/core.js";
 import { interopDefault } from "../../lib/interop.js";
 
-// Only what the portal draws: bars and rings, with axes, legend, tooltip and a limit line.
-echarts.use([BarChart, PieChart, GridComponent, TooltipComponent, LegendComponent, MarkLineComponent, AriaComponent, CanvasRenderer]);
+// Only what the portal draws: bars, rings and lines over time, with axes, legend, tooltip and a limit line.
+echarts.use([BarChart, LineChart, PieChart, GridComponent, TooltipComponent, LegendComponent, MarkLineComponent, AriaComponent, CanvasRenderer]);
 
 const ReactEChartsCore = interopDefault(EChartsReactCore);
 

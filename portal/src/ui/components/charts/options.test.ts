@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { countsOption, quotaOption, scoresOption } from "./options.js";
+import { countsOption, quotaOption, scoresOption, usageOption } from "./options.js";
 
 const labels = { held: "已分配", used: "已使用", limit: "上限", axis: "%" };
 
@@ -35,5 +35,31 @@ describe("chart options", () => {
     );
     expect(option.yAxis.data).toEqual(["y", "x"]);
     expect(option.series[0]?.data[0]?.itemStyle.color).toBe("#cf1322");
+  });
+});
+
+describe("usage chart", () => {
+  it("draws granted as a step line and used as an area, in time order as given", () => {
+    const option = usageOption(
+      [
+        { at: "2026-12-01T00:00:00Z", used: 1.234, granted: 4 },
+        { at: "2026-12-01T01:00:00Z", used: 2, granted: 8 },
+      ],
+      { used: "已使用", granted: "已分配", unit: "核" },
+    );
+    expect(option.legend.data).toEqual(["已分配", "已使用"]);
+    expect(option.series[0]).toMatchObject({
+      type: "line",
+      step: "end",
+      data: [
+        [Date.UTC(2026, 11, 1), 4],
+        [Date.UTC(2026, 11, 1, 1), 8],
+      ],
+    });
+    expect(option.series[1]!.data).toEqual([
+      [Date.UTC(2026, 11, 1), 1.23],
+      [Date.UTC(2026, 11, 1, 1), 2],
+    ]);
+    expect(option.tooltip.valueFormatter(1.005)).toMatch(/^1(\.0+1?)? 核$/);
   });
 });

@@ -116,3 +116,27 @@ export function scoresOption(bars: (Bar & { count: number })[], labels: { averag
     ],
   };
 }
+
+export interface UsagePoint {
+  at: Date | string | number;
+  used: number;
+  granted: number;
+}
+
+/** Used against granted over time: two lines, the grant stepped, the gap between them is idle capacity. */
+export function usageOption(points: UsagePoint[], labels: { used: string; granted: string; unit: string }) {
+  const round = (n: number) => Math.round(n * 100) / 100;
+  return {
+    aria: { enabled: true },
+    color: ["#5470c6", "#91cc75"],
+    tooltip: { trigger: "axis", valueFormatter: (v: number) => `${round(v).toLocaleString()} ${labels.unit}`.trim() },
+    legend: { top: 0, data: [labels.granted, labels.used] },
+    grid: { left: 8, right: 24, top: 36, bottom: 8, containLabel: true },
+    xAxis: { type: "time" },
+    yAxis: { type: "value", name: labels.unit, min: 0 },
+    series: [
+      { name: labels.granted, type: "line", step: "end", showSymbol: false, data: points.map((p) => [new Date(p.at).getTime(), round(p.granted)]) },
+      { name: labels.used, type: "line", showSymbol: false, areaStyle: { opacity: 0.25 }, data: points.map((p) => [new Date(p.at).getTime(), round(p.used)]) },
+    ],
+  };
+}
