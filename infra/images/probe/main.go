@@ -1,0 +1,69 @@
+// A probe for the local node's tests, one static binary with two commands:
+//
+//	probe serve [port...]             answer HTTP on each port (default 8080) with the
+//	                                  pod's name, and accept plain TCP on the same ports
+//	probe connect host:port [ms]      try one TCP connection; print "open" and exit 0,
+//	                                  or print "closed: <reason>" and exit 1
+package main
+
+import (
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"strconv"
+	"time"
+)
+
+func serve(ports []string) {
+	if len(ports) == 0 {
+		ports = []string{"8080"}
+	}
+	name, _ := os.Hostname()
+	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, "ok %s\n", name)
+	})
+	errs := make(chan error, len(ports))
+	for _, port := range ports {
+		server := &http.Server{Addr: ":" + port, Handler: handler, ReadHeaderTimeout: 5 * time.Second}
+		go func() { errs <- server.ListenAndServe() }()
+	}
+	fmt.Fprintln(os.Stderr, <-errs)
+	os.Exit(1)
+}
+
+func connect(address string, timeout time.Duration) {
+	conn, err := net.DialTimeout("tcp", address, timeout)
+	if err != nil {
+		fmt.Printf("closed: %v\n", err)
+		os.Exit(1)
+	}
+	conn.Close()
+	fmt.Println("open")
+}
+
+func main() {
+	if len(os.Args) < 2 {
+		fmt.Fprintln(os.Stderr, "usage: probe serve [port...] | probe connect host:port [timeout-ms]")
+		os.Exit(2)
+	}
+	switch os.Args[1] {
+	case "serve":
+		serve(os.Args[2:])
+	case "connect":
+		if len(os.Args) < 3 {
+			fmt.Fprintln(os.Stderr, "usage: probe connect host:port [timeout-ms]")
+			os.Exit(2)
+		}
+		ms := 2000
+		if len(os.Args) > 3 {
+			if n, err := strconv.Atoi(os.Args[3]); err == nil && n > 0 {
+				ms = n
+			}
+		}
+		connect(os.Args[2], time.Duration(ms)*time.Millisecond)
+	default:
+		fmt.Fprintf(os.Stderr, "unknown command %q\n", os.Args[1])
+		os.Exit(2)
+	}
+}
