@@ -27,14 +27,26 @@ export interface ImageSpec {
   path: string;
   /** Default arguments. */
   cmd?: string[];
+  /** Further names for the same image (e.g. in the platform registry, which admission allows). */
+  aliases?: string[];
 }
 
 export const PAUSE_IMAGE: ImageSpec = { ref: "zhengyun.local/pause:1", program: "pause", path: "/pause" };
-export const PROBE_IMAGE: ImageSpec = { ref: "zhengyun.local/probe:1", program: "probe", path: "/probe", cmd: ["serve", "8080"] };
+/** Tenants' pods may run only images of the platform registry (registry-allowlist control). */
+export const PLATFORM_PROBE = "registry.zhengyun.gov.cn/platform/probe";
+export const PROBE_IMAGE: ImageSpec = {
+  ref: "zhengyun.local/probe:1",
+  program: "probe",
+  path: "/probe",
+  cmd: ["serve", "8080"],
+  aliases: [`${PLATFORM_PROBE}:1`],
+};
 export const NODE_IMAGES: readonly ImageSpec[] = [PAUSE_IMAGE, PROBE_IMAGE];
 
 export interface BuiltImage extends ImageSpec {
   archive: string;
+  /** Digest of the image manifest ("sha256:…"), for references pinned by digest. */
+  digest: string;
   /** Seconds spent building (0 when the cache had it). */
   seconds: number;
 }
@@ -79,7 +91,7 @@ const sha256 = (data: Buffer | string) => createHash("sha256").update(data).dige
  * An OCI image archive (oci-layout, index.json, blobs) with one layer holding `binary` at
  * `spec.path`; the index names the image `spec.ref` for `ctr images import`.
  */
-export function ociArchive(spec: ImageSpec, binary: Buffer): Buffer {
+export function ociArchive(spec: ImageSpec, binary: Buffer): { archive: Buffer; digest: string } {
   const layerTar = tarArchive([{ name: spec.path.replace(/^\//, ""), data: binary, mode: 0o755 }]);
   const layer = gzipSync(layerTar, { level: 9 });
   const config = Buffer.from(
@@ -116,7 +128,7 @@ export function ociArchive(spec: ImageSpec, binary: Buffer): Buffer {
     }),
   );
   const blob = (data: Buffer) => ({ name: `blobs/sha256/${sha256(data)}`, data });
-  return tarArchive([
+  const archive = tarArchive([
     { name: "oci-layout", data: Buffer.from('{"imageLayoutVersion":"1.0.0"}') },
     { name: "index.json", data: index },
     { name: "blobs/" },
@@ -125,6 +137,7 @@ export function ociArchive(spec: ImageSpec, binary: Buffer): Buffer {
     blob(manifest),
     blob(layer),
   ]);
+  return { archive, digest: `sha256:${sha256(manifest)}` };
 }
 
 /** Hash of the images' sources and of this packaging code. */
@@ -149,8 +162,9 @@ export async function buildNodeImages(images: readonly ImageSpec[] = NODE_IMAGES
   const built: BuiltImage[] = [];
   for (const spec of images) {
     const archive = join(dir, `${spec.program}.oci.tar`);
-    if (existsSync(archive)) {
-      built.push({ ...spec, archive, seconds: 0 });
+    const digestFile = `${archive}.digest`;
+    if (existsSync(archive) && existsSync(digestFile)) {
+      built.push({ ...spec, archive, digest: readFileSync(digestFile, "utf8").trim(), seconds: 0 });
       continue;
     }
     const started = Date.now();
@@ -164,9 +178,11 @@ export async function buildNodeImages(images: readonly ImageSpec[] = NODE_IMAGES
       const e = err as Error & { stderr?: string };
       throw new Error(`building infra/images/${spec.program} failed: ${e.stderr || e.message}`);
     }
-    await writeFile(`${archive}.tmp`, ociArchive(spec, await readFile(binary)));
+    const oci = ociArchive(spec, await readFile(binary));
+    await writeFile(`${archive}.tmp`, oci.archive);
     await rename(`${archive}.tmp`, archive);
-    built.push({ ...spec, archive, seconds: Math.round((Date.now() - started) / 100) / 10 });
+    await writeFile(digestFile, `${oci.digest}\n`);
+    built.push({ ...spec, archive, digest: oci.digest, seconds: Math.round((Date.now() - started) / 100) / 10 });
   }
   return built;
 }

@@ -11,13 +11,8 @@ import { fileURLToPath } from "node:url";
 import type { TestProject } from "vitest/node";
 import { type LocalCluster, startLocalCluster } from "./local-cluster.js";
 import type { NodeState } from "./node.js";
-
-declare module "vitest" {
-  export interface ProvidedContext {
-    /** The node of the `node` project's cluster. */
-    node: NodeState;
-  }
-}
+// The `node` entry of vitest's ProvidedContext is declared there, beside the tests' helpers.
+import "./pods.js";
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 

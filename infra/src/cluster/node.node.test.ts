@@ -2,26 +2,10 @@
 // is scheduled, started by containerd and runc, gets an address on the node's bridge and
 // answers HTTP from there.
 
-import { request } from "node:http";
 import * as k8s from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { PROBE_IMAGE } from "./images.js";
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function httpGet(url: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { timeout: 5_000 }, (res) => {
-      let body = "";
-      res.setEncoding("utf8");
-      res.on("data", (c) => (body += c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on("timeout", () => req.destroy(new Error("timeout")));
-    req.on("error", reject);
-    req.end();
-  });
-}
+import { httpGetAnswered, untilRunning } from "./pods.js";
 
 describe("the local node", () => {
   const node = inject("node");
@@ -66,21 +50,11 @@ describe("the local node", () => {
         },
       },
     });
-    let pod = await core.readNamespacedPod({ namespace, name: "web" });
-    while (pod.status?.phase === "Pending") {
-      await sleep(250);
-      pod = await core.readNamespacedPod({ namespace, name: "web" });
-    }
-    expect(pod.status?.phase).toBe("Running");
+    const pod = await untilRunning(core, namespace, "web");
     expect(pod.spec?.nodeName).toBe(node.name);
     const ip = pod.status?.podIP ?? "";
     expect(ip.startsWith(node.podCidr.split(".").slice(0, 3).join("."))).toBe(true);
-    let answer = await httpGet(`http://${ip}:8080/`).catch((err: Error) => ({ status: 0, body: err.message }));
-    // The server may still be binding its port right after the container started.
-    while (answer.status === 0) {
-      await sleep(200);
-      answer = await httpGet(`http://${ip}:8080/`).catch((err: Error) => ({ status: 0, body: err.message }));
-    }
+    const answer = await httpGetAnswered(`http://${ip}:8080/`);
     expect(answer).toEqual({ status: 200, body: "ok web\n" });
   });
 });

@@ -62,7 +62,7 @@ export interface NodeState {
   containerdSocket: string;
   /** `sh <cleanupScript>` removes everything the node left on the machine. */
   cleanupScript: string;
-  images: { ref: string; archive: string; buildSeconds: number }[];
+  images: { ref: string; aliases: string[]; digest: string; archive: string; buildSeconds: number }[];
   /** Milliseconds from the start of containerd to the node reporting Ready. */
   startMs: number;
 }
@@ -128,6 +128,10 @@ state = "${nodeDir}/containerd-state"
       [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]
         SystemdCgroup = false
         Root = "${nodeDir}/runc"
+  # No registry is reachable, and nothing may leave the machine: every registry is loopback port 9
+  # (refused). Images are imported; a pull fails at once instead of resolving a name.
+  [plugins."io.containerd.grpc.v1.cri".registry]
+    config_path = "${nodeDir}/certs.d"
   [plugins."io.containerd.grpc.v1.cri".cni]
     bin_dir = "/usr/lib/cni"
     conf_dir = "${nodeDir}/cni/net.d"
@@ -305,6 +309,11 @@ export async function startNode(ctx: NodeContext): Promise<NodeState> {
     const started = Date.now();
 
     await writeFile(join(nodeDir, "containerd.toml"), containerdConfig(nodeDir));
+    await mkdir(join(nodeDir, "certs.d", "_default"), { recursive: true });
+    await writeFile(
+      join(nodeDir, "certs.d", "_default", "hosts.toml"),
+      'server = "http://127.0.0.1:9"\n\n[host."http://127.0.0.1:9"]\n  capabilities = ["pull", "resolve"]\n',
+    );
     await writeFile(join(nodeDir, "cni", "net.d", "10-zhengyun.conflist"), cniConfig(nodeDir));
     const socket = join(nodeDir, "containerd.sock");
     ctx.log("starting containerd");
@@ -315,7 +324,14 @@ export async function startNode(ctx: NodeContext): Promise<NodeState> {
       return true;
     });
     for (const image of images) {
-      await sh("ctr", ["--address", socket, "-n", "k8s.io", "images", "import", "--no-unpack=false", image.archive]);
+      await sh("ctr", ["--address", socket, "-n", "k8s.io", "images", "import", image.archive]);
+      // Each name also by digest: the CRI finds a reference pinned by digest only under that name.
+      for (const name of [image.ref, ...(image.aliases ?? [])]) {
+        const byDigest = `${name.slice(0, name.lastIndexOf(":"))}@${image.digest}`;
+        for (const alias of name === image.ref ? [byDigest] : [name, byDigest]) {
+          await sh("ctr", ["--address", socket, "-n", "k8s.io", "images", "tag", "--force", image.ref, alias]);
+        }
+      }
     }
 
     const [kubeletPort, kubeletHealthz, proxyMetrics, proxyHealthz] = (await freePorts(4)) as [number, number, number, number];
@@ -367,7 +383,7 @@ export async function startNode(ctx: NodeContext): Promise<NodeState> {
       podCidr: POD_CIDR,
       containerdSocket: socket,
       cleanupScript: script,
-      images: images.map((i) => ({ ref: i.ref, archive: i.archive, buildSeconds: i.seconds })),
+      images: images.map((i) => ({ ref: i.ref, aliases: i.aliases ?? [], digest: i.digest, archive: i.archive, buildSeconds: i.seconds })),
       startMs,
     };
   } catch (err) {
