@@ -15,7 +15,8 @@ export type ToolName =
   | "helm"
   | "kubelet"
   | "kube-proxy"
-  | "kube-scheduler";
+  | "kube-scheduler"
+  | "kube-router";
 
 export { VERSIONS as toolchainVersions };
 

@@ -21,6 +21,7 @@ export declare const VERSIONS: Readonly<{
   pulumiKubernetes: string;
   pulumiKubernetesCommit: string;
   helm: string;
+  kubeRouter: string;
 }>;
 export declare const MODULES: readonly ToolchainModule[];
 export declare const BINARIES: readonly string[];

@@ -22,6 +22,9 @@ export const VERSIONS = Object.freeze({
   pulumiKubernetes: "4.25.0",
   pulumiKubernetesCommit: "f47bc2d6f199",
   helm: "v3.19.5",
+  // The only version the Go module proxy serves; security advisories are reported against it, so
+  // it runs only as the local test cluster's NetworkPolicy firewall and is never shipped.
+  kubeRouter: "v2.1.0",
 });
 
 const [kubeMajor, kubeMinor] = VERSIONS.kubernetes.slice(1).split(".");
@@ -123,6 +126,17 @@ export const MODULES = Object.freeze([
       pkg: `k8s.io/kubernetes/cmd/${name}`,
       ldflags: kubeVersionFlags(),
     })),
+  },
+  {
+    // The node's NetworkPolicy data plane (firewall only: iptables + ipset, no routing, no proxy).
+    dir: "kube-router",
+    binaries: [
+      {
+        name: "kube-router",
+        pkg: "github.com/cloudnativelabs/kube-router/v2/cmd/kube-router",
+        ldflags: { "github.com/cloudnativelabs/kube-router/v2/pkg/version.Version": VERSIONS.kubeRouter },
+      },
+    ],
   },
 ]);
 

@@ -1,7 +1,9 @@
 // A probe for the local node's tests, one static binary with two commands:
 //
 //	probe serve [port...]             answer HTTP on each port (default 8080) with the
-//	                                  pod's name, and accept plain TCP on the same ports
+//	                                  pod's name; GET /connect?to=host:port&ms=N tries one
+//	                                  TCP connection from this pod and answers "open" or
+//	                                  "closed: <reason>" (the packet matrix's agent)
 //	probe connect host:port [ms]      try one TCP connection; print "open" and exit 0,
 //	                                  or print "closed: <reason>" and exit 1
 package main
@@ -20,8 +22,16 @@ func serve(ports []string) {
 		ports = []string{"8080"}
 	}
 	name, _ := os.Hostname()
-	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	handler := http.NewServeMux()
+	handler.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintf(w, "ok %s\n", name)
+	})
+	handler.HandleFunc("/connect", func(w http.ResponseWriter, r *http.Request) {
+		ms, err := strconv.Atoi(r.URL.Query().Get("ms"))
+		if err != nil || ms <= 0 {
+			ms = 2000
+		}
+		fmt.Fprintln(w, try(r.URL.Query().Get("to"), time.Duration(ms)*time.Millisecond))
 	})
 	errs := make(chan error, len(ports))
 	for _, port := range ports {
@@ -32,14 +42,22 @@ func serve(ports []string) {
 	os.Exit(1)
 }
 
-func connect(address string, timeout time.Duration) {
+// try makes one TCP connection and reports "open" or "closed: <reason>".
+func try(address string, timeout time.Duration) string {
 	conn, err := net.DialTimeout("tcp", address, timeout)
 	if err != nil {
-		fmt.Printf("closed: %v\n", err)
-		os.Exit(1)
+		return fmt.Sprintf("closed: %v", err)
 	}
 	conn.Close()
-	fmt.Println("open")
+	return "open"
+}
+
+func connect(address string, timeout time.Duration) {
+	result := try(address, timeout)
+	fmt.Println(result)
+	if result != "open" {
+		os.Exit(1)
+	}
 }
 
 func main() {

@@ -118,6 +118,21 @@ function httpsGet(url: string, tls: TlsClient): Promise<{ status: number; body: 
   });
 }
 
+function httpsPost(url: string, tls: TlsClient, payload: unknown): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const data = JSON.stringify(payload);
+    const req = request(url, { ...tls, method: "POST", timeout: 10_000, headers: { "content-type": "application/json" } }, (res) => {
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (c) => (body += c));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on("timeout", () => req.destroy(new Error("timeout")));
+    req.on("error", reject);
+    req.end(data);
+  });
+}
+
 function httpGet(url: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(url, { method: "GET", timeout: 5_000 }, (res) => {
@@ -235,7 +250,12 @@ function schedulerArgs(kubeconfig: string, port: number): string[] {
 /** Starts etcd, kube-apiserver and kube-controller-manager (and a node) and waits until they serve. */
 export async function startLocalCluster(options: LocalClusterOptions = {}): Promise<LocalCluster> {
   const log = options.log ?? (() => {});
-  const tools = ["etcd", "kube-apiserver", "kube-controller-manager", ...(options.node ? (["kube-scheduler", "kubelet", "kube-proxy"] as const) : [])] as const;
+  const tools = [
+    "etcd",
+    "kube-apiserver",
+    "kube-controller-manager",
+    ...(options.node ? (["kube-scheduler", "kubelet", "kube-proxy", "kube-router"] as const) : []),
+  ] as const;
   for (const tool of tools) {
     if (!existsSync(toolPath(tool))) {
       throw new Error(`${toolPath(tool)} is missing; build the toolchain with \`node infra/toolchain/ensure.mjs\``);
@@ -358,6 +378,7 @@ export async function startLocalCluster(options: LocalClusterOptions = {}): Prom
         launch: (name, command, args) => launch(name, { command }, args),
         waitFor: (what, proc, check) => waitFor(what, proc, deadline, check),
         get: (path) => httpsGet(`${server}${path}`, tls),
+        post: (path, body) => httpsPost(`${server}${path}`, tls, body),
         onCleanup: (argv) => reaper?.runOnExit(argv),
         log,
       });

@@ -1,5 +1,7 @@
-// One real node for the local cluster: Debian's containerd, runc and CNI plugins, and
-// kubelet + kube-proxy built from k8s.io/kubernetes (infra/toolchain/node). Pods get
+// One real node for the local cluster: Debian's containerd, runc and CNI plugins,
+// kubelet + kube-proxy built from k8s.io/kubernetes (infra/toolchain/node), and
+// kube-router in firewall-only mode as the NetworkPolicy data plane (iptables + ipset;
+// this kernel has no NFT_QUEUE, so nftables-queue based implementations cannot run). Pods get
 // addresses on a bridge of their own (NODE_BRIDGE, POD_CIDR); nothing is routed off the
 // machine. The node's images are built here (images.ts) and imported into containerd.
 //
@@ -49,6 +51,8 @@ export interface NodeContext {
   waitFor: (what: string, proc: Managed, check: () => Promise<boolean>) => Promise<void>;
   /** GET on the API server as the admin. */
   get: (path: string) => Promise<{ status: number; body: string }>;
+  /** POST of a JSON object on the API server as the admin. */
+  post: (path: string, body: unknown) => Promise<{ status: number; body: string }>;
   /** Registers the cleanup script with the reaper (parent death). */
   onCleanup: (argv: string[]) => void;
   log: (message: string) => void;
@@ -244,8 +248,9 @@ done
 awk -v n="$N" 'index($2, n) == 1 { print $2 }' /proc/self/mounts | sort -r | while read -r m; do umount -l "$m" 2>/dev/null; done
 rm -rf "$N"
 [ "$mine" = yes ] || exit 0
-# Firewall: kube-proxy's chains, then those of the CNI portmap plugin.
+# Firewall: kube-proxy's and kube-router's own cleanup first.
 '${toolPath("kube-proxy")}' --cleanup >/dev/null 2>&1
+'${toolPath("kube-router")}' --cleanup-config >/dev/null 2>&1
 ${extra.join("\n")}
 # Then whatever is left of the chains of kubelet, kube-proxy, the NetworkPolicy firewall and
 # the CNI portmap plugin (all named KUBE-* or CNI-*): jumps from the built-in chains, then the chains.
@@ -259,7 +264,7 @@ for cmd in iptables ip6tables; do
     for c in $chains; do $cmd -t "$table" -X "$c" 2>/dev/null; done
   done
 done
-for set in $(ipset list -n 2>/dev/null | grep -E '^(inet6:)?KUBE-'); do ipset destroy "$set" 2>/dev/null; done
+for set in $(ipset list -n 2>/dev/null | grep -E '^(inet6:)?(KUBE-|kube-router-)'); do ipset destroy "$set" 2>/dev/null; done
 ip link del '${NODE_BRIDGE}' 2>/dev/null
 # Pod cgroups (kubelet's cgroupfs driver, cgroups v1).
 for ctl in /sys/fs/cgroup/*/kubepods; do [ -d "$ctl" ] && find "$ctl" -depth -type d -exec rmdir {} \\; 2>/dev/null; done
@@ -282,13 +287,61 @@ async function sh(command: string, args: string[]): Promise<string> {
   }
 }
 
+/** What kube-router reads (its upstream ClusterRole, less what routing and the service proxy need). */
+const KUBE_ROUTER_RULES = [
+  { apiGroups: [""], resources: ["namespaces", "pods", "services", "nodes", "endpoints"], verbs: ["get", "list", "watch"] },
+  { apiGroups: ["networking.k8s.io"], resources: ["networkpolicies"], verbs: ["get", "list", "watch"] },
+  { apiGroups: ["discovery.k8s.io"], resources: ["endpointslices"], verbs: ["get", "list", "watch"] },
+];
+
+async function ensureObject(ctx: NodeContext, path: string, body: unknown): Promise<void> {
+  const r = await ctx.post(path, body);
+  if (r.status !== 201 && r.status !== 409) throw new Error(`POST ${path}: ${r.status} ${r.body}`);
+}
+
+/** kube-router as the NetworkPolicy firewall only: no BGP routing, no service proxy, no CNI config. */
+async function startFirewall(ctx: NodeContext, nodeDir: string): Promise<void> {
+  const user = "system:zhengyun:kube-router";
+  await ensureObject(ctx, "/apis/rbac.authorization.k8s.io/v1/clusterroles", {
+    metadata: { name: "zhengyun:kube-router" },
+    rules: KUBE_ROUTER_RULES,
+  });
+  await ensureObject(ctx, "/apis/rbac.authorization.k8s.io/v1/clusterrolebindings", {
+    metadata: { name: "zhengyun:kube-router" },
+    roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "zhengyun:kube-router" },
+    subjects: [{ apiGroup: "rbac.authorization.k8s.io", kind: "User", name: user }],
+  });
+  const cert = await signClientCert(ctx.pki, "kube-router", `/CN=${user}`);
+  const kubeconfig = join(nodeDir, "kube-router.kubeconfig");
+  await writeKubeconfig(kubeconfig, { server: ctx.server, caCert: ctx.pki.caCert, clientCert: cert.cert, clientKey: cert.key, user });
+  const [health] = (await freePorts(1)) as [number];
+  ctx.log("starting kube-router (firewall only)");
+  const proc = ctx.launch("kube-router", toolPath("kube-router"), [
+    `--kubeconfig=${kubeconfig}`,
+    `--hostname-override=${NODE_NAME}`,
+    "--run-firewall=true",
+    "--run-router=false",
+    "--run-service-proxy=false",
+    "--enable-cni=false",
+    "--enable-pod-egress=false",
+    "--enable-ipv6=false",
+    `--health-port=${health}`,
+    "--metrics-port=0",
+    "--v=1",
+  ]);
+  await ctx.waitFor("kube-router /healthz", proc, async () => {
+    const r = await fetch(`http://127.0.0.1:${health}/healthz`).catch(() => undefined);
+    return r?.status === 200;
+  });
+}
+
 /** Starts containerd, imports the images, starts kube-proxy and kubelet, waits for Ready. */
 export async function startNode(ctx: NodeContext): Promise<NodeState> {
   const missing = missingNodePackages();
   if (missing.length > 0) {
     throw new Error(`the local node needs Debian packages: apt-get install ${missing.join(" ")}`);
   }
-  for (const tool of ["kubelet", "kube-proxy"] as const) {
+  for (const tool of ["kubelet", "kube-proxy", "kube-router"] as const) {
     if (!existsSync(toolPath(tool))) throw new Error(`${toolPath(tool)} is missing; build the toolchain with \`node infra/toolchain/ensure.mjs\``);
   }
   const nodeDir = join(ctx.dir, "node");
@@ -374,6 +427,7 @@ export async function startNode(ctx: NodeContext): Promise<NodeState> {
       const node = JSON.parse(r.body) as { status?: { conditions?: { type: string; status: string }[] } };
       return node.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True") ?? false;
     });
+    await startFirewall(ctx, nodeDir);
     const startMs = Date.now() - started;
     ctx.log(`node ${NODE_NAME} Ready in ${(startMs / 1000).toFixed(1)}s`);
     return {
