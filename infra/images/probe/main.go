@@ -6,6 +6,7 @@
 //	                                  "closed: <reason>" (the packet matrix's agent)
 //	probe connect host:port [ms]      try one TCP connection; print "open" and exit 0,
 //	                                  or print "closed: <reason>" and exit 1
+//	probe write path text             write text to a file (and sync it), then exit
 package main
 
 import (
@@ -60,14 +61,38 @@ func connect(address string, timeout time.Duration) {
 	}
 }
 
+func write(path, text string) {
+	f, err := os.Create(path)
+	if err == nil {
+		_, err = f.WriteString(text)
+	}
+	if err == nil {
+		err = f.Sync()
+	}
+	if err == nil {
+		err = f.Close()
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	fmt.Println("written", path)
+}
+
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: probe serve [port...] | probe connect host:port [timeout-ms]")
+		fmt.Fprintln(os.Stderr, "usage: probe serve [port...] | probe connect host:port [timeout-ms] | probe write path text")
 		os.Exit(2)
 	}
 	switch os.Args[1] {
 	case "serve":
 		serve(os.Args[2:])
+	case "write":
+		if len(os.Args) < 4 {
+			fmt.Fprintln(os.Stderr, "usage: probe write path text")
+			os.Exit(2)
+		}
+		write(os.Args[2], os.Args[3])
 	case "connect":
 		if len(os.Args) < 3 {
 			fmt.Fprintln(os.Stderr, "usage: probe connect host:port [timeout-ms]")

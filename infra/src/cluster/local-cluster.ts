@@ -50,13 +50,26 @@ export const CONTROLLERS = [
   "disruption-controller",
 ] as const;
 
-/** Controllers added when the cluster has a node: Services get endpoints, dead pods are collected. */
+/**
+ * Controllers added when the cluster has a node: Services get endpoints, dead pods are collected,
+ * claims are provisioned and bound.
+ */
 export const NODE_CONTROLLERS = [
   "endpointslice-controller",
   "endpointslice-mirroring-controller",
   "pod-garbage-collector-controller",
   "node-lifecycle-controller",
+  "persistentvolume-binder-controller",
+  "persistentvolume-protection-controller",
+  "persistentvolumeclaim-protection-controller",
 ] as const;
+
+/**
+ * The provisioner behind the storage classes on the local node: kube-controller-manager's in-tree
+ * host-path provisioner (volumes are directories under /tmp/hostpath_pv on the machine; single
+ * node, tests only). It encrypts nothing: the `encrypted` class is not encrypted at rest here.
+ */
+export const LOCAL_STORAGE_PROVISIONER = "kubernetes.io/host-path";
 
 export interface LocalClusterOptions {
   /** Directory for certificates, etcd data, logs and kubeconfigs; a temp dir if unset. */
@@ -230,6 +243,7 @@ function controllerManagerArgs(dir: string, pki: Pki, kubeconfig: string, ports:
     `--service-cluster-ip-range=${SERVICE_CLUSTER_IP_RANGE}`,
     "--leader-elect=false",
     "--profiling=false",
+    ...(node ? ["--enable-hostpath-provisioner=true"] : []),
     "--v=1",
   ];
 }

@@ -266,6 +266,8 @@ for cmd in iptables ip6tables; do
 done
 for set in $(ipset list -n 2>/dev/null | grep -E '^(inet6:)?(KUBE-|kube-router-)'); do ipset destroy "$set" 2>/dev/null; done
 ip link del '${NODE_BRIDGE}' 2>/dev/null
+# Volumes of kube-controller-manager's host-path provisioner (its fixed location).
+rm -rf /tmp/hostpath_pv
 # Pod cgroups (kubelet's cgroupfs driver, cgroups v1).
 for ctl in /sys/fs/cgroup/*/kubepods; do [ -d "$ctl" ] && find "$ctl" -depth -type d -exec rmdir {} \\; 2>/dev/null; done
 rm -rf '${MACHINE_LOCK}'
