@@ -9,6 +9,7 @@ import type * as k8s from "@kubernetes/client-node";
 import { makeOrg, type Org, requestIn } from "@zhengyun/portal/test/harness";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { PLATFORM_PROBE, PROBE_IMAGE } from "../../infra/src/cluster/images.js";
+import { LOCAL_STORAGE_PROVISIONER } from "../../infra/src/cluster/local-cluster.js";
 import { httpGet, untilRunning } from "../../infra/src/cluster/pods.js";
 import { compliantPodSpec } from "../../policies/src/fixtures/pod.js";
 import { type Endpoint, evaluate, type PolicyLike } from "../../policies/src/network/evaluate.js";
@@ -93,10 +94,13 @@ describe("the packet matrix on the node", async () => {
 
   beforeAll(async () => {
     state = await stateDir();
-    controller = await startController(database, testConfig(isolated.url, state.dir, { concurrency: 3 }));
+    controller = await startController(database, testConfig(isolated.url, state.dir, { concurrency: 3, storageProvisioner: LOCAL_STORAGE_PROVISIONER }));
   }, 180_000);
 
+  /** Probe pods, removed after the test so that the node's CPU is free for the next file. */
+  const created: { namespace: string; name: string }[] = [];
   afterAll(async () => {
+    for (const p of created) await kube.core.deleteNamespacedPod({ ...p, gracePeriodSeconds: 0 }).catch(() => {});
     await controller?.stop(10_000);
     await isolated.drop();
     await state?.remove();
@@ -116,6 +120,7 @@ describe("the packet matrix on the node", async () => {
         for (;;) {
           try {
             await kube.core.createNamespacedPod({ namespace, body: podBody(spec.level, name, probe?.digest ?? "") });
+            created.push({ namespace, name });
             break;
           } catch (err) {
             if (!String(err).includes("serviceaccount")) throw err;

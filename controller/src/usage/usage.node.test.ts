@@ -8,6 +8,7 @@ import { makeOrg, requestIn } from "@zhengyun/portal/test/harness";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { PLATFORM_PROBE, PROBE_IMAGE } from "../../../infra/src/cluster/images.js";
+import { LOCAL_STORAGE_PROVISIONER } from "../../../infra/src/cluster/local-cluster.js";
 import { httpGetAnswered, untilRunning } from "../../../infra/src/cluster/pods.js";
 import { compliantPodSpec } from "../../../policies/src/fixtures/pod.js";
 import { requestCheck } from "../claims/claims.js";
@@ -27,7 +28,7 @@ describe("usage of a workload running on the node", async () => {
 
   beforeAll(async () => {
     state = await stateDir();
-    controller = await startController(database, testConfig(isolated.url, state.dir));
+    controller = await startController(database, testConfig(isolated.url, state.dir, { storageProvisioner: LOCAL_STORAGE_PROVISIONER }));
   }, 180_000);
 
   afterAll(async () => {
@@ -50,7 +51,7 @@ describe("usage of a workload running on the node", async () => {
     container.image = `${PLATFORM_PROBE}@${probe?.digest}`;
     container.imagePullPolicy = "IfNotPresent";
     container.args = ["serve", "8080"];
-    container.resources = { limits: { cpu: "1500m", memory: "256Mi" } };
+    container.resources = { limits: { cpu: "1100m", memory: "256Mi" } };
     await kube.core.createNamespacedPod({ namespace: system.namespace, body: { metadata: { name: "workload" }, spec } });
     const pod = await untilRunning(kube.core, system.namespace, "workload");
     expect(pod.spec?.nodeName).toBe(node.name);
@@ -58,9 +59,9 @@ describe("usage of a workload running on the node", async () => {
 
     const used = await eventually("the quota to count the running pod", async () => {
       const q = await kube.core.readNamespacedResourceQuota({ namespace: system.namespace, name: "zhengyun-resource-limits" });
-      return q.status?.used?.["limits.cpu"] === "1500m" ? q.status.used : undefined;
+      return q.status?.used?.["limits.cpu"] === "1100m" ? q.status.used : undefined;
     });
-    expect(used).toMatchObject({ "limits.cpu": "1500m", "limits.memory": "256Mi", pods: "1" });
+    expect(used).toMatchObject({ "limits.cpu": "1100m", "limits.memory": "256Mi", pods: "1" });
 
     await requestCheck(database.pool!, system.id);
     await eventually("usage in allocation_items", async () => {
