@@ -23,15 +23,12 @@ COPY --from=node /usr/local/bin/node /usr/local/bin/node
 ENV ZHENGYUN_TOOLCHAIN_DIR=/toolchain
 WORKDIR /src
 COPY infra/toolchain/ infra/toolchain/
-# ensure.mjs builds whatever is missing from its bin directory. The control plane and Helm are for
-# tests only: mark them present so that only pulumi and pulumi-resource-kubernetes are built.
+# The control plane, the node and Helm are for tests only: build just pulumi and its provider.
 RUN --mount=type=cache,target=/go/pkg/mod \
     --mount=type=cache,target=/root/.cache/go-build \
     set -eu; \
     bin="$(node infra/toolchain/ensure.mjs --bin-dir)"; \
-    mkdir -p "$bin"; \
-    for skip in etcd kube-apiserver kube-controller-manager helm; do : > "$bin/$skip"; done; \
-    node infra/toolchain/ensure.mjs; \
+    node infra/toolchain/ensure.mjs --only pulumi,pulumi-resource-kubernetes; \
     mkdir -p /out; \
     cp "$bin/pulumi" "$bin/pulumi-resource-kubernetes" /out/; \
     /out/pulumi version

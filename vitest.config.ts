@@ -1,15 +1,18 @@
 import { defineConfig } from "vitest/config";
 
 const clusterSetup = "infra/src/cluster/global-setup.ts";
+const nodeSetup = "infra/src/cluster/node-global-setup.ts";
 /** Tests of pure code: no database, no cluster, no global setup (`npm run test:unit`). */
 const unitTests = ["*/src/**/*.test.ts"];
-const notUnit = ["**/*.integration.test.ts", "**/*.e2e.test.ts"];
+const notUnit = ["**/*.integration.test.ts", "**/*.e2e.test.ts", "**/*.node.test.ts"];
 
 /**
- * One run, four tiers. `unit` needs nothing running. `db` needs PostgreSQL (DATABASE_URL, set by
+ * One run, five tiers. `unit` needs nothing running. `db` needs PostgreSQL (DATABASE_URL, set by
  * scripts/test.sh) and, for the egress gateway, Squid on loopback. `cluster` (infra, policies,
  * controller) and `e2e` (journeys through portal, controller, browser and CLI) share one local
- * Kubernetes control plane per run, started by their common global setup.
+ * Kubernetes control plane per run, started by their common global setup. `node` (`*.node.test.ts`)
+ * runs pods: its setup starts a second cluster with a real node (root, Debian's containerd, runc
+ * and CNI plugins; see infra/src/cluster/node.ts).
  */
 export default defineConfig({
   test: {
@@ -52,8 +55,20 @@ export default defineConfig({
         test: {
           name: "e2e",
           include: ["e2e/**/*.test.ts"],
-          exclude: ["e2e/egress/**", "**/node_modules/**"],
+          exclude: ["e2e/egress/**", "**/*.node.test.ts", "**/node_modules/**"],
           globalSetup: [clusterSetup],
+          testTimeout: 300_000,
+          hookTimeout: 300_000,
+        },
+      },
+      {
+        test: {
+          name: "node",
+          include: ["*/src/**/*.node.test.ts", "e2e/**/*.node.test.ts"],
+          exclude: ["**/node_modules/**"],
+          globalSetup: [nodeSetup],
+          // One node: its tests share pods' addresses and the firewall, so files run one at a time.
+          fileParallelism: false,
           testTimeout: 300_000,
           hookTimeout: 300_000,
         },

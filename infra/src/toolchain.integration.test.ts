@@ -24,10 +24,13 @@ describe("toolchain binaries", () => {
   });
 
   it("report the pinned control plane versions", async () => {
-    for (const tool of ["kube-apiserver", "kube-controller-manager"] as const) {
+    for (const tool of ["kube-apiserver", "kube-controller-manager", "kubelet", "kube-proxy", "kube-scheduler"] as const) {
       const { stdout } = await run(binaries[tool], ["--version"]);
       expect(stdout.trim()).toBe(`Kubernetes ${toolchainVersions.kubernetes}`);
     }
+    const router = await run(binaries["kube-router"], ["--version"]);
+    // kube-router prints its version on stderr.
+    expect(`${router.stdout}${router.stderr}`).toContain(`version ${toolchainVersions.kubeRouter},`);
     const etcd = await run(binaries.etcd, ["--version"]);
     expect(etcd.stdout).toContain(`etcd Version: ${toolchainVersions.etcd.slice(1)}`);
   });

@@ -6,11 +6,21 @@ import { existsSync } from "node:fs";
 import { delimiter, join } from "node:path";
 import { BINARIES, toolchainBinDir, toolchainDir, VERSIONS } from "../toolchain/manifest.mjs";
 
-export type ToolName = "etcd" | "kube-apiserver" | "kube-controller-manager" | "pulumi" | "pulumi-resource-kubernetes" | "helm";
+export type ToolName =
+  | "etcd"
+  | "kube-apiserver"
+  | "kube-controller-manager"
+  | "pulumi"
+  | "pulumi-resource-kubernetes"
+  | "helm"
+  | "kubelet"
+  | "kube-proxy"
+  | "kube-scheduler"
+  | "kube-router";
 
 export { VERSIONS as toolchainVersions };
 
-/** Directory of this toolchain build, e.g. ~/.cache/zhengyun/toolchain/<hash>. */
+/** Directory of this toolchain, e.g. ~/.cache/zhengyun/toolchain/<hash> (its bin/ links each binary). */
 export const toolchainHome: string = toolchainDir();
 
 /** Directory holding the binaries; prepend it to PATH. */

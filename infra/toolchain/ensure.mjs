@@ -1,25 +1,58 @@
 #!/usr/bin/env node
 // Builds the project's Go toolchain (etcd, kube-apiserver, kube-controller-manager,
-// pulumi, pulumi-resource-kubernetes, helm) into a cache outside the repository,
-// keyed by a hash of the Go modules and this script. Binaries already there are
-// reused, so a second run is instant.
+// pulumi, pulumi-resource-kubernetes, helm, and the node's kubelet, kube-proxy and
+// kube-scheduler) into a cache outside the repository. Each Go module is cached under
+// a hash of its own inputs (see manifest.mjs), so a change to one module rebuilds only
+// that module; binaries already there are reused, so a second run is instant. One bin
+// directory links every binary, for PATH.
 //
-// Usage: node infra/toolchain/ensure.mjs [--bin-dir] [--quiet]
+// Usage: node infra/toolchain/ensure.mjs [--bin-dir] [--quiet] [--only name,name]
 //   --bin-dir  print the bin directory and exit (builds nothing)
 //   --quiet    print only progress of builds and errors
+//   --only     build (and link) just these binaries
 //
 // Plain Node ESM with no dependencies: it runs before `npm ci` matters.
 
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
-import { basename, join } from "node:path";
-import { GO_BUILD_FLAGS, ldflagsFor, MODULES, TOOLCHAIN_SRC, toolchainBinDir, toolchainDir, toolchainRoot, VERSIONS } from "./manifest.mjs";
+import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { setPriority } from "node:os";
+import { join } from "node:path";
+import {
+  BINARIES,
+  EARLIER_BUILDS,
+  GO_BUILD_FLAGS,
+  ldflagsFor,
+  MODULES,
+  moduleHash,
+  moduleDir as moduleBuildDir,
+  TOOLCHAIN_SRC,
+  toolchainBinDir,
+  toolchainDir,
+  toolchainRoot,
+  VERSIONS,
+} from "./manifest.mjs";
 
 const PROGRESS_EVERY_MS = 30_000;
+/** Scheduling priority of the go command (and the compilers it starts). */
+const BUILD_NICENESS = 10;
 /** Builds of other versions unused for this long are removed. */
 const PRUNE_AFTER_MS = 14 * 24 * 3600_000;
-const args = new Set(process.argv.slice(2));
+const argv = process.argv.slice(2);
+const args = new Set(argv);
 const quiet = args.has("--quiet");
+const onlyArg = argv.find((a) => a.startsWith("--only"));
+/** Binaries asked for: all, or those named by --only a,b (or --only a b). */
+const wanted = (() => {
+  if (!onlyArg) return new Set(BINARIES);
+  const value = onlyArg.includes("=") ? onlyArg.slice(onlyArg.indexOf("=") + 1) : (argv[argv.indexOf(onlyArg) + 1] ?? "");
+  const names = value.split(",").filter(Boolean);
+  const unknown = names.filter((n) => !BINARIES.includes(n));
+  if (names.length === 0 || unknown.length > 0) {
+    console.error(`[toolchain] --only takes names among ${BINARIES.join(", ")}${unknown.length ? `; unknown: ${unknown.join(", ")}` : ""}`);
+    process.exit(2);
+  }
+  return new Set(names);
+})();
 
 const log = (msg) => console.log(`[toolchain] ${msg}`);
 const fmt = (ms) => {
@@ -54,6 +87,10 @@ function runGo(label, cwd, goArgs, logFile) {
   return new Promise((resolve, reject) => {
     const started = Date.now();
     const child = spawn("go", goArgs, { cwd, env: goEnv(), stdio: ["ignore", "pipe", "pipe"] });
+    // Builds take minutes on two cores: leave the machine responsive for everything else.
+    try {
+      if (child.pid) setPriority(child.pid, BUILD_NICENESS);
+    } catch {}
     let output = "";
     let compiled = 0;
     const onData = (chunk) => {
@@ -160,34 +197,48 @@ async function withLock(dir, fn) {
   }
 }
 
-async function buildMissing() {
-  const dir = toolchainDir();
-  const bin = toolchainBinDir();
+/** Links (or copies) binaries of an earlier whole-toolchain build that match this module's hash. */
+function adoptEarlierBuild(mod, bin) {
+  const hash = moduleHash(mod);
+  for (const earlier of EARLIER_BUILDS) {
+    if (earlier.modules[mod.dir] !== hash) continue;
+    const from = join(toolchainRoot(), earlier.dir, "bin");
+    for (const b of mod.binaries) {
+      const source = join(from, b.name);
+      const target = join(bin, b.name);
+      if (existsSync(target) || !existsSync(source) || statSync(source).size === 0) continue;
+      try {
+        linkSync(source, target);
+      } catch {
+        copyFileSync(source, target);
+      }
+      if (!quiet) log(`${b.name}: reused from ${from}`);
+    }
+  }
+}
+
+/** Builds the wanted binaries of one module that its cache directory lacks. */
+async function buildModule(mod) {
+  const dir = moduleBuildDir(mod);
+  const bin = join(dir, "bin");
   const logs = join(dir, "logs");
   mkdirSync(bin, { recursive: true });
   mkdirSync(logs, { recursive: true });
-
-  const missing = MODULES.flatMap((mod) => mod.binaries.filter((b) => !existsSync(join(bin, b.name))).map((b) => ({ mod, b })));
-  if (missing.length === 0) {
-    if (!quiet) log(`up to date: ${bin}`);
-    return;
-  }
+  adoptEarlierBuild(mod, bin);
+  const missing = mod.binaries.filter((b) => wanted.has(b.name) && !existsSync(join(bin, b.name)));
+  if (missing.length === 0) return;
 
   await withLock(dir, async () => {
     const go = goVersion();
     const timesFile = join(dir, "build-times.json");
     const times = existsSync(timesFile) ? JSON.parse(readFileSync(timesFile, "utf8")) : {};
     const totalStart = Date.now();
-    const prepared = new Set();
-    log(`building ${missing.map((m) => m.b.name).join(", ")} with ${go} into ${bin}`);
-    for (const { mod, b } of missing) {
+    const modDir = join(TOOLCHAIN_SRC, mod.dir);
+    log(`building ${missing.map((b) => b.name).join(", ")} with ${go} into ${bin}`);
+    if (PREPARE[mod.dir]) PREPARE[mod.dir](modDir);
+    for (const b of missing) {
       const target = join(bin, b.name);
       if (existsSync(target)) continue; // built meanwhile by the lock's previous owner
-      const modDir = join(TOOLCHAIN_SRC, mod.dir);
-      if (PREPARE[mod.dir] && !prepared.has(mod.dir)) {
-        PREPARE[mod.dir](modDir);
-        prepared.add(mod.dir);
-      }
       const tmp = join(bin, `.${b.name}.${process.pid}.tmp`);
       log(`${b.name}: go build ${b.pkg}`);
       const goArgs = ["build", "-v", ...GO_BUILD_FLAGS, "-ldflags", ldflagsFor(b), "-o", tmp, b.pkg];
@@ -201,21 +252,50 @@ async function buildMissing() {
         rmSync(tmp, { force: true });
       }
     }
-    log(`done in ${fmt(Date.now() - totalStart)}: ${bin}`);
+    log(`${mod.dir}: done in ${fmt(Date.now() - totalStart)}`);
   });
 }
 
-/** Marks this build as used and removes builds of other versions unused for two weeks. */
-function markUsedAndPrune() {
-  const dir = toolchainDir();
-  const stamp = join(dir, "last-used");
+/** Points bin/<name> of the toolchain directory at each wanted binary's module build. */
+function linkBinaries() {
+  const view = toolchainBinDir();
+  mkdirSync(view, { recursive: true });
+  for (const mod of MODULES) {
+    for (const b of mod.binaries) {
+      if (!wanted.has(b.name)) continue;
+      const target = join(moduleBuildDir(mod), "bin", b.name);
+      const link = join(view, b.name);
+      let current;
+      try {
+        current = readlinkSync(link);
+      } catch {}
+      if (current === target) continue;
+      rmSync(link, { force: true });
+      symlinkSync(target, link);
+    }
+  }
+}
+
+async function buildMissing() {
+  for (const mod of MODULES) {
+    if (mod.binaries.some((b) => wanted.has(b.name))) await buildModule(mod);
+  }
+  linkBinaries();
+  if (!quiet) log(`up to date: ${toolchainBinDir()}`);
+}
+
+function touch(file) {
   const now = new Date();
-  if (existsSync(stamp)) utimesSync(stamp, now, now);
-  else writeFileSync(stamp, "");
-  const root = toolchainRoot();
-  for (const name of readdirSync(root)) {
-    const other = join(root, name);
-    if (name === basename(dir) || !/^[0-9a-f]{16}$/.test(name)) continue;
+  if (existsSync(file)) utimesSync(file, now, now);
+  else writeFileSync(file, "");
+}
+
+/** Removes entries of `parent` named like `pattern`, other than `keep`, unused for two weeks. */
+function pruneUnder(parent, pattern, keep) {
+  if (!existsSync(parent)) return;
+  for (const name of readdirSync(parent)) {
+    const other = join(parent, name);
+    if (keep.has(name) || !pattern.test(name)) continue;
     const used = join(other, "last-used");
     const last = existsSync(used) ? statSync(used).mtimeMs : statSync(other).mtimeMs;
     if (Date.now() - last > PRUNE_AFTER_MS && !existsSync(join(other, ".lock"))) {
@@ -223,6 +303,20 @@ function markUsedAndPrune() {
       if (!quiet) log(`removed unused toolchain build ${other}`);
     }
   }
+}
+
+/** Marks this toolchain and its module builds as used and removes builds unused for two weeks. */
+function markUsedAndPrune() {
+  touch(join(toolchainDir(), "last-used"));
+  const current = new Set();
+  for (const mod of MODULES) {
+    const dir = moduleBuildDir(mod);
+    if (existsSync(dir)) touch(join(dir, "last-used"));
+    current.add(`${mod.dir}-${moduleHash(mod)}`);
+  }
+  const root = toolchainRoot();
+  pruneUnder(root, /^[0-9a-f]{16}$/, new Set([toolchainDir().slice(root.length + 1)]));
+  pruneUnder(join(root, "modules"), /^[\w.-]+-[0-9a-f]{16}$/, current);
 }
 
 async function main() {

@@ -21,12 +21,17 @@ export declare const VERSIONS: Readonly<{
   pulumiKubernetes: string;
   pulumiKubernetesCommit: string;
   helm: string;
+  kubeRouter: string;
 }>;
 export declare const MODULES: readonly ToolchainModule[];
 export declare const BINARIES: readonly string[];
 export declare const GO_BUILD_FLAGS: readonly string[];
 export declare function ldflagsFor(binary: ToolchainBinary): string;
 export declare function toolchainRoot(env?: NodeJS.ProcessEnv): string;
+export declare const BUILD_RECIPE: number;
+export declare function moduleHash(mod: ToolchainModule): string;
+export declare function moduleDir(mod: ToolchainModule, env?: NodeJS.ProcessEnv): string;
 export declare function toolchainHash(): string;
 export declare function toolchainDir(env?: NodeJS.ProcessEnv): string;
 export declare function toolchainBinDir(env?: NodeJS.ProcessEnv): string;
+export declare const EARLIER_BUILDS: readonly { dir: string; modules: Readonly<Record<string, string>> }[];

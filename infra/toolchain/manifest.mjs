@@ -22,6 +22,9 @@ export const VERSIONS = Object.freeze({
   pulumiKubernetes: "4.25.0",
   pulumiKubernetesCommit: "f47bc2d6f199",
   helm: "v3.19.5",
+  // The only version the Go module proxy serves; security advisories are reported against it, so
+  // it runs only as the local test cluster's NetworkPolicy firewall and is never shipped.
+  kubeRouter: "v2.1.0",
 });
 
 const [kubeMajor, kubeMinor] = VERSIONS.kubernetes.slice(1).split(".");
@@ -114,6 +117,27 @@ export const MODULES = Object.freeze([
       },
     ],
   },
+  {
+    // A node for the local cluster (`cluster:up --node` and the node tests); the scheduler
+    // lives here because only a cluster with a node needs one.
+    dir: "node",
+    binaries: ["kubelet", "kube-proxy", "kube-scheduler"].map((name) => ({
+      name,
+      pkg: `k8s.io/kubernetes/cmd/${name}`,
+      ldflags: kubeVersionFlags(),
+    })),
+  },
+  {
+    // The node's NetworkPolicy data plane (firewall only: iptables + ipset, no routing, no proxy).
+    dir: "kube-router",
+    binaries: [
+      {
+        name: "kube-router",
+        pkg: "github.com/cloudnativelabs/kube-router/v2/cmd/kube-router",
+        ldflags: { "github.com/cloudnativelabs/kube-router/v2/pkg/version.Version": VERSIONS.kubeRouter },
+      },
+    ],
+  },
 ]);
 
 /** Every binary name, in build order. */
@@ -136,34 +160,71 @@ export function toolchainRoot(env = process.env) {
 }
 
 /**
- * Hash of everything that decides the binaries: each module's go.mod, go.sum and
- * extra sources, this manifest and the build script, and the target platform.
+ * Version of the build recipe in ensure.mjs. Bump it when a change to the script changes
+ * what it builds (flags, environment, generated files), so every module is rebuilt.
  */
-export function toolchainHash() {
+export const BUILD_RECIPE = 1;
+
+const sha = (parts) => {
   const h = createHash("sha256");
-  const add = (label, data) => {
+  for (const [label, data] of parts) {
     h.update(`${label}\0`);
     h.update(data);
     h.update("\0");
-  };
-  add("platform", `${process.platform}-${process.arch}`);
-  for (const file of ["manifest.mjs", "ensure.mjs"]) {
-    add(file, readFileSync(join(TOOLCHAIN_SRC, file)));
-  }
-  for (const mod of MODULES) {
-    for (const file of ["go.mod", "go.sum", ...(mod.extraInputs ?? [])]) {
-      add(`${mod.dir}/${file}`, readFileSync(join(TOOLCHAIN_SRC, mod.dir, file)));
-    }
   }
   return h.digest("hex").slice(0, 16);
+};
+
+/**
+ * Hash of everything that decides one module's binaries: its go.mod, go.sum and extra
+ * sources, its entry in this manifest (packages, -X flags), the go build flags, the build
+ * recipe and the target platform. Each module is cached under its own hash, so adding or
+ * changing one module leaves the others' binaries valid.
+ */
+export function moduleHash(mod) {
+  const parts = [
+    ["platform", `${process.platform}-${process.arch}`],
+    ["recipe", String(BUILD_RECIPE)],
+    ["flags", JSON.stringify(GO_BUILD_FLAGS)],
+    ["module", JSON.stringify({ ...mod, binaries: mod.binaries.map((b) => ({ ...b, ldflags: ldflagsFor(b) })) })],
+  ];
+  for (const file of ["go.mod", "go.sum", ...(mod.extraInputs ?? [])]) {
+    parts.push([`${mod.dir}/${file}`, readFileSync(join(TOOLCHAIN_SRC, mod.dir, file))]);
+  }
+  return sha(parts);
 }
 
-/** Directory of this toolchain build (holds bin/, logs/ and build-times.json). */
+/** Directory of one module's build (holds bin/, logs/ and build-times.json). */
+export function moduleDir(mod, env = process.env) {
+  return join(toolchainRoot(env), "modules", `${mod.dir}-${moduleHash(mod)}`);
+}
+
+/** Hash of the whole toolchain: of every module's hash. */
+export function toolchainHash() {
+  return sha(MODULES.map((mod) => [mod.dir, moduleHash(mod)]));
+}
+
+/**
+ * Directory of this toolchain (its bin/ links each binary of the modules' builds). Its
+ * name changes whenever any module changes; the module builds themselves are shared.
+ */
 export function toolchainDir(env = process.env) {
   return join(toolchainRoot(env), toolchainHash());
 }
 
-/** Directory holding the binaries; prepend it to PATH. */
+/** Directory holding (links to) the binaries; prepend it to PATH. */
 export function toolchainBinDir(env = process.env) {
   return join(toolchainDir(env), "bin");
 }
+
+/**
+ * Builds made before modules were cached one by one: a whole-toolchain directory and the
+ * module hashes its binaries were built from. ensure.mjs links those binaries into the
+ * module builds instead of compiling them again.
+ */
+export const EARLIER_BUILDS = Object.freeze([
+  {
+    dir: "436469df6a369d71",
+    modules: { controlplane: "4bef4cb3c7d0d2d5", pulumi: "528f141454eda8b4", "kubernetes-provider": "75b04d24444e74ad", helm: "5b594dfab79e3921" },
+  },
+]);

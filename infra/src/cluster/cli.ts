@@ -1,7 +1,12 @@
 // Starts and stops a local control plane for development.
 //
 //   npm run cluster:up -w infra      start (or report the running one)
-//   npm run cluster:down -w infra    stop and remove its state
+//   npm run cluster:up -w infra -- --node
+//                                    also start a scheduler and one real node, so pods run
+//                                    (needs root and Debian's containerd, runc,
+//                                    containernetworking-plugins, iptables, ipset, conntrack)
+//   npm run cluster:down -w infra    stop and remove its state (and the node's containers,
+//                                    mounts, bridge and firewall rules)
 //   npm run cluster:status -w infra
 //
 // State (certificates, etcd data, logs, kubeconfig, cluster.pid) lives in
@@ -24,6 +29,9 @@ function describe(state: ClusterState): string {
     `kubeconfig: ${state.kubeconfigPath}`,
     `logs:       ${join(state.dir, "logs")}`,
     `processes:  ${state.processes.map((p) => `${p.name}=${p.pid}`).join(" ")}`,
+    ...(state.node
+      ? [`node:       ${state.node.name} (${state.node.ip}, pods ${state.node.podCidr}), Ready in ${(state.node.startMs / 1000).toFixed(1)}s`]
+      : []),
     "",
     `export KUBECONFIG=${state.kubeconfigPath}`,
   ].join("\n");
@@ -35,7 +43,8 @@ function ensureToolchain(): void {
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 
-async function up(): Promise<void> {
+async function up(args: string[]): Promise<void> {
+  const node = args.includes("--node");
   const existing = await readClusterState(clusterDir);
   if (existing && clusterRunning(existing)) {
     console.log(`local control plane already running\n${describe(existing)}`);
@@ -51,6 +60,7 @@ async function up(): Promise<void> {
     dir: clusterDir,
     detached: true,
     removeDirOnStop: false,
+    node,
     log: (m) => console.log(`[cluster] ${m}`),
   });
   await writeFile(pidFile, `${cluster.processes.map((p) => p.pid).join("\n")}\n`);
@@ -78,13 +88,13 @@ async function status(): Promise<void> {
   }
 }
 
-const commands: Record<string, () => Promise<void>> = { up, down, status };
+const commands: Record<string, (args: string[]) => Promise<void>> = { up, down, status };
 const command = commands[process.argv[2] ?? ""];
 if (!command) {
-  console.error("usage: cli.ts up|down|status");
+  console.error("usage: cli.ts up [--node] | down | status");
   process.exit(2);
 }
-command().catch((err: unknown) => {
+command(process.argv.slice(3)).catch((err: unknown) => {
   console.error(err instanceof Error ? err.message : err);
   process.exit(1);
 });

@@ -1,7 +1,8 @@
 // A local Kubernetes control plane for tests and development: etcd, kube-apiserver
-// and kube-controller-manager built from their Go modules (infra/toolchain). There
-// is no kubelet, so pods never run, but everything the API server decides
-// (authentication, RBAC, admission, quotas, validation) is real.
+// and kube-controller-manager built from their Go modules (infra/toolchain). By
+// default there is no kubelet, so pods never run, but everything the API server
+// decides (authentication, RBAC, admission, quotas, validation) is real. With
+// `node: true` a scheduler and one real node (node.ts) join, and pods run.
 
 import { existsSync, readFileSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
@@ -11,7 +12,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { toolPath } from "../toolchain.js";
 import { writeKubeconfig } from "./kubeconfig.js";
-import { createPki, type Pki } from "./pki.js";
+import { cleanupNode, type NodeState, startNode } from "./node.js";
+import { createPki, type Pki, signClientCert } from "./pki.js";
 import { freePorts } from "./ports.js";
 import { groupAlive, killGroupNow, type Managed, Reaper, startProcess, stopGroup } from "./processes.js";
 
@@ -48,6 +50,27 @@ export const CONTROLLERS = [
   "disruption-controller",
 ] as const;
 
+/**
+ * Controllers added when the cluster has a node: Services get endpoints, dead pods are collected,
+ * claims are provisioned and bound.
+ */
+export const NODE_CONTROLLERS = [
+  "endpointslice-controller",
+  "endpointslice-mirroring-controller",
+  "pod-garbage-collector-controller",
+  "node-lifecycle-controller",
+  "persistentvolume-binder-controller",
+  "persistentvolume-protection-controller",
+  "persistentvolumeclaim-protection-controller",
+] as const;
+
+/**
+ * The provisioner behind the storage classes on the local node: kube-controller-manager's in-tree
+ * host-path provisioner (volumes are directories under /tmp/hostpath_pv on the machine; single
+ * node, tests only). It encrypts nothing: the `encrypted` class is not encrypted at rest here.
+ */
+export const LOCAL_STORAGE_PROVISIONER = "kubernetes.io/host-path";
+
 export interface LocalClusterOptions {
   /** Directory for certificates, etcd data, logs and kubeconfigs; a temp dir if unset. */
   dir?: string;
@@ -62,6 +85,8 @@ export interface LocalClusterOptions {
   timeoutMs?: number;
   /** Progress messages. */
   log?: (message: string) => void;
+  /** Also start kube-scheduler and one real node (containerd, kubelet, kube-proxy). */
+  node?: boolean;
 }
 
 export interface ClusterState {
@@ -69,10 +94,12 @@ export interface ClusterState {
   kubeconfigPath: string;
   server: string;
   caCertPath: string;
-  ports: { etcdClient: number; etcdPeer: number; apiserver: number; controllerManager: number };
+  ports: { etcdClient: number; etcdPeer: number; apiserver: number; controllerManager: number; scheduler?: number };
   /** Process group ids (each equal to the leader's pid), in start order. */
   processes: { name: string; pid: number; logFile: string }[];
   startedAt: string;
+  /** The node, when started with `node: true`. */
+  node?: NodeState;
 }
 
 export interface LocalCluster extends ClusterState {
@@ -101,6 +128,21 @@ function httpsGet(url: string, tls: TlsClient): Promise<{ status: number; body: 
     req.on("timeout", () => req.destroy(new Error("timeout")));
     req.on("error", reject);
     req.end();
+  });
+}
+
+function httpsPost(url: string, tls: TlsClient, payload: unknown): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const data = JSON.stringify(payload);
+    const req = request(url, { ...tls, method: "POST", timeout: 10_000, headers: { "content-type": "application/json" } }, (res) => {
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (c) => (body += c));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on("timeout", () => req.destroy(new Error("timeout")));
+    req.on("error", reject);
+    req.end(data);
   });
 }
 
@@ -186,7 +228,7 @@ function apiserverArgs(pki: Pki, ports: ClusterState["ports"]): string[] {
   ];
 }
 
-function controllerManagerArgs(dir: string, pki: Pki, kubeconfig: string, ports: ClusterState["ports"]): string[] {
+function controllerManagerArgs(dir: string, pki: Pki, kubeconfig: string, ports: ClusterState["ports"], node: boolean): string[] {
   return [
     `--kubeconfig=${kubeconfig}`,
     `--authentication-kubeconfig=${kubeconfig}`,
@@ -194,21 +236,41 @@ function controllerManagerArgs(dir: string, pki: Pki, kubeconfig: string, ports:
     "--bind-address=127.0.0.1",
     `--secure-port=${ports.controllerManager}`,
     `--cert-dir=${join(dir, "controller-manager")}`,
-    `--controllers=${CONTROLLERS.join(",")}`,
+    `--controllers=${[...CONTROLLERS, ...(node ? NODE_CONTROLLERS : [])].join(",")}`,
     "--use-service-account-credentials=true",
     `--root-ca-file=${pki.caCert}`,
     `--service-account-private-key-file=${pki.serviceAccountKey}`,
     `--service-cluster-ip-range=${SERVICE_CLUSTER_IP_RANGE}`,
     "--leader-elect=false",
     "--profiling=false",
+    ...(node ? ["--enable-hostpath-provisioner=true"] : []),
     "--v=1",
   ];
 }
 
-/** Starts etcd, kube-apiserver and kube-controller-manager and waits until they serve. */
+function schedulerArgs(kubeconfig: string, port: number): string[] {
+  return [
+    `--kubeconfig=${kubeconfig}`,
+    `--authentication-kubeconfig=${kubeconfig}`,
+    `--authorization-kubeconfig=${kubeconfig}`,
+    "--bind-address=127.0.0.1",
+    `--secure-port=${port}`,
+    "--leader-elect=false",
+    "--profiling=false",
+    "--v=1",
+  ];
+}
+
+/** Starts etcd, kube-apiserver and kube-controller-manager (and a node) and waits until they serve. */
 export async function startLocalCluster(options: LocalClusterOptions = {}): Promise<LocalCluster> {
   const log = options.log ?? (() => {});
-  for (const tool of ["etcd", "kube-apiserver", "kube-controller-manager"] as const) {
+  const tools = [
+    "etcd",
+    "kube-apiserver",
+    "kube-controller-manager",
+    ...(options.node ? (["kube-scheduler", "kubelet", "kube-proxy", "kube-router"] as const) : []),
+  ] as const;
+  for (const tool of tools) {
     if (!existsSync(toolPath(tool))) {
       throw new Error(`${toolPath(tool)} is missing; build the toolchain with \`node infra/toolchain/ensure.mjs\``);
     }
@@ -227,14 +289,16 @@ export async function startLocalCluster(options: LocalClusterOptions = {}): Prom
   };
   if (!options.detached) process.on("exit", onExit);
 
-  const launch = (name: string, tool: Parameters<typeof toolPath>[0], args: string[]): Managed => {
-    const proc = startProcess(name, toolPath(tool), args, join(dir, "logs", `${name}.log`));
+  const launch = (name: string, tool: Parameters<typeof toolPath>[0] | { command: string }, args: string[]): Managed => {
+    const command = typeof tool === "string" ? toolPath(tool) : tool.command;
+    const proc = startProcess(name, command, args, join(dir, "logs", `${name}.log`));
     started.push(proc);
     reaper?.add(proc.pid);
     return proc;
   };
 
   let stopped = false;
+  let nodeCleanup: string | undefined;
   const stop = async (): Promise<void> => {
     if (stopped) return;
     stopped = true;
@@ -242,6 +306,7 @@ export async function startLocalCluster(options: LocalClusterOptions = {}): Prom
       await stopGroup(p.pid);
       reaper?.remove(p.pid);
     }
+    if (nodeCleanup) cleanupNode(nodeCleanup);
     reaper?.close();
     if (!options.detached) process.removeListener("exit", onExit);
     if (removeDir) await rm(dir, { recursive: true, force: true });
@@ -251,7 +316,7 @@ export async function startLocalCluster(options: LocalClusterOptions = {}): Prom
     log("creating certificates");
     const pki = await createPki(join(dir, "pki"));
     const [etcdClient, etcdPeer, apiserverPort, kcmPort] = await freePorts(4);
-    const ports = {
+    const ports: ClusterState["ports"] = {
       etcdClient: etcdClient as number,
       etcdPeer: etcdPeer as number,
       apiserver: apiserverPort as number,
@@ -296,13 +361,42 @@ export async function startLocalCluster(options: LocalClusterOptions = {}): Prom
     });
 
     log("starting kube-controller-manager");
-    const kcm = launch("kube-controller-manager", "kube-controller-manager", controllerManagerArgs(dir, pki, kcmKubeconfig, ports));
+    const kcm = launch("kube-controller-manager", "kube-controller-manager", controllerManagerArgs(dir, pki, kcmKubeconfig, ports, options.node ?? false));
     // The service account controller creating `default` in `default` shows that the
     // controller manager is up and reconciling.
     await waitFor("the default service account", kcm, deadline, async () => {
       const r = await httpsGet(`${server}/api/v1/namespaces/default/serviceaccounts/default`, tls);
       return r.status === 200;
     });
+
+    let node: NodeState | undefined;
+    if (options.node) {
+      const schedulerCert = await signClientCert(pki, "kube-scheduler", "/CN=system:kube-scheduler");
+      const schedulerKubeconfig = join(dir, "scheduler.kubeconfig");
+      await writeKubeconfig(schedulerKubeconfig, {
+        server,
+        caCert: pki.caCert,
+        clientCert: schedulerCert.cert,
+        clientKey: schedulerCert.key,
+        user: "system:kube-scheduler",
+      });
+      const [schedulerPort] = (await freePorts(1)) as [number];
+      ports.scheduler = schedulerPort;
+      log("starting kube-scheduler");
+      launch("kube-scheduler", "kube-scheduler", schedulerArgs(schedulerKubeconfig, schedulerPort));
+      nodeCleanup = join(dir, "node", "cleanup.sh");
+      node = await startNode({
+        dir,
+        pki,
+        server,
+        launch: (name, command, args) => launch(name, { command }, args),
+        waitFor: (what, proc, check) => waitFor(what, proc, deadline, check),
+        get: (path) => httpsGet(`${server}${path}`, tls),
+        post: (path, body) => httpsPost(`${server}${path}`, tls, body),
+        onCleanup: (argv) => reaper?.runOnExit(argv),
+        log,
+      });
+    }
 
     const state: ClusterState = {
       dir,
@@ -312,6 +406,7 @@ export async function startLocalCluster(options: LocalClusterOptions = {}): Prom
       ports,
       processes: started.map((p) => ({ name: p.name, pid: p.pid, logFile: p.logFile })),
       startedAt: new Date().toISOString(),
+      ...(node ? { node } : {}),
     };
     await writeFile(join(dir, STATE_FILE), `${JSON.stringify(state, null, 2)}\n`);
     log(`ready: ${server}, KUBECONFIG=${kubeconfigPath}`);
@@ -354,6 +449,7 @@ export async function stopClusterFromState(state: ClusterState): Promise<string[
       stoppedNames.push(p.name);
     }
   }
+  if (state.node) cleanupNode(state.node.cleanupScript);
   return stoppedNames;
 }
 

@@ -169,3 +169,20 @@ export async function createPki(dir: string, options: PkiOptions = {}): Promise<
 export async function pemBase64(file: string): Promise<string> {
   return (await readFile(file)).toString("base64");
 }
+
+/** A client certificate signed by the cluster's CA (e.g. a node's or a component's identity). */
+export async function signClientCert(pki: Pki, name: string, subject: string, days = 365): Promise<{ cert: string; key: string }> {
+  return signed(
+    pki.dir,
+    { cert: pki.caCert, key: pki.caKey },
+    name,
+    subject,
+    [
+      "basicConstraints = critical, CA:FALSE",
+      "keyUsage = critical, digitalSignature, keyEncipherment",
+      "extendedKeyUsage = clientAuth",
+      "authorityKeyIdentifier = keyid",
+    ],
+    days,
+  );
+}

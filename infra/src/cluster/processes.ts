@@ -3,7 +3,9 @@
 //
 // A small reaper process holds a pipe from this process: when this process dies for
 // any reason (even SIGKILL), the pipe closes and the reaper kills the groups (and
-// removes a temporary state directory), so no etcd or API server is left behind.
+// removes a temporary state directory), so no etcd or API server is left behind. It also
+// runs registered cleanup commands (the node's: containers, mounts, bridge, firewall rules)
+// after the groups are gone.
 
 import { type ChildProcess, spawn } from "node:child_process";
 import { closeSync, openSync, readFileSync } from "node:fs";
@@ -21,10 +23,12 @@ export interface Managed {
 const REAPER_SOURCE = `
 const groups = new Set();
 const dirs = new Set();
+const commands = [];
 let buf = "";
 const killAll = (sig) => { for (const g of groups) { try { process.kill(-g, sig); } catch {} } };
 const finish = () => {
   killAll("SIGKILL");
+  for (const argv of commands) { try { require("node:child_process").spawnSync(argv[0], argv.slice(1), { stdio: "ignore", timeout: 60000 }); } catch {} }
   for (const d of dirs) { try { require("node:fs").rmSync(d, { recursive: true, force: true }); } catch {} }
   process.exit(0);
 };
@@ -40,6 +44,7 @@ process.stdin.on("data", (d) => {
     if (msg.del) groups.delete(msg.del);
     if (msg.dir) dirs.add(msg.dir);
     if (msg.keep) dirs.delete(msg.keep);
+    if (msg.run) commands.push(msg.run);
   }
 });
 process.stdin.on("close", () => {
@@ -65,7 +70,7 @@ export class Reaper {
     this.child.stdin?.on("error", () => {});
   }
 
-  private send(message: Record<string, string | number>): void {
+  private send(message: Record<string, string | number | string[]>): void {
     this.child.stdin?.write(`${JSON.stringify(message)}\n`);
   }
 
@@ -80,6 +85,11 @@ export class Reaper {
   /** Also remove this directory if this process goes away (after killing the groups). */
   removeDirOnExit(dir: string): void {
     this.send({ dir });
+  }
+
+  /** Run this command (after killing the groups, before removing directories) if this process goes away. */
+  runOnExit(argv: string[]): void {
+    this.send({ run: argv });
   }
 
   keepDir(dir: string): void {

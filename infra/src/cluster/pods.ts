@@ -1,0 +1,56 @@
+// Helpers for tests that run pods on the local node (the `node` test project).
+
+import { request } from "node:http";
+import type * as k8s from "@kubernetes/client-node";
+import type { NodeState } from "./node.js";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    /** The node of the `node` test project's cluster (see node-global-setup.ts). */
+    node: NodeState;
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Waits until a pod leaves Pending and returns it (Running, or why it is not, in the error). */
+export async function untilRunning(core: k8s.CoreV1Api, namespace: string, name: string, timeoutMs = 120_000): Promise<k8s.V1Pod> {
+  const deadline = Date.now() + timeoutMs;
+  let pod = await core.readNamespacedPod({ namespace, name });
+  while (pod.status?.phase !== "Running" && Date.now() < deadline) {
+    if (pod.status?.phase === "Failed" || pod.status?.phase === "Succeeded") break;
+    await sleep(250);
+    pod = await core.readNamespacedPod({ namespace, name });
+  }
+  if (pod.status?.phase !== "Running") {
+    const waiting = pod.status?.containerStatuses?.map((c) => c.state?.waiting?.message ?? c.state?.waiting?.reason).filter(Boolean);
+    throw new Error(`pod ${namespace}/${name} is ${pod.status?.phase}: ${JSON.stringify(waiting ?? pod.status?.conditions)}`);
+  }
+  return pod;
+}
+
+/** GET over HTTP; resolves status 0 with the error's message when no connection is made. */
+export function httpGet(url: string, timeoutMs = 5_000): Promise<{ status: number; body: string }> {
+  return new Promise((resolve) => {
+    const req = request(url, { timeout: timeoutMs }, (res) => {
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (c) => (body += c));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on("timeout", () => req.destroy(new Error("timeout")));
+    req.on("error", (err) => resolve({ status: 0, body: err.message }));
+    req.end();
+  });
+}
+
+/** GETs until the server answers (a container may still be binding its port when it is Running). */
+export async function httpGetAnswered(url: string, timeoutMs = 30_000): Promise<{ status: number; body: string }> {
+  const deadline = Date.now() + timeoutMs;
+  let answer = await httpGet(url);
+  while (answer.status === 0 && Date.now() < deadline) {
+    await sleep(200);
+    answer = await httpGet(url);
+  }
+  return answer;
+}
