@@ -1,4 +1,4 @@
-// npm run bench:reconcile -w controller [-- --sizes 100,534 --samples 10 --concurrency 4]
+// npm run bench:reconcile -w e2e [-- --sizes 100,534 --samples 10 --concurrency 4]
 //
 // On a fresh local control plane and a database of its own:
 //   1. approval → Ready latency (p50/p95) for one system at a time;
@@ -10,15 +10,15 @@
 
 import { parseArgs } from "node:util";
 import * as k8s from "@kubernetes/client-node";
+import type { Controller } from "@zhengyun/controller/controller";
+import { loadSnapshot } from "@zhengyun/controller/db/snapshot";
+import { desiredState } from "@zhengyun/controller/desired/build";
+import { isolatedDatabase, startController, stateDir, testConfig } from "@zhengyun/controller/testing/fixtures";
 import { allocations, reconcileStates } from "@zhengyun/db/schema";
 import { startLocalCluster } from "@zhengyun/infra/cluster/local-cluster";
 import type { KubeObject } from "@zhengyun/infra/components/objects";
 import { makeOrg, type Org, requestIn } from "@zhengyun/portal/test/harness";
 import { and, inArray, sql } from "drizzle-orm";
-import type { Controller } from "../src/controller.js";
-import { loadSnapshot } from "../src/db/snapshot.js";
-import { desiredState } from "../src/desired/build.js";
-import { isolatedDatabase, startController, stateDir, testConfig } from "../src/testing/fixtures.js";
 
 const { values } = parseArgs({
   options: {
