@@ -6,6 +6,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { Database, SqlPool } from "@zhengyun/db/client";
 import { reclaimExpired } from "@zhengyun/db/requests/platform";
 import { compactUsage } from "@zhengyun/db/usage/history";
+import { NEXT_DUE } from "@zhengyun/db/work-queue";
 import { SharedObjects } from "@zhengyun/policies/observe";
 import type { Logger } from "pino";
 import { pulumiApplier } from "./apply/applier.js";
@@ -34,11 +35,6 @@ function once<T>(load: () => Promise<T>): () => Promise<T> {
 
 /** How often the usage history's retention job runs (it rolls up whole hours). */
 const USAGE_COMPACTION_INTERVAL_MS = 15 * 60_000;
-
-const NEXT_DUE = `
-  select min(least(r.not_before, r.check_due_at, r.requeue_at, r.lease_expires_at)) as at
-  from reconcile_states r join allocations a on a.system_id = r.system_id
-  where a.phase <> 'released' or a.observed_generation < a.generation`;
 
 export interface ControllerOptions {
   database: Database;

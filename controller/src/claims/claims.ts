@@ -4,6 +4,7 @@
 // work is taken over once the lease expires.
 
 import type { SqlPool } from "@zhengyun/db/client";
+import { CLAIMABLE, QUEUE_DEPTH, REQUEST_CHECK, WORK_DUE, WORK_FROM, WORK_ORDER } from "@zhengyun/db/work-queue";
 import { CHANNEL } from "./listen.js";
 
 export interface Claim {
@@ -35,27 +36,13 @@ const ENSURE_ROWS = `
   where not exists (select 1 from reconcile_states r where r.system_id = a.system_id)
   on conflict do nothing`;
 
-/**
- * Work is: a generation not yet observed, a run that was interrupted, an unfinished phase, a
- * provisioning request not yet reported, a due check or requeue. A free lease (none, or expired) and
- * an elapsed backoff (or a new generation since the failure) are required.
- */
+/** Takes the first `$3` claimable systems with work due, in the queue's order, for `$1` for `$2` ms. */
 const CLAIM = `
   with pick as (
     select r.system_id
-    from reconcile_states r
-    join allocations a on a.system_id = r.system_id
-    where (r.lease_owner is null or r.lease_expires_at < now())
-      and (r.not_before is null or r.not_before <= now() or r.failed_generation is distinct from a.generation)
-      and (
-        a.observed_generation < a.generation
-        or r.run_started_at is not null
-        or a.phase in ('pending', 'reconciling', 'releasing', 'stalled')
-        or exists (select 1 from resource_requests q where q.id = a.request_id and q.state = 'provisioning')
-        or (a.phase <> 'released' and coalesce(r.check_due_at, '-infinity'::timestamptz) <= now())
-        or r.requeue_at <= now()
-      )
-    order by (a.observed_generation < a.generation) desc, coalesce(r.check_due_at, '-infinity'::timestamptz), r.system_id
+    from ${WORK_FROM}
+    where ${CLAIMABLE} and ${WORK_DUE}
+    order by ${WORK_ORDER}
     limit $3
     for update of r skip locked
   )
@@ -127,17 +114,12 @@ export async function releaseAllLeases(pool: SqlPool, owner: string): Promise<vo
 
 /** Asks for a drift and usage check of one system now (e.g. from an operator), waking the controllers. */
 export async function requestCheck(pool: SqlPool, systemId: string): Promise<void> {
-  await pool.query(`update reconcile_states set check_due_at = now() where system_id = $1`, [systemId]);
+  await pool.query(REQUEST_CHECK, [systemId]);
   await pool.query("select pg_notify($1, $2)", [CHANNEL, systemId]);
 }
 
 /** Systems with work waiting (the queue depth metric). */
 export async function queueDepth(pool: SqlPool): Promise<number> {
-  const { rows } = await pool.query<{ n: string }>(
-    `select count(*) as n from reconcile_states r join allocations a on a.system_id = r.system_id
-     where a.observed_generation < a.generation or r.run_started_at is not null
-        or a.phase in ('pending', 'reconciling', 'releasing')
-        or exists (select 1 from resource_requests q where q.id = a.request_id and q.state = 'provisioning')`,
-  );
-  return Number(rows[0]?.n ?? 0);
+  const { rows } = await pool.query<{ n: number }>(QUEUE_DEPTH);
+  return rows[0]?.n ?? 0;
 }

@@ -35,6 +35,9 @@ export async function moveRequest(
   const actorId = "ctx" in mover ? mover.ctx.actor.id : null;
   const actorRole = "ctx" in mover ? mover.ctx.role : null;
   await tx.insert(requestTransitions).values({ requestId: request.id, fromState: request.state, toState: to, actorId, actorRole, note, at: now });
+  // Before the audit entry: appending takes the chain's lock, which is held until commit, so
+  // nothing that may wait on another transaction's row locks (the notification rows' keys) comes after it.
+  await notifyTransition(tx, { requestId: request.id, from: request.state, to, actorId, note, at: now });
   await appendAudit(tx, {
     actorId,
     actorName: "ctx" in mover ? mover.ctx.actor.username : (mover.platform.actorName ?? PLATFORM_ACTOR_NAME),
@@ -47,5 +50,4 @@ export async function moveRequest(
     correlationId: "ctx" in mover ? mover.ctx.correlationId : mover.platform.correlationId,
     at: now,
   });
-  await notifyTransition(tx, { requestId: request.id, from: request.state, to, actorId, note, at: now });
 }

@@ -5,6 +5,7 @@ import { ALLOCATIONS_CHANNEL } from "@zhengyun/db/client";
 import type { ServiceContext } from "@zhengyun/db/context";
 import { AppError, notFound } from "@zhengyun/db/errors";
 import { allocations, departments, evidenceReports, informationSystems, reconcileStates } from "@zhengyun/db/schema";
+import { CHECKABLE } from "@zhengyun/db/work-queue";
 import type { EvidenceReport } from "@zhengyun/policies/definitions";
 import { and, desc, eq, ne, sql } from "drizzle-orm";
 import { audit } from "./audit-service.js";
@@ -133,12 +134,12 @@ export async function getEvidence(ctx: ServiceContext, input: { systemId: string
 export async function requestEvidenceRefresh(ctx: ServiceContext, systemId: string) {
   const system = await systemInScope(ctx, systemId);
   return ctx.db.transaction(async (tx) => {
-    const updated = await tx
-      .update(reconcileStates)
-      .set({ checkDueAt: ctx.now() })
-      .from(allocations)
-      .where(and(eq(reconcileStates.systemId, system.id), eq(allocations.systemId, reconcileStates.systemId), sql`${allocations.phase} <> 'released'`))
-      .returning({ systemId: reconcileStates.systemId });
+    // The controller's own "check now" asks the same of a system (one definition of the queue).
+    // (node-postgres and PGlite both answer with `rows`.)
+    const { rows: updated } = (await tx.execute(
+      sql`update reconcile_states r set check_due_at = ${ctx.now()} from allocations a
+          where r.system_id = ${system.id} and a.system_id = r.system_id and ${sql.raw(CHECKABLE)} returning r.system_id`,
+    )) as unknown as { rows: unknown[] };
     if (updated.length === 0) {
       throw new AppError("INVALID_STATE", "this system has no resources on the cluster yet, so there is nothing to check");
     }

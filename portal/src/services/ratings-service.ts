@@ -24,8 +24,8 @@ export async function rateRequest(ctx: ServiceContext, requestId: string, input:
       .onConflictDoNothing()
       .returning({ requestId: ratings.requestId });
     if (!row) throw new AppError("CONFLICT", "this request has already been rated");
-    await audit(tx, ctx, "request.rate", { type: "request", id: requestId }, { after: input });
     if (input.score <= LOW_SCORE) await notifyLowRating(tx, { requestId, ...input, actorId: ctx.actor.id, at: ctx.now() });
+    await audit(tx, ctx, "request.rate", { type: "request", id: requestId }, { after: input });
     return { requestId, score: input.score };
   });
 }

@@ -76,9 +76,9 @@ export async function createRequest(ctx: ServiceContext, input: NewRequestInput)
     await tx
       .insert(requestTransitions)
       .values({ requestId: request.id, fromState: null, toState: request.state, actorId: ctx.actor.id, actorRole: ctx.role, at: ctx.now() });
-    await audit(tx, ctx, "request.create", { type: "request", id: request.id }, { after: { ...input, target } });
     if (request.state === "submitted")
       await notifyTransition(tx, { requestId: request.id, from: null, to: "submitted", actorId: ctx.actor.id, note: null, at: ctx.now() });
+    await audit(tx, ctx, "request.create", { type: "request", id: request.id }, { after: { ...input, target } });
     return request;
   });
 }
