@@ -2,6 +2,8 @@ import { defineConfig } from "vitest/config";
 
 const clusterSetup = "infra/src/cluster/global-setup.ts";
 const nodeSetup = "infra/src/cluster/node-global-setup.ts";
+/** Each worker of a cluster project talks to its own project's cluster. */
+const useKubeconfig = ["infra/src/cluster/use-kubeconfig.ts"];
 /** Tests of pure code: no database, no cluster, no global setup (`npm run test:unit`). */
 const unitTests = ["*/src/**/*.test.ts"];
 const notUnit = ["**/*.integration.test.ts", "**/*.e2e.test.ts", "**/*.node.test.ts"];
@@ -47,6 +49,7 @@ export default defineConfig({
           include: ["infra/src/**/*.integration.test.ts", "policies/src/**/*.integration.test.ts", "controller/src/**/*.integration.test.ts"],
           exclude: ["controller/src/egress/**", "**/node_modules/**"],
           globalSetup: [clusterSetup],
+          setupFiles: useKubeconfig,
           testTimeout: 300_000,
           hookTimeout: 300_000,
         },
@@ -57,6 +60,7 @@ export default defineConfig({
           include: ["e2e/**/*.test.ts"],
           exclude: ["e2e/egress/**", "**/*.node.test.ts", "**/node_modules/**"],
           globalSetup: [clusterSetup],
+          setupFiles: useKubeconfig,
           testTimeout: 300_000,
           hookTimeout: 300_000,
         },
@@ -67,6 +71,7 @@ export default defineConfig({
           include: ["*/src/**/*.node.test.ts", "e2e/**/*.node.test.ts"],
           exclude: ["**/node_modules/**"],
           globalSetup: [nodeSetup],
+          setupFiles: useKubeconfig,
           // One node: its tests share pods' addresses and the firewall, so files run one at a time.
           fileParallelism: false,
           testTimeout: 300_000,

@@ -68,23 +68,32 @@ function bundleBudget(budgetKb: number): Plugin {
 const SERVER_ONLY_WORKSPACES = { "@zhengyun/policies": "../policies/" } as const;
 
 /**
+ * Pure modules of those workspaces the UI may bundle: they import nothing. The egress allow-list
+ * grammar checks a destination as the applicant types it, with the words the server will use.
+ */
+const UI_SHARED_MODULES = { "@zhengyun/policies/egress-allowlist": "../policies/src/egress/allowlist.ts" } as const;
+
+/**
  * Fails the build, and the dev server's request, when the UI would bundle a server-only workspace:
  * by its package name, or by a path into its folder.
  */
-function serverOnly(workspaces: Readonly<Record<string, string>>): Plugin {
+function serverOnly(workspaces: Readonly<Record<string, string>>, shared: Readonly<Record<string, string>>): Plugin {
   const here = dirname(fileURLToPath(import.meta.url));
   const folders = Object.values(workspaces).map((rel) => join(here, rel));
   const names = Object.keys(workspaces);
+  const sharedFiles = new Set(Object.values(shared).map((rel) => join(here, rel)));
   const refuse = (what: string, importer: string | undefined) =>
     `${importer ?? "the UI"} imports ${what}, which runs on the server only: fetch what the page needs over tRPC`;
   return {
     name: "zhengyun-server-only",
     enforce: "pre",
     resolveId(source, importer) {
+      if (source in shared) return null;
       if (names.some((n) => source === n || source.startsWith(`${n}/`))) this.error(refuse(source, importer));
       return null;
     },
     load(id) {
+      if (sharedFiles.has(id)) return null;
       if (folders.some((f) => id.startsWith(f))) this.error(refuse(id, undefined));
       return null;
     },
@@ -93,7 +102,7 @@ function serverOnly(workspaces: Readonly<Record<string, string>>): Plugin {
 
 export default defineConfig({
   root: dirname(fileURLToPath(import.meta.url)),
-  plugins: [serverOnly(SERVER_ONLY_WORKSPACES), react(), bundleBudget(INITIAL_JS_BUDGET_KB)],
+  plugins: [serverOnly(SERVER_ONLY_WORKSPACES, UI_SHARED_MODULES), react(), bundleBudget(INITIAL_JS_BUDGET_KB)],
   resolve: { alias: { tslib: tslibFromEcharts() } },
   build: {
     outDir: "dist/ui",
