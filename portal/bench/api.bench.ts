@@ -7,17 +7,20 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { createServer } from "node:net";
-import { migrateDatabase, openDatabase } from "@zhengyun/db/client";
+import { type Database, migrateDatabase, openDatabase } from "@zhengyun/db/client";
 import type { Actor, ServiceContext } from "@zhengyun/db/context";
 import { resourceRequests, roleAssignments, users } from "@zhengyun/db/schema";
 import autocannon from "autocannon";
 import { and, eq } from "drizzle-orm";
 import pg from "pg";
+import { DEFAULT_AUTH_POLICY } from "../src/auth/policy.js";
+import { deriveSecretKey } from "../src/auth/secrets.js";
 import { DEMO_PASSWORD } from "../src/db/seed/data.js";
 import { seed } from "../src/db/seed/seed.js";
 import { approveRequest } from "../src/services/requests/approvals.js";
 import { createRequest } from "../src/services/requests/drafts.js";
 import { gradeSystem, registerSystem } from "../src/services/systems-service.js";
+import { enrolTotp, totpCode } from "../test/auth/totp.js";
 
 const serverUrl = process.env.DATABASE_URL ?? "postgres://zhengyun:zhengyun@127.0.0.1:5432/zhengyun";
 const benchUrl = (() => {
@@ -93,6 +96,8 @@ async function startPortal(port: number): Promise<ChildProcess> {
       DATABASE_URL: benchUrl,
       PORT: String(port),
       ZHENGYUN_SEED: "none",
+      // Known to the bench, so it can enrol the ops account's authenticator as the server seals it.
+      ZHENGYUN_SECRET_KEY: BENCH_SECRET_KEY,
       LOG_LEVEL: "warn",
       METRICS_PORT: "off",
       // One client from one address drives the load: the abuse limits would measure themselves.
@@ -112,15 +117,44 @@ async function startPortal(port: number): Promise<ChildProcess> {
   throw new Error("portal did not become ready");
 }
 
-async function login(base: string, username: string): Promise<string> {
+/** The cookies a response sets, as a Cookie header (a cleared one, set to nothing, left out). */
+function cookiesOf(res: Response): string {
+  return res.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0]!)
+    .filter((c) => !c.endsWith("="))
+    .join("; ");
+}
+
+const BENCH_SECRET_KEY = "zhengyun-bench-secret-key-0123456789abcdef";
+
+/** Signs in; a platform role (two factors) is enrolled with an authenticator first and answers its code. */
+async function login(base: string, username: string, db?: Database): Promise<string> {
   const res = await fetch(`${base}/trpc/auth.login`, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ username, password: DEMO_PASSWORD }),
   });
-  const cookie = res.headers.get("set-cookie");
-  if (!res.ok || !cookie) throw new Error(`login ${username} failed: ${res.status}`);
-  return cookie.split(";")[0]!;
+  const session = cookiesOf(res);
+  if (!res.ok || !session) throw new Error(`login ${username} failed: ${res.status}`);
+  if (!db) return session;
+  const [user] = await db.db.select({ id: users.id }).from(users).where(eq(users.username, username));
+  const secret = await enrolTotp(db, user!.id, { ...DEFAULT_AUTH_POLICY, secretKey: deriveSecretKey(BENCH_SECRET_KEY) });
+  // The password step again, now that the account has an authenticator: it asks for the code.
+  const again = await fetch(`${base}/trpc/auth.login`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ username, password: DEMO_PASSWORD }),
+  });
+  const pending = cookiesOf(again);
+  if (!again.ok || !pending) throw new Error(`login ${username} failed: ${again.status}`);
+  const second = await fetch(`${base}/trpc/auth.secondFactor`, {
+    method: "POST",
+    headers: { "content-type": "application/json", cookie: pending },
+    body: JSON.stringify({ code: await totpCode(db, user!.id, secret) }),
+  });
+  if (!second.ok) throw new Error(`second factor of ${username} failed: ${second.status} ${await second.text()}`);
+  return cookiesOf(second) || pending;
 }
 
 interface Scenario {
@@ -152,10 +186,16 @@ async function main() {
   const base = `http://127.0.0.1:${port}`;
   try {
     const applicant = await login(base, "fgw.staff");
-    const ops = await login(base, "ops1");
+    const ops = await login(base, "ops1", database);
     const enc = (v: unknown) => encodeURIComponent(JSON.stringify(v));
+    // Every scenario must answer 2xx before it is measured: a refused call measures nothing.
+    const probe = await fetch(`${base}/trpc/requests.list?input=${enc({ mine: true, limit: 50 })}`, { headers: { cookie: applicant } });
+    if (!probe.ok) throw new Error(`list my requests: ${probe.status} ${await probe.text()}`);
     // Where the third page of the ops queue starts: below the last number of the second.
-    const firstPages = (await (await fetch(`${base}/api/v1/approvals?stage=ops&limit=100`, { headers: { cookie: ops } })).json()) as { number: number }[];
+    const queueRes = await fetch(`${base}/api/v1/approvals?stage=ops&limit=100`, { headers: { cookie: ops } });
+    const queueBody = (await queueRes.json()) as { number: number }[] | { items: { number: number }[] };
+    if (!queueRes.ok) throw new Error(`ops queue: ${queueRes.status} ${JSON.stringify(queueBody)}`);
+    const firstPages = Array.isArray(queueBody) ? queueBody : queueBody.items;
     const thirdPage = firstPages.at(-1)!.number;
     const tokenRes = await fetch(`${base}/api/v1/tokens`, {
       method: "POST",
