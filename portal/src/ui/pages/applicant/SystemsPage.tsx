@@ -46,6 +46,8 @@ export default function SystemsPage() {
         loading={systems.isPending}
         dataSource={rows}
         pagination={{ pageSize: 20, hideOnSinglePage: true }}
+        // Columns keep their natural width; a narrow window scrolls the table instead of wrapping names letter by letter.
+        scroll={{ x: "max-content" }}
         locale={{ emptyText: <Empty description={t("empty.systems")} /> }}
         expandable={{ rowExpandable: (row) => row.zone === "external", expandedRowRender: (row) => <SystemEgress systemId={row.id} /> }}
         columns={[
