@@ -89,6 +89,8 @@ function pidAlive(pid: number): boolean {
 
 /** Takes the machine-wide node lock, or says who holds it. */
 function takeMachineLock(owner: string): () => void {
+  const deadline = Date.now() + Number(process.env.ZHENGYUN_NODE_LOCK_WAIT_S ?? 0) * 1000;
+  let waiting = false;
   for (;;) {
     try {
       mkdirSync(MACHINE_LOCK);
@@ -106,7 +108,14 @@ function takeMachineLock(owner: string): () => void {
         rmSync(MACHINE_LOCK, { recursive: true, force: true });
         continue;
       }
-      throw new Error(`another local node runs on this machine (pid ${pid}, ${dir}); stop it first (cluster:down)`);
+      // One node per machine (the bridge and the firewall are machine-wide): wait for the other
+      // node to stop, up to ZHENGYUN_NODE_LOCK_WAIT_S seconds (default 0: refuse at once).
+      if (Date.now() >= deadline) {
+        throw new Error(`another local node runs on this machine (pid ${pid}, ${dir}); stop it first (cluster:down)`);
+      }
+      if (!waiting) console.error(`[node] waiting for the local node of pid ${pid} (${dir}) to stop`);
+      waiting = true;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2000);
     }
   }
 }
