@@ -29,6 +29,23 @@ describe("image packaging", () => {
     expect(execFileSync("stat", ["-c", "%a", join(out, "bin", "run")], { encoding: "utf8" }).trim()).toBe("755");
   });
 
+  it("writes symbolic links and names longer than 100 bytes", () => {
+    const long = `usr/share/${"a".repeat(60)}/${"b".repeat(60)}/file.txt`;
+    const out = untar(
+      tarArchive([
+        { name: "usr/" },
+        { name: "usr/lib/" },
+        { name: "usr/lib/real.so.1", data: Buffer.from("lib") },
+        { name: "lib", link: "usr/lib" },
+        { name: long, data: Buffer.from("long") },
+      ]),
+      "links",
+    );
+    expect(readFileSync(join(out, "lib", "real.so.1"), "utf8")).toBe("lib");
+    expect(execFileSync("readlink", [join(out, "lib")], { encoding: "utf8" }).trim()).toBe("usr/lib");
+    expect(readFileSync(join(out, long), "utf8")).toBe("long");
+  });
+
   it("writes an OCI layout whose index names the image and whose blobs match their digests", () => {
     const binary = Buffer.from("not really a program");
     const { archive, digest } = ociArchive(PROBE_IMAGE, binary);

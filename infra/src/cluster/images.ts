@@ -43,18 +43,59 @@ export const PROBE_IMAGE: ImageSpec = {
 };
 export const NODE_IMAGES: readonly ImageSpec[] = [PAUSE_IMAGE, PROBE_IMAGE];
 
-export interface BuiltImage extends ImageSpec {
+/** One entry of a layer: a directory (name ends with "/"), a regular file, or a symbolic link. */
+export interface TarEntry {
+  name: string;
+  data?: Buffer;
+  mode?: number;
+  /** Target of a symbolic link. */
+  link?: string;
+}
+
+/**
+ * An image whose one layer is a root file system assembled on this machine from Debian's
+ * packages (see rootfs.ts), cached under the hash of its inputs.
+ */
+export interface RootfsImageSpec {
+  kind: "rootfs";
+  ref: string;
+  /** File name of the cached archive. */
+  name: string;
+  entrypoint: string[];
+  cmd?: string[];
+  /** uid:gid the image runs as. */
+  user: string;
+  aliases?: string[];
+  /** A hash of everything the layer is made of (package versions, file sizes and times, the assembling code). */
+  inputsHash: () => Promise<string>;
+  /** The layer's entries. */
+  assemble: () => Promise<TarEntry[]>;
+}
+
+export type NodeImageSpec = ImageSpec | RootfsImageSpec;
+
+export type BuiltImage = NodeImageSpec & {
   archive: string;
   /** Digest of the image manifest ("sha256:…"), for references pinned by digest. */
   digest: string;
   /** Seconds spent building (0 when the cache had it). */
   seconds: number;
-}
+};
 
-/** One ustar header block for a regular file or directory. */
-function tarHeader(name: string, size: number, mode: number, type: "0" | "5"): Buffer {
+/** One ustar header block for a regular file, symbolic link or directory (names up to 255 bytes). */
+function tarHeader(name: string, size: number, mode: number, type: "0" | "2" | "5", link = ""): Buffer {
   const h = Buffer.alloc(512);
-  h.write(name, 0, 100, "utf8");
+  let prefix = "";
+  let base = name;
+  if (Buffer.byteLength(name) > 100) {
+    // ustar: a long name splits at a "/" into a prefix (155 bytes) and a name (100 bytes).
+    const cut = name.lastIndexOf("/", name.length - 2);
+    prefix = name.slice(0, cut);
+    base = name.slice(cut + 1);
+    if (cut < 0 || Buffer.byteLength(prefix) > 155 || Buffer.byteLength(base) > 100) throw new Error(`tar: name too long: ${name}`);
+  }
+  if (Buffer.byteLength(link) > 100) throw new Error(`tar: link target too long: ${link}`);
+  h.write(base, 0, 100, "utf8");
   h.write(`${mode.toString(8).padStart(7, "0")}\0`, 100);
   h.write("0000000\0", 108); // uid
   h.write("0000000\0", 116); // gid
@@ -62,8 +103,10 @@ function tarHeader(name: string, size: number, mode: number, type: "0" | "5"): B
   h.write("00000000000\0", 136); // mtime: reproducible
   h.write("        ", 148); // checksum placeholder
   h.write(type, 156);
+  h.write(link, 157, 100, "utf8");
   h.write("ustar\0", 257);
   h.write("00", 263);
+  h.write(prefix, 345, 155, "utf8");
   let sum = 0;
   for (const byte of h) sum += byte;
   h.write(`${sum.toString(8).padStart(6, "0")}\0 `, 148);
@@ -71,9 +114,13 @@ function tarHeader(name: string, size: number, mode: number, type: "0" | "5"): B
 }
 
 /** A tar archive of the given entries (directories end with "/"). */
-export function tarArchive(entries: { name: string; data?: Buffer; mode?: number }[]): Buffer {
+export function tarArchive(entries: readonly TarEntry[]): Buffer {
   const parts: Buffer[] = [];
   for (const e of entries) {
+    if (e.link !== undefined) {
+      parts.push(tarHeader(e.name, 0, 0o777, "2", e.link));
+      continue;
+    }
     if (e.name.endsWith("/")) {
       parts.push(tarHeader(e.name, 0, e.mode ?? 0o755, "5"));
       continue;
@@ -92,15 +139,31 @@ const sha256 = (data: Buffer | string) => createHash("sha256").update(data).dige
  * `spec.path`; the index names the image `spec.ref` for `ctr images import`.
  */
 export function ociArchive(spec: ImageSpec, binary: Buffer): { archive: Buffer; digest: string } {
-  const layerTar = tarArchive([{ name: spec.path.replace(/^\//, ""), data: binary, mode: 0o755 }]);
-  const layer = gzipSync(layerTar, { level: 9 });
+  return ociLayout(
+    spec.ref,
+    [{ name: spec.path.replace(/^\//, ""), data: binary, mode: 0o755 }],
+    { Entrypoint: [spec.path], Cmd: spec.cmd ?? [], WorkingDir: "/", User: "65532:65532" },
+    `zhengyun infra/images/${spec.program}`,
+  );
+}
+
+/** An OCI image archive whose one layer holds `entries`. */
+export function ociLayout(
+  ref: string,
+  entries: readonly TarEntry[],
+  imageConfig: { Entrypoint: string[]; Cmd: string[]; WorkingDir: string; User: string },
+  createdBy: string,
+  gzipLevel = 9,
+): { archive: Buffer; digest: string } {
+  const layerTar = tarArchive(entries);
+  const layer = gzipSync(layerTar, { level: gzipLevel });
   const config = Buffer.from(
     JSON.stringify({
       architecture: "amd64",
       os: "linux",
-      config: { Entrypoint: [spec.path], Cmd: spec.cmd ?? [], WorkingDir: "/", User: "65532:65532" },
+      config: imageConfig,
       rootfs: { type: "layers", diff_ids: [`sha256:${sha256(layerTar)}`] },
-      history: [{ created_by: `zhengyun infra/images/${spec.program}` }],
+      history: [{ created_by: createdBy }],
     }),
   );
   const manifest = Buffer.from(
@@ -111,7 +174,7 @@ export function ociArchive(spec: ImageSpec, binary: Buffer): { archive: Buffer; 
       layers: [{ mediaType: "application/vnd.oci.image.layer.v1.tar+gzip", digest: `sha256:${sha256(layer)}`, size: layer.length }],
     }),
   );
-  const tag = spec.ref.slice(spec.ref.lastIndexOf(":") + 1);
+  const tag = ref.slice(ref.lastIndexOf(":") + 1);
   const index = Buffer.from(
     JSON.stringify({
       schemaVersion: 2,
@@ -122,7 +185,7 @@ export function ociArchive(spec: ImageSpec, binary: Buffer): { archive: Buffer; 
           digest: `sha256:${sha256(manifest)}`,
           size: manifest.length,
           platform: { architecture: "amd64", os: "linux" },
-          annotations: { "io.containerd.image.name": spec.ref, "org.opencontainers.image.ref.name": tag },
+          annotations: { "io.containerd.image.name": ref, "org.opencontainers.image.ref.name": tag },
         },
       ],
     }),
@@ -156,11 +219,15 @@ function sourcesHash(): string {
 }
 
 /** Builds (or reuses) the node's images and returns their archives. */
-export async function buildNodeImages(images: readonly ImageSpec[] = NODE_IMAGES): Promise<BuiltImage[]> {
+export async function buildNodeImages(images: readonly NodeImageSpec[] = NODE_IMAGES): Promise<BuiltImage[]> {
   const dir = join(toolchainRoot(), "images", sourcesHash());
   await mkdir(dir, { recursive: true });
   const built: BuiltImage[] = [];
   for (const spec of images) {
+    if ("kind" in spec) {
+      built.push(await buildRootfsImage(spec));
+      continue;
+    }
     const archive = join(dir, `${spec.program}.oci.tar`);
     const digestFile = `${archive}.digest`;
     if (existsSync(archive) && existsSync(digestFile)) {
@@ -185,4 +252,25 @@ export async function buildNodeImages(images: readonly ImageSpec[] = NODE_IMAGES
     built.push({ ...spec, archive, digest: oci.digest, seconds: Math.round((Date.now() - started) / 100) / 10 });
   }
   return built;
+}
+
+/** Builds (or reuses) an image assembled from a root file system. */
+async function buildRootfsImage(spec: RootfsImageSpec): Promise<BuiltImage> {
+  const dir = join(toolchainRoot(), "images", `rootfs-${spec.name}-${await spec.inputsHash()}`);
+  const archive = join(dir, `${spec.name}.oci.tar`);
+  const digestFile = `${archive}.digest`;
+  if (existsSync(archive) && existsSync(digestFile)) return { ...spec, archive, digest: readFileSync(digestFile, "utf8").trim(), seconds: 0 };
+  const started = Date.now();
+  await mkdir(dir, { recursive: true });
+  const oci = ociLayout(
+    spec.ref,
+    await spec.assemble(),
+    { Entrypoint: spec.entrypoint, Cmd: spec.cmd ?? [], WorkingDir: "/", User: spec.user },
+    `zhengyun rootfs ${spec.name}`,
+    6,
+  );
+  await writeFile(`${archive}.tmp`, oci.archive);
+  await rename(`${archive}.tmp`, archive);
+  await writeFile(digestFile, `${oci.digest}\n`);
+  return { ...spec, archive, digest: oci.digest, seconds: Math.round((Date.now() - started) / 100) / 10 };
 }

@@ -15,12 +15,13 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { toolPath } from "../toolchain.js";
-import { type BuiltImage, buildNodeImages, PAUSE_IMAGE } from "./images.js";
+import { type BuiltImage, buildNodeImages, NODE_IMAGES, PAUSE_IMAGE } from "./images.js";
 import { writeKubeconfig } from "./kubeconfig.js";
 import type { Pki } from "./pki.js";
 import { signClientCert } from "./pki.js";
 import { freePorts } from "./ports.js";
 import type { Managed } from "./processes.js";
+import { EGRESS_GATEWAY_IMAGE } from "./rootfs.js";
 
 const run = promisify(execFile);
 
@@ -369,7 +370,7 @@ export async function startNode(ctx: NodeContext): Promise<NodeState> {
     await sh("ip", ["link", "set", NODE_BRIDGE, "up"]);
 
     ctx.log("building the node's images");
-    const images: BuiltImage[] = await buildNodeImages();
+    const images: BuiltImage[] = await buildNodeImages([...NODE_IMAGES, EGRESS_GATEWAY_IMAGE]);
     const started = Date.now();
 
     await writeFile(join(nodeDir, "containerd.toml"), containerdConfig(nodeDir));
