@@ -34,8 +34,19 @@ export const DNS_PORTS: NetworkPolicyPort[] = [
   { protocol: "TCP", port: 53 },
 ];
 
-/** The unified egress is a forward proxy; systems reach it on this port only. */
+/**
+ * The unified egress is a forward proxy. Its common port admits nothing by itself: every
+ * external-zone system is given a port of its own in GATEWAY_SYSTEM_PORTS, and the gateway's
+ * namespace opens each such port to its one system only (a NetworkPolicy per port, written by the
+ * controller), so the port a request arrives on names the system.
+ */
 export const GATEWAY_PORTS: NetworkPolicyPort[] = [{ protocol: "TCP", port: 3128 }];
+export const GATEWAY_SYSTEM_PORTS = { first: 20001, last: 29999 } as const;
+/** What a system's pods may open toward the gateway: the common port and the per-system range. */
+export const GATEWAY_CLIENT_PORTS: NetworkPolicyPort[] = [
+  ...GATEWAY_PORTS,
+  { protocol: "TCP", port: GATEWAY_SYSTEM_PORTS.first, endPort: GATEWAY_SYSTEM_PORTS.last },
+];
 
 /** Internet egress for a system: the internal zone never has any. */
 export function internetEgress(zone: Zone, params: ZoneEgressParams): InternetEgress {
@@ -152,7 +163,7 @@ export const zoneEgress = defineControl<ZoneEgressParams>({
                   },
                 },
               ],
-              ports: GATEWAY_PORTS,
+              ports: GATEWAY_CLIENT_PORTS,
             },
           ],
         }),
