@@ -9,7 +9,9 @@ import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync,
 import { connect } from "node:net";
 import { dirname, join, resolve } from "node:path";
 import { promisify } from "node:util";
+import type { Db } from "@zhengyun/db/client";
 import type { GatewaySettings, RenderedGateway } from "./render.js";
+import { type ShipResult, shipLog } from "./store.js";
 
 const run = promisify(execFile);
 
@@ -203,6 +205,11 @@ export class EgressGateway {
       if (Date.now() > deadline) throw new Error(`squid is not listening on ${this.options.closedPort}`);
       await new Promise((r) => setTimeout(r, 100));
     }
+  }
+
+  /** Stores the access log's new lines (exactly once: the cursor commits with the rows). */
+  collect(db: Db, source: string): Promise<ShipResult> {
+    return shipLog(db, source, this.paths.accessLog);
   }
 
   /** Stops Squid (`squid -k shutdown`, then waits for the process). */

@@ -35,6 +35,7 @@ export interface GatewaySettings {
    * (also with no system at all), and probes and refused strays land there.
    */
   closedPort: number;
+  /** The access log: a file, or `tcp://host:port` of a collector. */
   accessLog: string;
   cacheLog: string;
   pidFile: string;
@@ -165,7 +166,11 @@ export function renderGateway(systems: readonly GatewaySystem[], settings: Gatew
     "httpd_suppress_version_string on",
     `shutdown_lifetime ${settings.shutdownSeconds ?? 30} seconds`,
     `logformat zhengyun ${LOG_FORMAT}`,
-    `access_log stdio:${settings.accessLog} zhengyun`,
+    // A file on this host, or `tcp://host:port`: each line sent to the controller's collector
+    // (in a cluster), where a line that cannot be sent is dropped rather than stopping the gateway.
+    settings.accessLog.startsWith("tcp://")
+      ? `access_log ${settings.accessLog} logformat=zhengyun on-error=drop`
+      : `access_log stdio:${settings.accessLog} zhengyun`,
     "logfile_rotate 0",
     "buffered_logs off",
   ];

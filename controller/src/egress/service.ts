@@ -3,10 +3,11 @@
 // drops expired months and summarises each finished day into the audit chain.
 
 import type { Db } from "@zhengyun/db/client";
+import { GATEWAY_SYSTEM_PORTS } from "@zhengyun/policies/controls/zone-egress/control";
 import { Counter, type Registry } from "prom-client";
-import type { EgressGateway } from "./gateway.js";
-import { renderGateway } from "./render.js";
-import { dropExpiredPartitions, ensurePartitions, MIN_RETENTION_DAYS, shipLog, summariseDays } from "./store.js";
+import type { ApplyResult } from "./gateway.js";
+import { type GatewaySettings, type RenderedGateway, renderGateway } from "./render.js";
+import { dropExpiredPartitions, ensurePartitions, MIN_RETENTION_DAYS, type ShipResult, summariseDays } from "./store.js";
 import { loadGatewaySystems } from "./systems.js";
 
 type Env = Record<string, string | undefined>;
@@ -32,13 +33,13 @@ export function loadEgressConfig(env: Env = process.env): EgressConfig {
     throw new Error(
       `ZHENGYUN_EGRESS_RETENTION_DAYS must be a whole number of days, at least ${MIN_RETENTION_DAYS} (网络安全法 Art. 21), got ${env.ZHENGYUN_EGRESS_RETENTION_DAYS}`,
     );
-  const firstPort = env.ZHENGYUN_EGRESS_FIRST_PORT ? Number(env.ZHENGYUN_EGRESS_FIRST_PORT) : 20001;
+  const firstPort = env.ZHENGYUN_EGRESS_FIRST_PORT ? Number(env.ZHENGYUN_EGRESS_FIRST_PORT) : GATEWAY_SYSTEM_PORTS.first;
   if (!Number.isInteger(firstPort) || firstPort < 2 || firstPort > 65000) throw new Error("ZHENGYUN_EGRESS_FIRST_PORT must be a port from 2 to 65000");
   return {
     mode,
     squid: env.ZHENGYUN_EGRESS_SQUID ?? "/usr/sbin/squid",
     firstPort,
-    lastPort: Math.min(65535, firstPort + 9998),
+    lastPort: Math.min(65535, firstPort + (GATEWAY_SYSTEM_PORTS.last - GATEWAY_SYSTEM_PORTS.first)),
     listenAddress: env.ZHENGYUN_EGRESS_LISTEN ?? "127.0.0.1",
     retentionDays: retention,
     intervalMs: env.ZHENGYUN_EGRESS_INTERVAL_MS ? Number(env.ZHENGYUN_EGRESS_INTERVAL_MS) : 5_000,
@@ -68,11 +69,20 @@ export function egressMetrics(registry: Registry): EgressMetrics {
   };
 }
 
+/** A running gateway: Squid on this host (gateway.ts) or the Deployment in the cluster (cluster.ts). */
+export interface GatewayRuntime {
+  settings(): GatewaySettings;
+  /** Puts a rendered configuration in force. */
+  apply(rendered: RenderedGateway): Promise<ApplyResult>;
+  /** Stores the connection records logged since the last call. */
+  collect(db: Db, source: string): Promise<ShipResult>;
+}
+
 export class EgressService {
   constructor(
     private readonly db: Db,
     private readonly config: EgressConfig,
-    private readonly gateway: EgressGateway | undefined,
+    private readonly gateway: GatewayRuntime | undefined,
     private readonly metrics: EgressMetrics | undefined,
     private readonly source = "local",
   ) {}
@@ -89,7 +99,7 @@ export class EgressService {
   /** Stores the new access-log lines and counts them on /metrics. */
   async ship() {
     if (!this.gateway) return undefined;
-    const shipped = await shipLog(this.db, this.source, this.gateway.paths.accessLog);
+    const shipped = await this.gateway.collect(this.db, this.source);
     if (this.metrics)
       for (const [system, c] of shipped.bySystem) {
         if (c.allowed) this.metrics.connections.inc({ system, action: "allowed" }, c.allowed);

@@ -116,9 +116,25 @@ export async function shipLog(db: Db, source: string, file: string, maxBytes = 4
   const end = buffer.lastIndexOf(0x0a);
   if (end < 0) return result;
   const text = buffer.subarray(0, end + 1).toString("utf8");
+  return storeLogLines(db, text.split("\n"), async (tx) => {
+    await tx
+      .insert(egressLogCursors)
+      .values({ source, offset: offset + end + 1 })
+      .onConflictDoUpdate({ target: egressLogCursors.source, set: { offset: offset + end + 1, updatedAt: new Date() } });
+  });
+}
+
+type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+
+/**
+ * Stores access-log lines as connection records, attributed to a system and department by the
+ * gateway port they arrived on; `also` runs in the same transaction (the file shipper's cursor).
+ */
+export async function storeLogLines(db: Db, lines: readonly string[], also?: (tx: Tx) => Promise<void>): Promise<ShipResult> {
+  const result: ShipResult = { lines: 0, stored: 0, bySystem: new Map() };
   const owners = await portOwners(db);
   const rows: (typeof egressConnections.$inferInsert & { at: Date })[] = [];
-  for (const line of text.split("\n")) {
+  for (const line of lines) {
     if (!line.trim()) continue;
     result.lines++;
     const parsed = parseLogLine(line);
@@ -138,10 +154,7 @@ export async function shipLog(db: Db, source: string, file: string, maxBytes = 4
   }
   await db.transaction(async (tx) => {
     for (let i = 0; i < rows.length; i += 500) await tx.insert(egressConnections).values(rows.slice(i, i + 500));
-    await tx
-      .insert(egressLogCursors)
-      .values({ source, offset: offset + end + 1 })
-      .onConflictDoUpdate({ target: egressLogCursors.source, set: { offset: offset + end + 1, updatedAt: new Date() } });
+    await also?.(tx);
   });
   result.stored = rows.length;
   return result;

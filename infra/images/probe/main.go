@@ -3,7 +3,11 @@
 //	probe serve [port...]             answer HTTP on each port (default 8080) with the
 //	                                  pod's name; GET /connect?to=host:port&ms=N tries one
 //	                                  TCP connection from this pod and answers "open" or
-//	                                  "closed: <reason>" (the packet matrix's agent)
+//	                                  "closed: <reason>" (the packet matrix's agent);
+//	                                  GET /fetch?url=U&proxy=host:port&ms=N makes one HTTP GET of U
+//	                                  (through the forward proxy, when given) and answers
+//	                                  "status <code> <bytes>" or "error: <reason>";
+//	                                  GET /bytes?n=N answers N bytes (a download to measure)
 //	probe connect host:port [ms]      try one TCP connection; print "open" and exit 0,
 //	                                  or print "closed: <reason>" and exit 1
 //	probe write path text             write text to a file (and sync it), then exit
@@ -11,8 +15,10 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"strconv"
 	"time"
@@ -34,6 +40,29 @@ func serve(ports []string) {
 		}
 		fmt.Fprintln(w, try(r.URL.Query().Get("to"), time.Duration(ms)*time.Millisecond))
 	})
+	handler.HandleFunc("/bytes", func(w http.ResponseWriter, r *http.Request) {
+		n, err := strconv.Atoi(r.URL.Query().Get("n"))
+		if err != nil || n < 0 || n > 1<<30 {
+			http.Error(w, "n: a byte count up to 1 GiB", http.StatusBadRequest)
+			return
+		}
+		w.Header().Set("Content-Length", strconv.Itoa(n))
+		chunk := make([]byte, 32*1024)
+		for n > 0 {
+			m := min(n, len(chunk))
+			if _, err := w.Write(chunk[:m]); err != nil {
+				return
+			}
+			n -= m
+		}
+	})
+	handler.HandleFunc("/fetch", func(w http.ResponseWriter, r *http.Request) {
+		ms, err := strconv.Atoi(r.URL.Query().Get("ms"))
+		if err != nil || ms <= 0 {
+			ms = 5000
+		}
+		fmt.Fprintln(w, fetch(r.URL.Query().Get("url"), r.URL.Query().Get("proxy"), time.Duration(ms)*time.Millisecond))
+	})
 	errs := make(chan error, len(ports))
 	for _, port := range ports {
 		server := &http.Server{Addr: ":" + port, Handler: handler, ReadHeaderTimeout: 5 * time.Second}
@@ -51,6 +80,23 @@ func try(address string, timeout time.Duration) string {
 	}
 	conn.Close()
 	return "open"
+}
+
+// fetch makes one HTTP GET, through a forward proxy when one is given, and reports
+// "status <code> <bytes>" or "error: <reason>".
+func fetch(target, proxy string, timeout time.Duration) string {
+	transport := &http.Transport{Proxy: nil, DisableKeepAlives: true}
+	if proxy != "" {
+		transport.Proxy = http.ProxyURL(&url.URL{Scheme: "http", Host: proxy})
+	}
+	client := &http.Client{Transport: transport, Timeout: timeout}
+	res, err := client.Get(target)
+	if err != nil {
+		return fmt.Sprintf("error: %v", err)
+	}
+	defer res.Body.Close()
+	n, _ := io.Copy(io.Discard, res.Body)
+	return fmt.Sprintf("status %d %d", res.StatusCode, n)
 }
 
 func connect(address string, timeout time.Duration) {

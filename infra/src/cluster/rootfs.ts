@@ -21,6 +21,8 @@ export interface RootfsRecipe {
   packages: string[];
   /** Paths (prefixes) of those packages left out. */
   exclude: string[];
+  /** Paths kept although under an excluded prefix. */
+  keep: string[];
   /** Programs whose shared libraries are added. */
   programs: string[];
   /** Accounts of /etc/passwd and /etc/group: name, uid (= gid), home. */
@@ -50,7 +52,8 @@ const excluded = (path: string, prefixes: readonly string[]) => prefixes.some((p
 async function packageFiles(recipe: RootfsRecipe): Promise<string[]> {
   const { stdout } = await run("dpkg", ["-L", ...recipe.packages], { maxBuffer: 64 * 1024 * 1024 });
   const skip = [...ALWAYS_EXCLUDED, ...recipe.exclude];
-  return [...new Set(stdout.split("\n").filter((p) => p.startsWith("/") && p !== "/." && !excluded(p, skip)))].sort();
+  const wanted = (p: string) => !excluded(p, skip) || recipe.keep.some((k) => k === p || k.startsWith(`${p}/`));
+  return [...new Set(stdout.split("\n").filter((p) => p.startsWith("/") && p !== "/." && wanted(p)))].sort();
 }
 
 /** The shared libraries (and the loader) the programs load, as `ldd` resolves them. */
@@ -147,9 +150,11 @@ export const PROXY_UID = 13;
 /** The egress gateway: Debian's Squid (GnuTLS flavour), its error pages, nothing else. */
 export const SQUID_RECIPE: RootfsRecipe = {
   packages: ["squid", "squid-common", "squid-langpack"],
-  // Authentication helpers and the cache-manager CGI are not used (and pull in many libraries).
+  // Authentication helpers and the cache-manager CGI are not used (and pull in many libraries);
+  // Squid starts its unlink helper even without a disk cache.
   exclude: ["/usr/lib/squid", "/usr/lib/cgi-bin", "/usr/bin", "/etc/squid/conf.d", "/etc/squid/squid.conf", "/var/spool", "/var/log"],
-  programs: ["/usr/sbin/squid"],
+  keep: ["/usr/lib/squid/unlinkd", "/usr/lib/squid/log_file_daemon"],
+  programs: ["/usr/sbin/squid", "/usr/lib/squid/unlinkd", "/usr/lib/squid/log_file_daemon"],
   accounts: [
     { name: "proxy", id: PROXY_UID, home: "/bin" },
     { name: "nogroup", id: 65534, home: "/nonexistent" },
