@@ -220,6 +220,21 @@ export class ClusterGateway {
 
   /** Waits until every replica runs the current template and is ready, and no old pod is left. */
   async rolledOut(): Promise<void> {
+    await this.waitRolledOut().catch(async (err) => {
+      // Say why: each gateway pod's phase and its container's last state.
+      const pods = await this.kube.list("v1", "Pod", { namespace: EGRESS_NAMESPACE, labelSelector: `app.kubernetes.io/name=${GATEWAY_NAME}` }).catch(() => []);
+      const states = pods.map((p) => {
+        const status = p.status as
+          | { phase?: string; containerStatuses?: { ready?: boolean; restartCount?: number; state?: unknown; lastState?: unknown }[] }
+          | undefined;
+        const c = status?.containerStatuses?.[0];
+        return `${p.metadata.name}: ${status?.phase} ready=${c?.ready} restarts=${c?.restartCount} state=${JSON.stringify(c?.state)} last=${JSON.stringify(c?.lastState)}`;
+      });
+      throw new Error(`${(err as Error).message}\n${states.join("\n")}`);
+    });
+  }
+
+  private async waitRolledOut(): Promise<void> {
     await waitFor(
       "the egress gateway's rollout",
       async () => {
