@@ -8,6 +8,7 @@ import { pino } from "pino";
 import { loadConfig } from "./config.js";
 import { Controller } from "./controller.js";
 import { startEgress } from "./egress/run.js";
+import { kubeClients } from "./kube.js";
 import { startHttp } from "./server.js";
 
 const log = pino({ name: "zhengyun-controller", level: process.env.LOG_LEVEL ?? "info" });
@@ -58,7 +59,7 @@ async function main(): Promise<void> {
   process.on("SIGINT", () => void shutdown("SIGINT"));
 
   await controller.start();
-  const egress = await startEgress(database.db, config.stateDir, controller.metrics.registry, log);
+  const egress = await startEgress(database.db, config.stateDir, controller.metrics.registry, log, kubeClients(config.kubeconfig).config);
   stopEgress = egress.stop;
   log.info("controller running");
 }

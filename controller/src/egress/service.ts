@@ -13,8 +13,13 @@ import { loadGatewaySystems } from "./systems.js";
 type Env = Record<string, string | undefined>;
 
 export interface EgressConfig {
-  /** `local`: run Squid on this host (product mode, tests); `off`: the controller does nothing for the egress. */
-  mode: "local" | "off";
+  /**
+   * `local`: run Squid on this host (product mode, tests); `cluster`: run it as the Deployment in
+   * the `zhengyun-egress` namespace (cluster.ts); `off`: the controller does nothing for the egress.
+   */
+  mode: "local" | "cluster" | "off";
+  /** In `cluster` mode: the gateway image, where the collector listens, and the address the gateway pods send to. */
+  cluster?: { image: string; collectorListen: { host: string; port: number }; collector: string; replicas: number };
   squid: string;
   /** First and last gateway port handed to systems; the closed port sits just below the first. */
   firstPort: number;
@@ -27,7 +32,7 @@ export interface EgressConfig {
 
 export function loadEgressConfig(env: Env = process.env): EgressConfig {
   const mode = env.ZHENGYUN_EGRESS ?? "off";
-  if (mode !== "local" && mode !== "off") throw new Error(`ZHENGYUN_EGRESS must be local or off, got ${JSON.stringify(mode)}`);
+  if (mode !== "local" && mode !== "cluster" && mode !== "off") throw new Error(`ZHENGYUN_EGRESS must be local, cluster or off, got ${JSON.stringify(mode)}`);
   const retention = env.ZHENGYUN_EGRESS_RETENTION_DAYS ? Number(env.ZHENGYUN_EGRESS_RETENTION_DAYS) : MIN_RETENTION_DAYS;
   if (!Number.isInteger(retention) || retention < MIN_RETENTION_DAYS)
     throw new Error(
@@ -35,8 +40,22 @@ export function loadEgressConfig(env: Env = process.env): EgressConfig {
     );
   const firstPort = env.ZHENGYUN_EGRESS_FIRST_PORT ? Number(env.ZHENGYUN_EGRESS_FIRST_PORT) : GATEWAY_SYSTEM_PORTS.first;
   if (!Number.isInteger(firstPort) || firstPort < 2 || firstPort > 65000) throw new Error("ZHENGYUN_EGRESS_FIRST_PORT must be a port from 2 to 65000");
+  let cluster: EgressConfig["cluster"];
+  if (mode === "cluster") {
+    const image = env.ZHENGYUN_EGRESS_IMAGE;
+    const collector = env.ZHENGYUN_EGRESS_COLLECTOR;
+    if (!image) throw new Error("ZHENGYUN_EGRESS=cluster needs ZHENGYUN_EGRESS_IMAGE (the gateway image, from the platform registry)");
+    if (!collector || !/^[^\s:]+:\d+$/.test(collector))
+      throw new Error("ZHENGYUN_EGRESS=cluster needs ZHENGYUN_EGRESS_COLLECTOR=host:port (where the gateway pods send their access log)");
+    const listen = env.ZHENGYUN_EGRESS_COLLECTOR_LISTEN ?? `0.0.0.0:${collector.split(":")[1]}`;
+    const at = listen.lastIndexOf(":");
+    const replicas = env.ZHENGYUN_EGRESS_REPLICAS ? Number(env.ZHENGYUN_EGRESS_REPLICAS) : 2;
+    if (!Number.isInteger(replicas) || replicas < 1) throw new Error("ZHENGYUN_EGRESS_REPLICAS must be a whole number, at least 1");
+    cluster = { image, collector, collectorListen: { host: listen.slice(0, at), port: Number(listen.slice(at + 1)) }, replicas };
+  }
   return {
     mode,
+    cluster,
     squid: env.ZHENGYUN_EGRESS_SQUID ?? "/usr/sbin/squid",
     firstPort,
     lastPort: Math.min(65535, firstPort + (GATEWAY_SYSTEM_PORTS.last - GATEWAY_SYSTEM_PORTS.first)),

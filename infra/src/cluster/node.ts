@@ -167,6 +167,9 @@ function cniConfig(nodeDir: string): string {
           ipam: {
             type: "host-local",
             ranges: [[{ subnet: POD_CIDR, gateway: NODE_IP }]],
+            // A default route through the node: Service addresses (kube-proxy's DNAT on the node) and
+            // anything off the pods' subnet are reached through it; nothing is masqueraded.
+            routes: [{ dst: "0.0.0.0/0" }],
             dataDir: join(nodeDir, "cni", "ipam"),
           },
         },
