@@ -279,6 +279,12 @@ for cmd in iptables ip6tables; do
 done
 for set in $(ipset list -n 2>/dev/null | grep -E '^(inet6:)?(KUBE-|kube-router-)'); do ipset destroy "$set" 2>/dev/null; done
 ip link del '${NODE_BRIDGE}' 2>/dev/null
+# The node tests' "internet" network namespaces (zy-inet-*): their servers, then the namespaces
+# (deleting one also removes its veth pair).
+for ns in $(ip netns list 2>/dev/null | awk '/^zy-inet-/ { print $1 }'); do
+  for p in $(ip netns pids "$ns" 2>/dev/null); do kill -9 "$p" 2>/dev/null; done
+  ip netns del "$ns" 2>/dev/null
+done
 # Volumes of kube-controller-manager's host-path provisioner (its fixed location).
 rm -rf /tmp/hostpath_pv
 # Pod cgroups (kubelet's cgroupfs driver, cgroups v1).
