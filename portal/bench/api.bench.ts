@@ -222,7 +222,9 @@ async function main() {
     const reads: Scenario[] = [
       { name: "list my requests", opts: { url: `${base}/trpc/requests.list?input=${enc({ mine: true, limit: 50 })}`, headers: { cookie: applicant } } },
       { name: "get one request", opts: { url: `${base}/trpc/requests.get?input=${enc({ id: someRequest!.id })}`, headers: { cookie: applicant } } },
-      { name: "ops approval queue", opts: { url: `${base}/trpc/requests.queue?input=${enc({ stage: "ops" })}`, headers: { cookie: ops } } },
+      // The first page the web UI asks for (and the CLI's and the procedure's default page); the
+      // queue is never read whole.
+      { name: "ops queue, UI page of 100", opts: { url: `${base}/trpc/requests.queue?input=${enc({ stage: "ops", limit: 100 })}`, headers: { cookie: ops } } },
       { name: "ops queue, page of 50", opts: { url: `${base}/trpc/requests.queue?input=${enc({ stage: "ops", limit: 50 })}`, headers: { cookie: ops } } },
       {
         name: "ops queue, 3rd page",
