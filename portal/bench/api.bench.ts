@@ -111,7 +111,8 @@ async function startPortal(port: number): Promise<ChildProcess> {
     },
     stdio: ["ignore", "inherit", "inherit"],
   });
-  for (let i = 0; i < 100; i++) {
+  // Up to two minutes: on a busy machine compiling the sources on start takes a while.
+  for (let i = 0; i < 600; i++) {
     const ok = await fetch(`http://127.0.0.1:${port}/readyz`)
       .then((r) => r.ok)
       .catch(() => false);
