@@ -278,7 +278,7 @@ requests
   .description("撤回 / withdraw")
   .option("--reason <text>", "撤回原因 / why")
   .action(stateChange("withdraw", (o) => ({ reason: (o.reason as string | undefined) ?? null })));
-paged(requests.command("queue").description("待审批队列（新的在前） / the approval queue of a stage, newest first"), 200, 200)
+paged(requests.command("queue").description("待审批队列（新的在前） / the approval queue of a stage, newest first"), 200, 100)
   .addOption(new Option("--stage <stage>", "dept | ops | security").choices(["dept", "ops", "security"]).makeOptionMandatory())
   .action(async (opts: PageOptions & { stage: string }) => {
     const client = api();

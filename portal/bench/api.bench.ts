@@ -7,6 +7,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { createServer } from "node:net";
+import { loadavg } from "node:os";
 import { type Database, migrateDatabase, openDatabase } from "@zhengyun/db/client";
 import type { Actor, ServiceContext } from "@zhengyun/db/context";
 import { resourceRequests, roleAssignments, users } from "@zhengyun/db/schema";
@@ -90,7 +91,9 @@ async function pendingForOps(db: Awaited<ReturnType<typeof openDatabase>>["db"],
 }
 
 async function startPortal(port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/server/main.ts"], {
+  // BENCH_NODE_ARGS: extra node flags for the portal process, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", "src/server/main.ts"], {
     env: {
       ...process.env,
       DATABASE_URL: benchUrl,
@@ -100,13 +103,16 @@ async function startPortal(port: number): Promise<ChildProcess> {
       ZHENGYUN_SECRET_KEY: BENCH_SECRET_KEY,
       LOG_LEVEL: "warn",
       METRICS_PORT: "off",
+      // The API is measured; the UI bundle is not built for it.
+      ZHENGYUN_UI_BUILD: "off",
       // One client from one address drives the load: the abuse limits would measure themselves.
       RATE_LIMIT_MUTATION_PER_IP: "1000000",
       RATE_LIMIT_MUTATION_PER_ACCOUNT: "1000000",
     },
     stdio: ["ignore", "inherit", "inherit"],
   });
-  for (let i = 0; i < 100; i++) {
+  // Up to two minutes: on a busy machine compiling the sources on start takes a while.
+  for (let i = 0; i < 600; i++) {
     const ok = await fetch(`http://127.0.0.1:${port}/readyz`)
       .then((r) => r.ok)
       .catch(() => false);
@@ -162,14 +168,25 @@ interface Scenario {
   opts: autocannon.Options;
 }
 
+/** The machine's 1-, 5- and 15-minute load averages: the portal, PostgreSQL and the load generator share it. */
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ");
+
 function report(name: string, mode: string, r: autocannon.Result) {
   const errors = r.errors + r.non2xx;
   console.log(
-    `${name.padEnd(26)} ${mode.padEnd(10)} p50 ${String(r.latency.p50).padStart(4)} ms   p99 ${String(r.latency.p99).padStart(4)} ms   ${r.requests.average.toFixed(0).padStart(5)} req/s   ${r.requests.total} requests${errors ? `   ${errors} errors/non-2xx` : ""}`,
+    `${name.padEnd(26)} ${mode.padEnd(10)} p50 ${String(r.latency.p50).padStart(4)} ms   p99 ${String(r.latency.p99).padStart(4)} ms   ${r.requests.average.toFixed(0).padStart(5)} req/s   ${r.requests.total} requests   load ${load()}${errors ? `   ${errors} errors/non-2xx` : ""}`,
   );
 }
 
-const run = (opts: autocannon.Options) => autocannon(opts) as unknown as Promise<autocannon.Result>;
+const run = (opts: autocannon.Options) => {
+  if (process.env.BENCH_MARK) console.log(`mark ${Date.now()}`);
+  return autocannon(opts) as unknown as Promise<autocannon.Result>;
+};
+/** BENCH_ONLY: a pattern naming the scenarios to run (all when unset). */
+const only = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY) : null;
 
 async function main() {
   console.log(`bench:api — preparing ${benchUrl}`);
@@ -206,7 +223,9 @@ async function main() {
     const reads: Scenario[] = [
       { name: "list my requests", opts: { url: `${base}/trpc/requests.list?input=${enc({ mine: true, limit: 50 })}`, headers: { cookie: applicant } } },
       { name: "get one request", opts: { url: `${base}/trpc/requests.get?input=${enc({ id: someRequest!.id })}`, headers: { cookie: applicant } } },
-      { name: "ops approval queue", opts: { url: `${base}/trpc/requests.queue?input=${enc({ stage: "ops" })}`, headers: { cookie: ops } } },
+      // The first page the web UI asks for (and the CLI's and the procedure's default page); the
+      // queue is never read whole.
+      { name: "ops queue, UI page of 100", opts: { url: `${base}/trpc/requests.queue?input=${enc({ stage: "ops", limit: 100 })}`, headers: { cookie: ops } } },
       { name: "ops queue, page of 50", opts: { url: `${base}/trpc/requests.queue?input=${enc({ stage: "ops", limit: 50 })}`, headers: { cookie: ops } } },
       {
         name: "ops queue, 3rd page",
@@ -215,8 +234,8 @@ async function main() {
       { name: "REST ops queue (token)", opts: { url: `${base}/api/v1/approvals?stage=ops&limit=50`, headers: { authorization: `Bearer ${opsToken}` } } },
       { name: "REST allocations (token)", opts: { url: `${base}/api/v1/allocations?limit=50`, headers: { authorization: `Bearer ${opsToken}` } } },
     ];
-    console.log(`\nportal on PostgreSQL, ${DURATION} s per run, 10 connections`);
-    for (const s of reads) {
+    console.log(`\nportal on PostgreSQL, ${DURATION} s per run, 10 connections; load average (1, 5, 15 min) before: ${load()}`);
+    for (const s of reads.filter((r) => !only || only.test(r.name))) {
       report(s.name, "200 rps", await run({ ...s.opts, connections: 10, duration: DURATION, overallRate: 200 }));
       report(s.name, "max", await run({ ...s.opts, connections: 10, duration: DURATION }));
     }
@@ -233,8 +252,11 @@ async function main() {
         requests: [{ setupRequest: (req: autocannon.Request) => ({ ...req, body: JSON.stringify({ id: approvals[next++ % approvals.length] }) }) }],
       });
     const half = Math.floor(approvals.length / 2);
-    report("approve", "200 rps", await approve(200, half));
-    report("approve", "max", await approve(undefined, approvals.length - half));
+    if (!only || only.test("approve")) {
+      report("approve", "200 rps", await approve(200, half));
+      report("approve", "max", await approve(undefined, approvals.length - half));
+    }
+    console.log(`load average (1, 5, 15 min) after: ${load()}`);
   } finally {
     portal.kill("SIGTERM");
     await database.close();

@@ -43,40 +43,42 @@ export async function systemGrant(tx: DbOrTx, systemId: string): Promise<Quantit
 }
 
 /**
- * Ceiling and holdings of several departments in three grouped queries (for lists such as the ops
- * queue, where one query per department would not scale).
+ * Ceiling and holdings of several departments in one statement (for lists such as the ops queue,
+ * where one query per department, or one round trip per part, would not scale): ceilings, granted
+ * sums and the reservations of ops-approved requests, as rows of one union.
  */
 export async function departmentsHeadroom(tx: DbOrTx, departmentIds: string[]): Promise<Map<string, { ceiling: Quantities; held: Quantities }>> {
   const out = new Map<string, { ceiling: Quantities; held: Quantities }>();
   if (departmentIds.length === 0) return out;
-  for (const id of departmentIds) out.set(id, { ceiling: {}, held: {} });
-  const [ceilings, granted, reserved] = await Promise.all([
-    tx
-      .select({ departmentId: departmentCeilings.departmentId, resource: departmentCeilings.resource, amount: departmentCeilings.amount })
-      .from(departmentCeilings)
-      .where(inArray(departmentCeilings.departmentId, departmentIds)),
-    tx
-      .select({
-        departmentId: allocations.departmentId,
-        resource: allocationItems.resource,
-        amount: sql<number>`sum(${allocationItems.granted})::bigint`.mapWith(Number),
-      })
-      .from(allocationItems)
-      .innerJoin(allocations, eq(allocations.systemId, allocationItems.systemId))
-      .where(inArray(allocations.departmentId, departmentIds))
-      .groupBy(allocations.departmentId, allocationItems.resource),
-    tx
-      .select({ departmentId: resourceRequests.departmentId, reserved: resourceRequests.reservedDelta })
-      .from(resourceRequests)
-      .where(and(eq(resourceRequests.state, "ops_approved"), inArray(resourceRequests.departmentId, departmentIds))),
-  ]);
+  const ids = sql`array[${sql.join(
+    departmentIds.map((id) => sql`${id}`),
+    sql`, `,
+  )}]::uuid[]`;
+  const result = await tx.execute(sql`
+    select 'ceiling' as kind, c.department_id, c.resource::text as resource, c.amount::bigint as amount, null::jsonb as reserved
+      from department_ceilings c where c.department_id = any(${ids})
+    union all
+    select 'granted', a.department_id, i.resource::text, sum(i.granted)::bigint, null
+      from allocation_items i join allocations a on a.system_id = i.system_id
+     where a.department_id = any(${ids}) group by a.department_id, i.resource
+    union all
+    select 'reserved', r.department_id, null, null, r.reserved_delta
+      from resource_requests r where r.state = 'ops_approved' and r.department_id = any(${ids})`);
+  type Row = {
+    kind: "ceiling" | "granted" | "reserved";
+    department_id: string;
+    resource: Resource | null;
+    amount: string | number | null;
+    reserved: Quantities | null;
+  };
+  const rows = (result as unknown as { rows: Row[] }).rows;
   for (const id of departmentIds) {
-    const entry = out.get(id)!;
-    entry.ceiling = fromRows(ceilings.filter((c) => c.departmentId === id));
-    entry.held = add(
-      fromRows(granted.filter((g) => g.departmentId === id)),
-      ...reserved.filter((r) => r.departmentId === id).map((r) => (r.reserved ?? {}) as Quantities),
-    );
+    const mine = rows.filter((r) => r.department_id === id);
+    const items = (kind: Row["kind"]) => mine.filter((r) => r.kind === kind).map((r) => ({ resource: r.resource as Resource, amount: Number(r.amount) }));
+    out.set(id, {
+      ceiling: fromRows(items("ceiling")),
+      held: add(fromRows(items("granted")), ...mine.filter((r) => r.kind === "reserved").map((r) => r.reserved ?? {})),
+    });
   }
   return out;
 }

@@ -57,9 +57,10 @@ export const resourceRequests = pgTable(
   },
   (t) => [
     index("requests_department_state").on(t.departmentId, t.state),
-    index("requests_state").on(t.state),
+    // Keyset pages newest first: the approval queue by state, "my requests" by requester.
+    index("requests_state_number").on(t.state, t.number.desc()),
     index("requests_system").on(t.systemId),
-    index("requests_requester").on(t.requesterId),
+    index("requests_requester_number").on(t.requesterId, t.number.desc()),
     // One request in flight per system at a time, so grants never race each other.
     uniqueIndex("requests_one_in_flight_per_system")
       .on(t.systemId)

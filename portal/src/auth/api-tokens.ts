@@ -27,13 +27,9 @@ export function bearerToken(header: string | undefined): string | undefined {
 /** Last-use time is written at most this often, so reads do not each write. */
 const TOUCH_EVERY_MS = 60_000;
 
-/**
- * The actor a token acts as: its owner, in the owner's department, with only the token's roles
- * that the owner still holds. Null when unknown, expired, revoked, or the owner is disabled.
- */
-export async function resolveApiToken(db: Db, secret: string, now = new Date()): Promise<Actor | null> {
-  const hash = tokenHash(secret);
-  const [row] = await db
+/** Token, owner and the owner's roles in one statement, prepared once per database handle. */
+function tokenActorStatement(db: Db) {
+  return db
     .select({
       tokenId: apiTokens.id,
       tokenName: apiTokens.name,
@@ -48,8 +44,31 @@ export async function resolveApiToken(db: Db, secret: string, now = new Date()):
     .from(apiTokens)
     .innerJoin(users, eq(users.id, apiTokens.userId))
     .leftJoin(roleAssignments, eq(roleAssignments.userId, users.id))
-    .where(and(eq(apiTokens.tokenHash, hash), gt(apiTokens.expiresAt, now), isNull(apiTokens.revokedAt), eq(users.disabled, false)))
-    .groupBy(apiTokens.id, users.id);
+    .where(
+      and(
+        eq(apiTokens.tokenHash, sql.placeholder("hash")),
+        gt(apiTokens.expiresAt, sql.placeholder("now")),
+        isNull(apiTokens.revokedAt),
+        eq(users.disabled, false),
+      ),
+    )
+    .groupBy(apiTokens.id, users.id)
+    .prepare("zy_token_actor");
+}
+const tokenActorStatements = new WeakMap<Db, ReturnType<typeof tokenActorStatement>>();
+
+/**
+ * The actor a token acts as: its owner, in the owner's department, with only the token's roles
+ * that the owner still holds. Null when unknown, expired, revoked, or the owner is disabled.
+ */
+export async function resolveApiToken(db: Db, secret: string, now = new Date()): Promise<Actor | null> {
+  const hash = tokenHash(secret);
+  let statement = tokenActorStatements.get(db);
+  if (!statement) {
+    statement = tokenActorStatement(db);
+    tokenActorStatements.set(db, statement);
+  }
+  const [row] = await statement.execute({ hash, now: now.toISOString() });
   if (!row) return null;
   const held = parseRoles(row.held);
   const roles = row.tokenRoles.filter((r) => held.includes(r));

@@ -81,15 +81,11 @@ export async function sessionNotice(db: Db, token: string | undefined): Promise<
 const TOUCH_EVERY_MS = 60_000;
 
 /**
- * The actor behind a session token, or null when the token is unknown, expired, idle too long,
- * or its user is disabled. One query reads session, user and roles; activity extends the idle
- * window (written at most once a minute).
+ * Session, user and roles in one statement, prepared once per database handle: every signed-in
+ * request runs it, so it is neither rebuilt nor re-planned each time.
  */
-export async function resolveSession(db: Db, token: string | undefined, policy: AuthPolicy, now = new Date()): Promise<Actor | null> {
-  if (!token) return null;
-  const hash = tokenHash(token);
-  const idleCutoff = new Date(now.getTime() - policy.idleTimeoutMs);
-  const [row] = await db
+function sessionActorStatement(db: Db) {
+  return db
     .select({
       id: users.id,
       username: users.username,
@@ -101,8 +97,34 @@ export async function resolveSession(db: Db, token: string | undefined, policy: 
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
     .leftJoin(roleAssignments, eq(roleAssignments.userId, users.id))
-    .where(and(eq(sessions.tokenHash, hash), gt(sessions.expiresAt, now), gt(sessions.lastSeenAt, idleCutoff), eq(users.disabled, false)))
-    .groupBy(users.id, sessions.lastSeenAt);
+    .where(
+      and(
+        eq(sessions.tokenHash, sql.placeholder("hash")),
+        gt(sessions.expiresAt, sql.placeholder("now")),
+        gt(sessions.lastSeenAt, sql.placeholder("idleCutoff")),
+        eq(users.disabled, false),
+      ),
+    )
+    .groupBy(users.id, sessions.lastSeenAt)
+    .prepare("zy_session_actor");
+}
+const sessionActorStatements = new WeakMap<Db, ReturnType<typeof sessionActorStatement>>();
+
+/**
+ * The actor behind a session token, or null when the token is unknown, expired, idle too long,
+ * or its user is disabled. One query reads session, user and roles; activity extends the idle
+ * window (written at most once a minute).
+ */
+export async function resolveSession(db: Db, token: string | undefined, policy: AuthPolicy, now = new Date()): Promise<Actor | null> {
+  if (!token) return null;
+  const hash = tokenHash(token);
+  const idleCutoff = new Date(now.getTime() - policy.idleTimeoutMs);
+  let statement = sessionActorStatements.get(db);
+  if (!statement) {
+    statement = sessionActorStatement(db);
+    sessionActorStatements.set(db, statement);
+  }
+  const [row] = await statement.execute({ hash, now: now.toISOString(), idleCutoff: idleCutoff.toISOString() });
   if (!row) return null;
   if (now.getTime() - row.lastSeenAt.getTime() >= TOUCH_EVERY_MS) await db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.tokenHash, hash));
   return { id: row.id, username: row.username, displayName: row.displayName, departmentId: row.departmentId, roles: parseRoles(row.roles) };

@@ -32,12 +32,19 @@ export function jsonSchema(schema: unknown, io: "input" | "output"): JsonSchema 
   return out;
 }
 
-/** The input schema of a route's procedure, or null when it takes none. */
+const inputSchemas = new Map<RestRoute, JsonSchema | null>();
+
+/**
+ * The input schema of a route's procedure, or null when it takes none. Converted once per route:
+ * REST reads it on every call to coerce the query string.
+ */
 export function inputSchema(route: RestRoute): JsonSchema | null {
+  if (inputSchemas.has(route)) return inputSchemas.get(route)!;
   const [input] = procedureOf(route)._def.inputs as unknown[];
-  if (!input) return null;
-  const schema = jsonSchema(input, "input");
-  return schema.type === "object" || schema.properties ? schema : null;
+  const schema = input ? jsonSchema(input, "input") : null;
+  const found = schema && (schema.type === "object" || schema.properties) ? schema : null;
+  inputSchemas.set(route, found);
+  return found;
 }
 
 const problem: JsonSchema = {

@@ -1,23 +1,11 @@
 import type { ServiceContext } from "@zhengyun/db/context";
 import { notFound } from "@zhengyun/db/errors";
 import { fromRows } from "@zhengyun/db/quantities";
-import { departmentsHeadroom, systemGrant } from "@zhengyun/db/requests/load";
-import {
-  allocations,
-  departments,
-  informationSystems,
-  networkSegments,
-  ratings,
-  requestEgressDestinations,
-  requestItems,
-  requestTransitions,
-  resourceRequests,
-  users,
-} from "@zhengyun/db/schema";
-import type { RequestState } from "@zhengyun/db/schema/enums";
+import { departmentsHeadroom } from "@zhengyun/db/requests/load";
+import { type Condition, departments, informationSystems, resourceRequests, users } from "@zhengyun/db/schema";
+import type { RequestState, Resource, Role, Zone } from "@zhengyun/db/schema/enums";
 import { type ApprovalStage, STAGE } from "@zhengyun/db/workflow";
-import { and, asc, desc, eq, inArray, lt, type SQL } from "drizzle-orm";
-import { alias } from "drizzle-orm/pg-core";
+import { and, desc, eq, inArray, lt, type SQL, sql } from "drizzle-orm";
 import { actingAs, assertDepartment, departmentFilter } from "../scope.js";
 
 const summaryColumns = {
@@ -69,100 +57,107 @@ export async function listRequests(
   );
 }
 
+/** A request's items as JSON rows, read in the statement that selects the request. */
+const itemsJson = sql<
+  { resource: Resource; amount: number }[]
+>`(select coalesce(json_agg(json_build_object('resource', i.resource, 'amount', i.amount)), '[]') from request_items i where i.request_id = ${resourceRequests.id})`;
+
 /**
  * Requests waiting for the caller's approval stage, newest first, one keyset page (numbers below
- * `beforeNumber`), each with its department's headroom.
+ * `beforeNumber`), each with its items and its department's headroom: two statements a page.
  */
-export async function approvalQueue(caller: ServiceContext, stage: ApprovalStage, page: { beforeNumber?: number | undefined; limit: number } = { limit: 200 }) {
+export async function approvalQueue(caller: ServiceContext, stage: ApprovalStage, page: { beforeNumber?: number | undefined; limit: number } = { limit: 100 }) {
   const ctx = actingAs(caller, STAGE[stage].role);
-  const rows = await summaries(
-    ctx,
-    [
-      eq(resourceRequests.state, STAGE[stage].from),
-      stage === "dept" ? eq(resourceRequests.departmentId, ctx.actor.departmentId) : undefined,
-      page.beforeNumber ? lt(resourceRequests.number, page.beforeNumber) : undefined,
-    ],
-    page.limit,
-  );
-  const ids = rows.map((r) => r.id);
-  const items = ids.length
-    ? await ctx.db
-        .select({ requestId: requestItems.requestId, resource: requestItems.resource, amount: requestItems.amount })
-        .from(requestItems)
-        .where(inArray(requestItems.requestId, ids))
-    : [];
+  const rows = await ctx.db
+    .select({ ...summaryColumns, items: itemsJson })
+    .from(resourceRequests)
+    .innerJoin(informationSystems, eq(informationSystems.id, resourceRequests.systemId))
+    .innerJoin(departments, eq(departments.id, resourceRequests.departmentId))
+    .innerJoin(users, eq(users.id, resourceRequests.requesterId))
+    .where(
+      and(
+        eq(resourceRequests.state, STAGE[stage].from),
+        stage === "dept" ? eq(resourceRequests.departmentId, ctx.actor.departmentId) : undefined,
+        page.beforeNumber ? lt(resourceRequests.number, page.beforeNumber) : undefined,
+      ),
+    )
+    .orderBy(desc(resourceRequests.number))
+    .limit(page.limit);
   const headroom = await departmentsHeadroom(ctx.db, [...new Set(rows.map((r) => r.departmentId))]);
-  return rows.map((r) => ({
+  return rows.map(({ items, ...r }) => ({
     ...r,
-    target: fromRows(items.filter((i) => i.requestId === r.id)),
+    target: fromRows(items),
     department: headroom.get(r.departmentId) ?? { ceiling: {}, held: {} },
   }));
 }
 
+/** A JSON timestamp from PostgreSQL as a Date (null stays null). */
+const toDate = (v: string | null) => (v === null ? null : new Date(v));
+
+interface RequestDetailJson {
+  target: { resource: Resource; amount: number }[];
+  currentGrant: { resource: Resource; amount: number }[];
+  egress: { host: string; port: number }[];
+  transitions: { from: RequestState | null; to: RequestState; actorName: string | null; actorRole: Role | null; note: string | null; at: string }[];
+  segments: { cidr: string; zone: Zone; releasedAt: string | null }[];
+  rating: { score: number; comment: string; createdAt: string } | null;
+  allocation: {
+    phase: string;
+    conditions: Condition[];
+    outputs: Record<string, unknown>;
+    generation: number;
+    observedGeneration: number;
+    requestId: string | null;
+  } | null;
+}
+
+/**
+ * One request with everything its page shows, read in one statement: the summary joins, and its
+ * items, egress, transitions, segments, rating, allocation and the system's grant as JSON
+ * sub-selects (one round trip instead of one per part).
+ */
 export async function getRequest(ctx: ServiceContext, id: string) {
-  const [row] = await summaries(ctx, [eq(resourceRequests.id, id)], 1);
+  const r = resourceRequests;
+  const json = sql<RequestDetailJson>`json_build_object(
+    'target', (select coalesce(json_agg(json_build_object('resource', i.resource, 'amount', i.amount)), '[]') from request_items i where i.request_id = ${r.id}),
+    'currentGrant', (select coalesce(json_agg(json_build_object('resource', g.resource, 'amount', g.granted)), '[]') from allocation_items g where g.system_id = ${r.systemId}),
+    'egress', (select coalesce(json_agg(json_build_object('host', e.host, 'port', e.port)), '[]') from request_egress_destinations e where e.request_id = ${r.id}),
+    'transitions', (select coalesce(json_agg(json_build_object('from', t.from_state, 'to', t.to_state, 'actorName', a.display_name, 'actorRole', t.actor_role, 'note', t.note, 'at', t.at) order by t.id), '[]')
+      from request_transitions t left join users a on a.id = t.actor_id where t.request_id = ${r.id}),
+    'segments', (select coalesce(json_agg(json_build_object('cidr', s.cidr, 'zone', s.zone, 'releasedAt', s.released_at)), '[]') from network_segments s where s.request_id = ${r.id}),
+    'rating', (select json_build_object('score', q.score, 'comment', q.comment, 'createdAt', q.created_at) from ratings q where q.request_id = ${r.id}),
+    'allocation', (select json_build_object('phase', l.phase, 'conditions', l.conditions, 'outputs', l.outputs, 'generation', l.generation,
+      'observedGeneration', l.observed_generation, 'requestId', l.request_id) from allocations l where l.system_id = ${r.systemId} and l.request_id = ${r.id})
+  )`;
+  const [row] = await ctx.db
+    .select({
+      ...summaryColumns,
+      segmentPrefix: r.segmentPrefix,
+      expiresAt: r.expiresAt,
+      rejectionReason: r.rejectionReason,
+      failureReason: r.failureReason,
+      completedAt: r.completedAt,
+      requesterId: r.requesterId,
+      opsApproverId: r.opsApproverId,
+      grantBefore: r.grantBefore,
+      detail: json,
+    })
+    .from(r)
+    .innerJoin(informationSystems, eq(informationSystems.id, r.systemId))
+    .innerJoin(departments, eq(departments.id, r.departmentId))
+    .innerJoin(users, eq(users.id, r.requesterId))
+    .where(eq(r.id, id));
   if (!row) throw notFound("request");
   assertDepartment(ctx, row.departmentId);
-  const [extra] = await ctx.db
-    .select({
-      segmentPrefix: resourceRequests.segmentPrefix,
-      expiresAt: resourceRequests.expiresAt,
-      rejectionReason: resourceRequests.rejectionReason,
-      failureReason: resourceRequests.failureReason,
-      completedAt: resourceRequests.completedAt,
-      requesterId: resourceRequests.requesterId,
-      opsApproverId: resourceRequests.opsApproverId,
-      grantBefore: resourceRequests.grantBefore,
-    })
-    .from(resourceRequests)
-    .where(eq(resourceRequests.id, id));
-  const actor = alias(users, "actor");
-  const [target, egress, transitions, segments, rating, allocation, current] = await Promise.all([
-    ctx.db.select({ resource: requestItems.resource, amount: requestItems.amount }).from(requestItems).where(eq(requestItems.requestId, id)).then(fromRows),
-    ctx.db
-      .select({ host: requestEgressDestinations.host, port: requestEgressDestinations.port })
-      .from(requestEgressDestinations)
-      .where(eq(requestEgressDestinations.requestId, id)),
-    ctx.db
-      .select({
-        from: requestTransitions.fromState,
-        to: requestTransitions.toState,
-        actorName: actor.displayName,
-        actorRole: requestTransitions.actorRole,
-        note: requestTransitions.note,
-        at: requestTransitions.at,
-      })
-      .from(requestTransitions)
-      .leftJoin(actor, eq(actor.id, requestTransitions.actorId))
-      .where(eq(requestTransitions.requestId, id))
-      .orderBy(asc(requestTransitions.id)),
-    ctx.db
-      .select({ cidr: networkSegments.cidr, zone: networkSegments.zone, releasedAt: networkSegments.releasedAt })
-      .from(networkSegments)
-      .where(eq(networkSegments.requestId, id)),
-    ctx.db.select({ score: ratings.score, comment: ratings.comment, createdAt: ratings.createdAt }).from(ratings).where(eq(ratings.requestId, id)),
-    ctx.db
-      .select({
-        phase: allocations.phase,
-        conditions: allocations.conditions,
-        outputs: allocations.outputs,
-        generation: allocations.generation,
-        observedGeneration: allocations.observedGeneration,
-        requestId: allocations.requestId,
-      })
-      .from(allocations)
-      .where(eq(allocations.systemId, row.systemId)),
-    systemGrant(ctx.db, row.systemId),
-  ]);
+  const { detail, ...rest } = row;
   return {
-    ...row,
-    ...extra!,
-    target,
-    currentGrant: current,
-    egress,
-    transitions,
-    segments,
-    rating: rating[0] ?? null,
-    allocation: allocation[0]?.requestId === id ? allocation[0] : null,
+    ...rest,
+    target: fromRows(detail.target),
+    currentGrant: fromRows(detail.currentGrant),
+    egress: detail.egress,
+    transitions: detail.transitions.map((t) => ({ ...t, at: new Date(t.at) })),
+    segments: detail.segments.map((s) => ({ ...s, releasedAt: toDate(s.releasedAt) })),
+    rating: detail.rating && { ...detail.rating, createdAt: new Date(detail.rating.createdAt) },
+    allocation: detail.allocation,
   };
 }

@@ -9,7 +9,8 @@ export const queue = rolesProcedure("dept_admin", "ops", "security")
       stage: z.enum(["dept", "ops", "security"]),
       /** Keyset paging, newest first: the next page starts below the last number seen. */
       beforeNumber: z.number().int().positive().optional(),
-      limit: z.number().int().min(1).max(200).default(200),
+      /** The web UI's page; a caller may ask for up to 200. */
+      limit: z.number().int().min(1).max(200).default(100),
     }),
   )
   .output(z.array(requestSummary.extend({ target: quantities, department: z.object({ ceiling: quantities, held: quantities }) })))
