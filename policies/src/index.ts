@@ -6,7 +6,7 @@
  *   compileBaseline()            cluster-wide policies, bindings, parameters (apply once per catalog version)
  *   compileTenant(input)         one system's namespace and namespaced objects (apply per reconcile;
  *                                reconcile again at `requeueAt`, when an exemption lapses)
- *   evidenceReport(input, live)  compliance evidence, with `readLiveObjects(kubeconfig, input)` for `live`
+ *   evidenceReport(input, live)  compliance evidence over the observed objects (`evidence/read-live`)
  *
  * and reads and compares the cluster through `@zhengyun/policies/observe`.
  */
@@ -19,7 +19,6 @@ export { type CompiledTenant, compileTenant, EXEMPTIONS_ANNOTATION } from "./com
 export { bindingName, paramsName, policyName, refusalTag } from "./compile/vap.js";
 export { crossesBoundary } from "./controls/zone-egress/flows.js";
 export * from "./definitions.js";
-export { readLiveObjects } from "./evidence/read-live.js";
 export { evidenceJson, evidenceObjects, evidenceReport } from "./evidence/report.js";
 export { PolicyInputError } from "./model/errors.js";
 export { activeExemptions, epochSeconds, nextExemptionExpiry } from "./model/exemption.js";
