@@ -71,7 +71,7 @@ export async function settled(page: Page): Promise<void> {
   await page.waitForFunction(
     () =>
       document.querySelector(".ant-spin-spinning, .ant-skeleton") === null &&
-      [...document.querySelectorAll("[data-chart]")].every((chart) => chart.getAttribute("data-drawn") === "true"),
+      Array.from(document.querySelectorAll("[data-chart]")).every((chart) => chart.getAttribute("data-drawn") === "true"),
   );
 }
 
