@@ -24,6 +24,14 @@ export default defineConfig({
           name: "unit",
           include: unitTests,
           exclude: [...notUnit, "**/node_modules/**"],
+          // Pure code shares nothing mutable between files, so one module graph serves them all: the
+          // catalog, the schema and the clients are imported once per worker instead of once per file.
+          pool: "threads",
+          isolate: false,
+          // The property and golden tests take seconds of CPU; on a shared, loaded machine the
+          // 5 s default failed them for want of a CPU, not for a wrong answer.
+          testTimeout: 30_000,
+          hookTimeout: 30_000,
         },
       },
       {

@@ -2,8 +2,6 @@ import type { RequestKind, RequestState, Role } from "@zhengyun/db/schema/enums"
 
 /** States from which a request can still be withdrawn by its department or rejected by an approver. */
 export const OPEN_STATES: readonly RequestState[] = ["draft", "submitted", "dept_approved", "ops_approved"];
-/** States in which a request counts toward its department's pending work. */
-export const TERMINAL_STATES: readonly RequestState[] = ["active", "failed", "rejected", "withdrawn", "expired"];
 
 export type ApprovalStage = "dept" | "ops" | "security";
 

@@ -3,6 +3,7 @@
 import { claimWork, queueDepth, releaseLease, renewLease, requestCheck } from "@zhengyun/controller/claims/claims";
 import { isolatedDatabase } from "@zhengyun/controller/testing/fixtures";
 import { reconcileStates } from "@zhengyun/db/schema";
+import { eventually } from "@zhengyun/db/testkit";
 import { makeOrg, requestIn } from "@zhengyun/portal/test/harness";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
@@ -37,7 +38,18 @@ describe("work claims", async () => {
     expect(first).toBeDefined();
     const others = await claimWork(pool, "other", 10, 60_000);
     expect(others.map((c) => c.systemId)).not.toContain(first!.systemId);
-    await new Promise((r) => setTimeout(r, 300));
+    // The lease runs out by the database's clock, which is the one claims compare with.
+    await eventually(
+      "the 200 ms lease to expire",
+      async () => {
+        const { rows } = await pool.query<{ expired: boolean }>("select lease_expires_at < now() as expired from reconcile_states where system_id = $1", [
+          first!.systemId,
+        ]);
+        return rows[0]?.expired ? true : undefined;
+      },
+      10_000,
+      50,
+    );
     const taken = await claimWork(pool, "successor", 10, 60_000);
     expect(taken.map((c) => c.systemId)).toEqual([first!.systemId]);
     expect(await renewLease(pool, first!.systemId, "dead", 60_000)).toBe(false);

@@ -5,23 +5,13 @@
 
 import type * as k8s from "@kubernetes/client-node";
 import { requestCheck } from "@zhengyun/controller/claims/claims";
-import type { Controller } from "@zhengyun/controller/controller";
-import {
-  apiCode,
-  events,
-  eventually,
-  isolatedDatabase,
-  kubeClient,
-  startController,
-  stateDir,
-  testConfig,
-  untilActive,
-} from "@zhengyun/controller/testing/fixtures";
+import { apiCode, events, eventually, kubeClient, untilActive } from "@zhengyun/controller/testing/fixtures";
 import { auditLog, evidenceReports, informationSystems } from "@zhengyun/db/schema";
 import type { EvidenceReport } from "@zhengyun/policies";
-import { makeOrg, requestIn } from "@zhengyun/portal/test/harness";
+import { requestIn } from "@zhengyun/portal/test/harness";
 import { desc, eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { controllerJourney } from "./journey.js";
 
 const kube = kubeClient();
 const HOLE = "opened-by-hand";
@@ -33,23 +23,7 @@ function control(report: EvidenceReport, id: string) {
 }
 
 describe("a NetworkPolicy added outside the platform", async () => {
-  const isolated = await isolatedDatabase();
-  const database = isolated.database;
-  let controller: Controller;
-  let state: Awaited<ReturnType<typeof stateDir>>;
-
-  beforeAll(async () => {
-    state = await stateDir();
-    controller = await startController(database, testConfig(isolated.url, state.dir));
-  }, 180_000);
-
-  afterAll(async () => {
-    await controller?.stop(10_000);
-    await isolated.drop();
-    await state?.remove();
-  }, 60_000);
-
-  const org = await makeOrg(database, { level: 3 });
+  const { database, org } = await controllerJourney({ org: { level: 3 } });
   let system: { id: string; namespace: string };
 
   const latestEvidence = async () =>

@@ -1,22 +1,6 @@
-// Grading (定级) decides the controls on the cluster: a system the department proposed at level 1
-// and the security officer graded 3 runs under level 3's controls, and nothing is provisioned
-// before the grading. Lowering the level again re-applies the controls of the new level. The
-// portal's workflow (real PostgreSQL), the controller, Pulumi and the local control plane.
-
-import type { Controller } from "@zhengyun/controller/controller";
-import {
-  allocation,
-  eventually,
-  isolatedDatabase,
-  kubeClient,
-  namespaceGone,
-  startController,
-  stateDir,
-  testConfig,
-  untilActive,
-} from "@zhengyun/controller/testing/fixtures";
-import { makeOrg } from "@zhengyun/portal/test/harness";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { allocation, eventually, kubeClient, namespaceGone, untilActive } from "@zhengyun/controller/testing/fixtures";
+import { describe, expect, it } from "vitest";
+import { controllerJourney } from "./journey.js";
 
 const kube = kubeClient();
 
@@ -26,23 +10,7 @@ async function namespaceLabels(name: string): Promise<Record<string, string> | u
 }
 
 describe("grading decides the controls on the cluster", async () => {
-  const isolated = await isolatedDatabase("zy_grading");
-  const database = isolated.database;
-  let controller: Controller;
-  let state: Awaited<ReturnType<typeof stateDir>>;
-
-  beforeAll(async () => {
-    state = await stateDir();
-    controller = await startController(database, testConfig(isolated.url, state.dir));
-  }, 180_000);
-
-  afterAll(async () => {
-    await controller?.stop(10_000);
-    await isolated.drop();
-    await state?.remove();
-  }, 60_000);
-
-  const org = await makeOrg(database);
+  const { database, org } = await controllerJourney({ databasePrefix: "zy_grading" });
 
   it("proposed level 1, graded 3: held before grading, then provisioned with level 3 controls; lowered to 2, re-applied", async () => {
     const system = await org.newSystem(1, "internal", { graded: false });

@@ -10,22 +10,19 @@ import {
   apiMessage,
   events,
   eventually,
-  isolatedDatabase,
   kubeClient,
   namespaceGone,
   requestState,
   runs,
-  startController,
-  stateDir,
-  testConfig,
   untilActive,
 } from "@zhengyun/controller/testing/fixtures";
 import { allocationItems, allocations, auditLog, evidenceReports, exemptions, networkSegments, reconcileStates } from "@zhengyun/db/schema";
 import { CONTROLS, type EvidenceReport } from "@zhengyun/policies";
 import { compliantPodSpec } from "@zhengyun/policies/fixtures/pod";
-import { makeOrg, requestIn } from "@zhengyun/portal/test/harness";
+import { requestIn } from "@zhengyun/portal/test/harness";
 import { and, desc, eq, isNull } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { controllerJourney } from "./journey.js";
 import { approveAll, fileAndApprove } from "./workflow.js";
 
 const kube = kubeClient();
@@ -70,23 +67,7 @@ async function observations(controller: Controller): Promise<{ count: number; su
 }
 
 describe("reconciling approved allocations onto the cluster", async () => {
-  const isolated = await isolatedDatabase();
-  const database = isolated.database;
-  let controller: Controller;
-  let state: Awaited<ReturnType<typeof stateDir>>;
-
-  beforeAll(async () => {
-    state = await stateDir();
-    controller = await startController(database, testConfig(isolated.url, state.dir));
-  }, 180_000);
-
-  afterAll(async () => {
-    await controller?.stop(10_000);
-    await isolated.drop();
-    await state?.remove();
-  }, 60_000);
-
-  const org = await makeOrg(database, { level: 3 });
+  const { database, org, controller } = await controllerJourney({ org: { level: 3 } });
   let system: { id: string; namespace: string };
   let requestId: string;
 
@@ -182,7 +163,7 @@ describe("reconciling approved allocations onto the cluster", async () => {
       const q = await kube.core.readNamespacedResourceQuota({ namespace: system.namespace, name: "zhengyun-resource-limits" });
       return q.status?.used?.["limits.cpu"] === "1500m" ? true : undefined;
     });
-    const before = await observations(controller);
+    const before = await observations(controller());
     await requestCheck(database.pool!, system.id);
     const used = await eventually("usage in allocation_items", async () => {
       const rows = await database.db.select().from(allocationItems).where(eq(allocationItems.systemId, system.id));
@@ -192,7 +173,7 @@ describe("reconciling approved allocations onto the cluster", async () => {
     expect(used.find((r) => r.resource === "memory_gib")?.used).toBe(1);
     // Drift, usage and evidence of the check came from one observation of the namespace: one list
     // per kind compared (7 today) and the namespace itself, where reading object by object took 29.
-    const after = await observations(controller);
+    const after = await observations(controller());
     expect(after.count).toBeGreaterThan(before.count);
     expect((after.sum - before.sum) / (after.count - before.count)).toBeLessThanOrEqual(10);
     await kube.core.deleteNamespacedPod({ namespace: system.namespace, name: "running", gracePeriodSeconds: 0 });

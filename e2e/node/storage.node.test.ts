@@ -5,50 +5,24 @@
 
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type * as k8s from "@kubernetes/client-node";
 import { requestCheck } from "@zhengyun/controller/claims/claims";
-import type { Controller } from "@zhengyun/controller/controller";
-import { eventually, isolatedDatabase, kubeClient, startController, stateDir, testConfig, untilActive } from "@zhengyun/controller/testing/fixtures";
+import { eventually } from "@zhengyun/controller/testing/fixtures";
 import { allocationItems } from "@zhengyun/db/schema";
-import { PLATFORM_PROBE, PROBE_IMAGE } from "@zhengyun/infra/cluster/images";
 import { LOCAL_STORAGE_PROVISIONER } from "@zhengyun/infra/cluster/local-cluster";
-import { compliantPodSpec } from "@zhengyun/policies/fixtures/pod";
-import { makeOrg, requestIn } from "@zhengyun/portal/test/harness";
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { onTheNode } from "./provisioned.js";
 
-const kube = kubeClient();
-const LEVEL = 2;
 const TEXT = "政云 volume written by a pod";
 
 describe("a claim on the node's standard storage class", async () => {
-  const node = inject("node");
-  const probe = node.images.find((i) => i.ref === PROBE_IMAGE.ref);
-  const isolated = await isolatedDatabase();
-  const database = isolated.database;
-  let controller: Controller;
-  let state: Awaited<ReturnType<typeof stateDir>>;
-
-  beforeAll(async () => {
-    state = await stateDir();
-    controller = await startController(database, testConfig(isolated.url, state.dir, { storageProvisioner: LOCAL_STORAGE_PROVISIONER }));
-  }, 180_000);
-
-  afterAll(async () => {
-    await controller?.stop(10_000);
-    await isolated.drop();
-    await state?.remove();
-  }, 60_000);
-
-  const org = await makeOrg(database, { level: LEVEL });
+  const { node, kube, database, org, provision, probePod } = await onTheNode(2);
 
   it("binds, takes a pod's writes, and moves the storage quota's used amount into the portal", async () => {
-    const filed = await requestIn(org, "provisioning", { level: LEVEL, vcpu: 1 });
+    const filed = await provision(1);
     const namespace = filed.system.namespace;
-    await untilActive(database, filed.request.id);
     const sc = await kube.kc.makeApiClient((await import("@kubernetes/client-node")).StorageV1Api).readStorageClass({ name: "standard" });
     expect(sc.provisioner).toBe(LOCAL_STORAGE_PROVISIONER);
-    await eventually("the default service account", () => kube.core.readNamespacedServiceAccount({ name: "default", namespace }));
 
     await kube.core.createNamespacedPersistentVolumeClaim({
       namespace,
@@ -57,10 +31,7 @@ describe("a claim on the node's standard storage class", async () => {
         spec: { storageClassName: "standard", accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "1Gi" } } },
       },
     });
-    const spec = structuredClone(compliantPodSpec(LEVEL));
-    const container = spec.containers[0] as k8s.V1Container;
-    container.image = `${PLATFORM_PROBE}@${probe?.digest}`;
-    container.args = ["write", "/data/hello", TEXT];
+    const { spec, container } = probePod(["write", "/data/hello", TEXT]);
     container.resources = { limits: { cpu: "100m", memory: "64Mi" } };
     container.volumeMounts = [{ name: "data", mountPath: "/data" }];
     // The host-path volume is a root-owned directory; level 2 (baseline) lets the writer run as root.

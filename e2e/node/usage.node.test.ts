@@ -2,55 +2,23 @@
 // ResourceQuota's status counts it, the controller's check writes it into the allocation, and
 // the portal's used-vs-granted numbers (the system, its department, the platform) show it.
 
-import type * as k8s from "@kubernetes/client-node";
 import { requestCheck } from "@zhengyun/controller/claims/claims";
-import type { Controller } from "@zhengyun/controller/controller";
-import { eventually, isolatedDatabase, kubeClient, startController, stateDir, testConfig, untilActive } from "@zhengyun/controller/testing/fixtures";
+import { eventually } from "@zhengyun/controller/testing/fixtures";
 import { allocationItems } from "@zhengyun/db/schema";
-import { PLATFORM_PROBE, PROBE_IMAGE } from "@zhengyun/infra/cluster/images";
-import { LOCAL_STORAGE_PROVISIONER } from "@zhengyun/infra/cluster/local-cluster";
 import { httpGetAnswered, untilRunning } from "@zhengyun/infra/cluster/pods";
-import { compliantPodSpec } from "@zhengyun/policies/fixtures/pod";
-import { makeOrg, requestIn } from "@zhengyun/portal/test/harness";
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-
-const kube = kubeClient();
-const LEVEL = 3;
+import { describe, expect, it } from "vitest";
+import { onTheNode } from "./provisioned.js";
 
 describe("usage of a workload running on the node", async () => {
-  const node = inject("node");
-  const probe = node.images.find((i) => i.ref === PROBE_IMAGE.ref);
-  const isolated = await isolatedDatabase();
-  const database = isolated.database;
-  let controller: Controller;
-  let state: Awaited<ReturnType<typeof stateDir>>;
-
-  beforeAll(async () => {
-    state = await stateDir();
-    controller = await startController(database, testConfig(isolated.url, state.dir, { storageProvisioner: LOCAL_STORAGE_PROVISIONER }));
-  }, 180_000);
-
-  afterAll(async () => {
-    await controller?.stop(10_000);
-    await isolated.drop();
-    await state?.remove();
-  }, 60_000);
-
-  const org = await makeOrg(database, { level: LEVEL });
+  const { node, kube, database, org, provision, probePod } = await onTheNode(3);
 
   it("counts a running level 3 pod in the quota, the allocation and the portal's used numbers", async () => {
-    const filed = await requestIn(org, "provisioning", { level: LEVEL, vcpu: 2 });
-    const { system } = filed;
-    await untilActive(database, filed.request.id);
-    await eventually("the default service account", () => kube.core.readNamespacedServiceAccount({ name: "default", namespace: system.namespace }));
+    const { system } = await provision(2);
 
     // The platform's own level 3 policies admit it: platform registry, pinned by digest, restricted.
-    const spec = structuredClone(compliantPodSpec(LEVEL));
-    const container = spec.containers[0] as k8s.V1Container;
-    container.image = `${PLATFORM_PROBE}@${probe?.digest}`;
+    const { spec, container } = probePod(["serve", "8080"]);
     container.imagePullPolicy = "IfNotPresent";
-    container.args = ["serve", "8080"];
     container.resources = { limits: { cpu: "1100m", memory: "256Mi" } };
     await kube.core.createNamespacedPod({ namespace: system.namespace, body: { metadata: { name: "workload" }, spec } });
     const pod = await untilRunning(kube.core, system.namespace, "workload");

@@ -6,9 +6,9 @@
  */
 
 export { CONTROLS } from "./controls/index.js";
-export { type InternetEgress, internetEgress, type ZoneEgressParams } from "./controls/zone-egress/control.js";
-export { type EvidenceContext, escapeHtml, renderEvidenceHtml } from "./evidence/html.js";
-export type { ControlEvidence, ControlStatus, EvidenceObject, EvidenceReport, ObjectStatus } from "./evidence/report.js";
+export { internetEgress, type ZoneEgressParams } from "./controls/zone-egress/control.js";
+export { escapeHtml, renderEvidenceHtml } from "./evidence/html.js";
+export type { EvidenceReport } from "./evidence/report.js";
 export {
   type Bilingual,
   CONTROL_IDS,
@@ -20,5 +20,5 @@ export {
   MECHANISMS,
   type Mechanism,
 } from "./model/control.js";
-export { type KubeObject, type ObjectRef, objectKey, refKey, refOf } from "./model/k8s.js";
-export { isLevel, LEVELS, type Level, ZONE_TITLES, ZONES, type Zone } from "./model/level.js";
+export { type KubeObject, objectKey, refOf } from "./model/k8s.js";
+export { isLevel, LEVELS, type Level, type Zone } from "./model/level.js";

@@ -3,7 +3,10 @@ import { clusterCapacity, zonePools } from "@zhengyun/db/schema";
 import { RESOURCES } from "@zhengyun/db/schema/enums";
 import { sql } from "drizzle-orm";
 
-/** Migrates the test database once per run and makes sure platform rows the tests rely on exist. */
+/**
+ * Migrates the test database once per run and makes sure platform rows the tests rely on exist.
+ * @public Vitest's `globalSetup` of the db project (named by path in vitest.config.ts).
+ */
 export async function setup(): Promise<void> {
   const url = process.env.DATABASE_URL;
   if (!url) throw new Error("portal tests need a real PostgreSQL: set DATABASE_URL (npm test does it via scripts/ensure-postgres.sh)");

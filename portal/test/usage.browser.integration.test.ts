@@ -11,7 +11,7 @@ import { usagePoints } from "@zhengyun/db/schema";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { totpCode } from "./auth/totp.js";
-import { type Browser, launchBrowser } from "./browser/browser.js";
+import { type Browser, launchBrowser, settled } from "./browser/browser.js";
 import { AUTHENTICATORS, makeOrgWithPasswords, PASSWORD } from "./browser/people.js";
 import { ensureUiBuilt, type RunningPortal, startPortal } from "./browser/portal.js";
 import { type IsolatedDatabase, isolatedDatabase, type Org, requestIn } from "./harness.js";
@@ -28,9 +28,7 @@ let org: Org;
 
 async function shot(name: string, target?: ReturnType<Page["getByTestId"]>) {
   mkdirSync(SHOTS, { recursive: true });
-  await page.waitForLoadState("networkidle");
-  // Charts animate in; let them settle before the picture.
-  await page.waitForTimeout(1200);
+  await settled(page);
   if (target) await target.screenshot({ path: join(SHOTS, `${name}.png`) });
   else await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 }

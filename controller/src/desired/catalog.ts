@@ -1,3 +1,3 @@
 // The policy catalog as the controller uses it.
 
-export { CONTROL_IDS, type CompiledTenant, type ControlId, compileBaseline, compileTenant, PolicyInputError, type TenantInput } from "@zhengyun/policies";
+export { CONTROL_IDS, type ControlId, compileBaseline, compileTenant, PolicyInputError, type TenantInput } from "@zhengyun/policies";

@@ -10,7 +10,7 @@ import { type DayDigest, DIGEST_ACTION, dayBounds, digestDay } from "@zhengyun/d
 import { auditLog, egressConnections, egressLogCursors } from "@zhengyun/db/schema";
 import { asc, desc, eq, sql } from "drizzle-orm";
 
-export { type DayDigest, type DayVerdict, DIGEST_ACTION, digestDay, verifyDay } from "@zhengyun/db/egress-digest";
+export { type DayDigest, DIGEST_ACTION, verifyDay } from "@zhengyun/db/egress-digest";
 
 import { parseLogLine } from "./log.js";
 import { portOwners } from "./systems.js";

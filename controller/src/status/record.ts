@@ -2,7 +2,6 @@
 // system events, the run history and the request's outcome. Every write that follows a claim is
 // fenced: it happens only while this replica still holds the lease.
 
-import { randomUUID } from "node:crypto";
 import type { Db, Tx } from "@zhengyun/db/client";
 import { completeProvisioning } from "@zhengyun/db/requests/platform";
 import { allocations, type Condition, reconcileRuns, reconcileStates, resourceRequests, systemEvents } from "@zhengyun/db/schema";
@@ -115,8 +114,6 @@ export async function reportRequest(db: Db, requestId: string | null, result: { 
     throw err;
   }
 }
-
-export const correlationId = () => randomUUID();
 
 /** Records a successful run: the generation and desired-state hash now live, backoff cleared. */
 export async function markApplied(tx: Db | Tx, systemId: string, generation: number, hash: string, at: Date): Promise<void> {

@@ -93,9 +93,6 @@ export type AuditAction = (typeof AUDIT_ACTIONS)[number] | RequestStepAction;
 export const SYSTEM_ACTORS = ["platform", "zhengyun-controller", "sso"] as const;
 export type SystemActor = (typeof SYSTEM_ACTORS)[number];
 
-const ACTIONS: ReadonlySet<string> = new Set<string>([...AUDIT_ACTIONS, ...REQUEST_STEP_ACTIONS]);
-export const isAuditAction = (a: string): a is AuditAction => ACTIONS.has(a);
-
 /** The target types a filter by `type` must match, old words included. */
 export function targetTypesMatching(type: AuditTargetType): string[] {
   return [

@@ -16,15 +16,10 @@ export const NOTIFICATION_EVENTS = [
 ] as const;
 export type NotificationEvent = (typeof NOTIFICATION_EVENTS)[number];
 
-/** The channels a person chooses per event; department webhooks are set per department. */
-export const PERSONAL_CHANNELS = ["portal", "email"] as const;
-export type PersonalChannel = (typeof PERSONAL_CHANNELS)[number];
-
 export const WEBHOOK_FORMATS = ["generic", "wecom", "dingtalk"] as const;
 export type WebhookFormat = (typeof WEBHOOK_FORMATS)[number];
 
 export const DELIVERY_STATUSES = ["pending", "sent", "failed", "skipped"] as const;
-export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 export type ApprovalStageName = "dept" | "ops" | "security";
 

@@ -2,7 +2,6 @@ import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { DbOrTx } from "../client.js";
 import { notFound } from "../errors.js";
 import { add, fromRows, type Quantities } from "../quantities.js";
-import type { Resource } from "../schema/enums.js";
 import {
   allocationItems,
   allocations,
@@ -137,5 +136,3 @@ export async function liveSegments(tx: DbOrTx, systemIds: string[]) {
     .from(networkSegments)
     .where(and(inArray(networkSegments.systemId, systemIds), isNull(networkSegments.releasedAt)));
 }
-
-export type { Resource };

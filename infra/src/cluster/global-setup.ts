@@ -62,6 +62,7 @@ export async function teardown(): Promise<void> {
   await cluster?.stop();
 }
 
+/** @public Vitest's `globalSetup` of the cluster and e2e projects (named by path in vitest.config.ts). */
 export default async function globalSetup(project: TestProject): Promise<() => Promise<void>> {
   await setup(project);
   return teardown;

@@ -16,6 +16,7 @@ import "./pods.js";
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 
+/** @public Vitest's `globalSetup` of the node project (named by path in vitest.config.ts). */
 export default async function nodeGlobalSetup(project: TestProject): Promise<() => Promise<void>> {
   const r = spawnSync(process.execPath, [join(repoRoot, "infra", "toolchain", "ensure.mjs"), "--quiet"], { stdio: "inherit" });
   if (r.status !== 0) throw new Error("building the toolchain failed (see the output above)");

@@ -33,7 +33,12 @@ beforeAll(async () => {
 
 const value = <T>(output: pulumi.Output<T>): Promise<T> => new Promise((resolve) => output.apply(resolve));
 const urnOf = (resource: pulumi.Resource) => value(resource.urn);
-const settle = () => new Promise((r) => setTimeout(r, 50));
+/**
+ * Resolves once every registration the runtime has queued is done (children register after their
+ * inputs resolve). This is the runtime's own drain that `pulumi.runtime.disconnect()` awaits; its
+ * typings leave it out.
+ */
+const settle = (): Promise<void> => (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
 
 const ns = "zy-gtj-0123456789";
 const policyObjects: KubeObject[] = [

@@ -3,7 +3,7 @@
 
 import { mkdir } from "node:fs/promises";
 import { LocalWorkspace, PulumiCommand, type PulumiFn, type Stack } from "@pulumi/pulumi/automation/index.js";
-import { assertToolchain, binDir, pathWithToolchain, toolchainHome } from "../toolchain.js";
+import { assertToolchain, pathWithToolchain, toolchainHome } from "../toolchain.js";
 
 export interface StackOptions {
   projectName: string;
@@ -82,5 +82,3 @@ export async function createOrSelectStack(options: StackOptions): Promise<Stack>
     },
   );
 }
-
-export { binDir as pulumiBinDir };

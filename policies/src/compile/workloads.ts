@@ -17,9 +17,6 @@ export const POD_SPEC_RULES: RuleWithOperations[] = [
   { apiGroups: ["batch"], apiVersions: ["v1"], operations: ["CREATE", "UPDATE"], resources: ["jobs", "cronjobs"], scope: "Namespaced" },
 ];
 
-/** Kinds whose pod template sits at `spec.template.spec`. */
-export const TEMPLATE_KINDS = ["Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job"] as const;
-
 /**
  * CEL variables selecting the pod spec per kind, and its containers:
  * `containers` are the ones that take resources (regular + init),

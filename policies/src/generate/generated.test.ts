@@ -61,7 +61,9 @@ describe("golden YAML of the compiled objects", () => {
     // either quoting style for a string holding both kinds of quote.
     const documents = (text: string) => parseAllDocuments(text).map((d) => d.toJS());
     for (const [file, text] of Object.entries(files)) {
-      expect(documents(committed(file)), `${file} is stale: run npm run golden -w policies and review the difference`).toEqual(documents(text));
+      const written = committed(file);
+      // The same text is the same documents; only a different text needs parsing to compare.
+      if (written !== text) expect(documents(written), `${file} is stale: run npm run golden -w policies and review the difference`).toEqual(documents(text));
     }
   });
 });

@@ -1,2 +1,2 @@
-export { applyAll, mapLimit, waitFor, waitForNamespaceReady } from "./apply.js";
-export { apiErrorCode, apiErrorMessage, FIELD_MANAGER, Kube, loadKubeConfig, type ObjectHeader } from "./client.js";
+export { waitForNamespaceReady } from "./apply.js";
+export { apiErrorMessage, Kube, loadKubeConfig } from "./client.js";

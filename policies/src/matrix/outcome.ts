@@ -1,5 +1,5 @@
 import { apiErrorCode, apiErrorMessage, type Kube } from "../kube/client.js";
-import type { Control, ControlId } from "../model/control.js";
+import type { Control } from "../model/control.js";
 import type { AdmissionFixture } from "../model/fixture.js";
 import type { KubeObject } from "../model/k8s.js";
 import type { Level } from "../model/level.js";
@@ -41,5 +41,3 @@ export function attributed(message: string, level: Level, control: Control, fixt
   if (fixture.refusal === undefined && control.refusals(level).some((r) => message.includes(r))) return true;
   return others.some((other) => other.refusals(level).some((r) => message.includes(r)));
 }
-
-export type ControlLookup = (id: ControlId) => Control;

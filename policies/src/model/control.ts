@@ -137,10 +137,3 @@ export function defineControl<P extends object>(spec: ControlSpec<P>): Control {
     },
   };
 }
-
-/** Read the typed parameters of a control at a level, failing loudly where it does not apply. */
-export function requireParams<P extends object>(params: Partial<Record<Level, P>>, level: Level, id: ControlId): P {
-  const value = params[level];
-  if (value === undefined) throw new Error(`control ${id} does not apply at level ${level}`);
-  return value;
-}

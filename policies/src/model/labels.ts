@@ -29,7 +29,6 @@ export const NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
 export const PSA_PREFIX = "pod-security.kubernetes.io";
 export const PSA_VERSION = "v1.34";
 export const PSA_MODES = ["enforce", "audit", "warn"] as const;
-export type PsaMode = (typeof PSA_MODES)[number];
 
 /** Platform namespaces. */
 export const SYSTEM_NAMESPACE = "zhengyun-system";

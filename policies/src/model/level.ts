@@ -14,13 +14,3 @@ export const ZONE_TITLES: Readonly<Record<Zone, { zh: string; en: string }>> = {
 export function isLevel(value: unknown): value is Level {
   return typeof value === "number" && (LEVELS as readonly number[]).includes(value);
 }
-
-/** Levels at or above `level`, in ascending order. */
-export function levelsFrom(level: Level): Level[] {
-  return LEVELS.filter((l) => l >= level);
-}
-
-/** Levels at or below `level`, in ascending order. */
-export function levelsUpTo(level: Level): Level[] {
-  return LEVELS.filter((l) => l <= level);
-}

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { CONTROL_IDS, type ControlId } from "./control.js";
-import { LEVELS, type Level, ZONES, type Zone } from "./level.js";
+import { CONTROL_IDS } from "./control.js";
+import { LEVELS, ZONES } from "./level.js";
 import { isIntegerQuantity } from "./quantity.js";
 
 export const STORAGE_CLASSES = ["standard", "ssd", "encrypted"] as const;
@@ -74,5 +74,3 @@ export const tenantInputSchema = z.object({
 });
 export type TenantInput = z.input<typeof tenantInputSchema>;
 export type ParsedTenantInput = z.output<typeof tenantInputSchema>;
-
-export type { ControlId, Level, Zone };

@@ -2,8 +2,6 @@
 // writes back (`enforce`). Drift, healing and evidence all use it.
 
 export { evidenceSpec, observeEvidence } from "../evidence/read-live.js";
-export { canonicalJson, hashOf, sha256 } from "./canonical.js";
-export { withServerDefaults } from "./defaults.js";
-export { compareAll, compareObject, describeFindings, diff, enforce, type Finding } from "./diff.js";
-export { type ForeignObject, foreignFindings, foreignObjectsFor, isPlatformObject, PLATFORM_MANAGERS, WIDENING_KINDS, weakens } from "./foreign.js";
-export { type Observation, type ObserveSpec, observe, ownObject, SharedObjects } from "./observe.js";
+export { compareAll, describeFindings, enforce, type Finding } from "./diff.js";
+export { foreignFindings } from "./foreign.js";
+export { type Observation, observe, SharedObjects } from "./observe.js";

@@ -71,7 +71,6 @@ export const requestInput = z.object({
   submit: z.boolean().default(false),
 });
 
-export const password = z.string().min(12, "at least 12 characters").max(256);
 export const username = z
   .string()
   .trim()

@@ -36,10 +36,6 @@ export function setLanguage(lang: Language): void {
   void i18n.changeLanguage(lang);
 }
 
-export function currentLanguage(): Language {
-  return i18n.language === "en" ? "en" : "zh";
-}
-
 void i18n.use(initReactI18next).init({
   resources: { zh: { translation: zh }, en: { translation: en } },
   lng: storedLanguage(),

@@ -3,6 +3,7 @@ import { AriaComponent, GridComponent, LegendComponent, MarkLineComponent, Toolt
 import * as echarts from "echarts/core";
 import { CanvasRenderer } from "echarts/renderers";
 import EChartsReactCore from "echarts-for-react/esm/core.js";
+import { useMemo, useState } from "react";
 import { interopDefault } from "../../lib/interop.js";
 
 // Only what the portal draws: bars, rings and lines over time, with axes, legend, tooltip and a limit line.
@@ -16,11 +17,17 @@ export interface EChartProps {
   label: string;
 }
 
-/** Loaded lazily (see Chart.tsx) so ECharts is fetched only by pages that draw. */
+/**
+ * Loaded lazily (see Chart.tsx) so ECharts is fetched only by pages that draw. `data-drawn` turns
+ * true once ECharts reports the chart finished (its animation included), which is what a picture of
+ * the page waits for.
+ */
 export default function EChart({ option, height, label }: EChartProps) {
+  const [drawn, setDrawn] = useState(false);
+  const onEvents = useMemo(() => ({ finished: () => setDrawn(true) }), []);
   return (
-    <div role="img" aria-label={label}>
-      <ReactEChartsCore echarts={echarts} option={option} notMerge lazyUpdate style={{ height, width: "100%" }} />
+    <div role="img" aria-label={label} data-chart="" data-drawn={drawn}>
+      <ReactEChartsCore echarts={echarts} option={option} notMerge lazyUpdate onEvents={onEvents} style={{ height, width: "100%" }} />
     </div>
   );
 }

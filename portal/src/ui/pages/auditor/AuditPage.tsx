@@ -1,11 +1,12 @@
 import { useInfiniteQuery } from "@tanstack/react-query";
 import type { AuditTargetType } from "@zhengyun/db/audit/vocabulary";
-import { AutoComplete, Button, Card, Col, DatePicker, Empty, Flex, Form, Input, Row, Select, Table, Tag, Typography } from "antd";
+import { AutoComplete, Button, Col, DatePicker, Empty, Flex, Form, Input, Row, Select, Table, Tag, Typography } from "antd";
 import type dayjs from "dayjs";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { type RouterOutputs, trpcClient } from "../../api/trpc.js";
 import { ErrorAlert } from "../../components/ErrorAlert.js";
+import { FilterBar } from "../../components/FilterBar.js";
 import { PageHeader } from "../../components/PageHeader.js";
 import { formatDateTime, shortHash } from "../../lib/format.js";
 import { ROLES, type Role } from "../../lib/roles.js";
@@ -78,60 +79,43 @@ export default function AuditPage() {
       <PageHeader title={t("audit.title")} intro={t("audit.intro")} />
       <VerifyBanner />
       <AnchorBar />
-      <Card size="small" style={{ marginBottom: 16 }}>
-        <Form<SearchForm> form={form} layout="vertical" name="audit-search" onFinish={(v) => setFilters(toFilters(v))}>
-          <Row gutter={12}>
-            <Col xs={24} md={8} xl={4}>
-              <Form.Item name="actor" label={t("audit.actor")}>
-                <Input allowClear />
-              </Form.Item>
-            </Col>
-            <Col xs={24} md={8} xl={4}>
-              <Form.Item name="action" label={t("audit.action")}>
-                <AutoComplete
-                  allowClear
-                  placeholder={t("audit.actionPlaceholder")}
-                  options={KNOWN_ACTIONS.map((a) => ({ value: a, label: `${actionLabel(a, t)} · ${a}` }))}
-                  filterOption={(input, option) => (option?.label ?? "").toLowerCase().includes(input.toLowerCase())}
-                />
-              </Form.Item>
-            </Col>
-            <Col xs={24} md={8} xl={4}>
-              <Form.Item name="targetType" label={t("audit.targetType")}>
-                <Select allowClear options={TARGET_TYPES.map((v) => ({ value: v, label: `${targetLabel(v, t)} · ${v}` }))} />
-              </Form.Item>
-            </Col>
-            <Col xs={24} md={8} xl={4}>
-              <Form.Item name="targetId" label={t("audit.targetId")}>
-                <Input allowClear />
-              </Form.Item>
-            </Col>
-            <Col xs={24} md={8} xl={4}>
-              <Form.Item name="text" label={t("audit.text")}>
-                <Input allowClear />
-              </Form.Item>
-            </Col>
-            <Col xs={24} md={8} xl={4}>
-              <Form.Item name="range" label={t("audit.timeRange")}>
-                <DatePicker.RangePicker allowEmpty={[true, true]} style={{ width: "100%" }} />
-              </Form.Item>
-            </Col>
-          </Row>
-          <Flex gap={8} justify="flex-end">
-            <Button
-              onClick={() => {
-                form.resetFields();
-                setFilters({});
-              }}
-            >
-              {t("common.reset")}
-            </Button>
-            <Button type="primary" htmlType="submit">
-              {t("common.search")}
-            </Button>
-          </Flex>
-        </Form>
-      </Card>
+      <FilterBar<SearchForm> name="audit-search" form={form} onSearch={(v) => setFilters(toFilters(v))} onReset={() => setFilters({})}>
+        <Col xs={24} md={8} xl={4}>
+          <Form.Item name="actor" label={t("audit.actor")}>
+            <Input allowClear />
+          </Form.Item>
+        </Col>
+        <Col xs={24} md={8} xl={4}>
+          <Form.Item name="action" label={t("audit.action")}>
+            <AutoComplete
+              allowClear
+              placeholder={t("audit.actionPlaceholder")}
+              options={KNOWN_ACTIONS.map((a) => ({ value: a, label: `${actionLabel(a, t)} · ${a}` }))}
+              filterOption={(input, option) => (option?.label ?? "").toLowerCase().includes(input.toLowerCase())}
+            />
+          </Form.Item>
+        </Col>
+        <Col xs={24} md={8} xl={4}>
+          <Form.Item name="targetType" label={t("audit.targetType")}>
+            <Select allowClear options={TARGET_TYPES.map((v) => ({ value: v, label: `${targetLabel(v, t)} · ${v}` }))} />
+          </Form.Item>
+        </Col>
+        <Col xs={24} md={8} xl={4}>
+          <Form.Item name="targetId" label={t("audit.targetId")}>
+            <Input allowClear />
+          </Form.Item>
+        </Col>
+        <Col xs={24} md={8} xl={4}>
+          <Form.Item name="text" label={t("audit.text")}>
+            <Input allowClear />
+          </Form.Item>
+        </Col>
+        <Col xs={24} md={8} xl={4}>
+          <Form.Item name="range" label={t("audit.timeRange")}>
+            <DatePicker.RangePicker allowEmpty={[true, true]} style={{ width: "100%" }} />
+          </Form.Item>
+        </Col>
+      </FilterBar>
       {entries.error && <ErrorAlert error={entries.error} onRetry={() => void entries.refetch()} />}
       <Table<Entry>
         rowKey="seq"

@@ -1,11 +1,12 @@
 import { DownloadOutlined } from "@ant-design/icons";
 import { useQuery } from "@tanstack/react-query";
-import { App, Button, Card, Col, DatePicker, Empty, Flex, Form, Input, InputNumber, Row, Select, Table, Tag, Typography } from "antd";
+import { App, Button, Col, DatePicker, Empty, Flex, Form, Input, InputNumber, Select, Table, Tag, Typography } from "antd";
 import type dayjs from "dayjs";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { type RouterInputs, type RouterOutputs, trpc, trpcClient } from "../../api/trpc.js";
 import { ErrorAlert } from "../../components/ErrorAlert.js";
+import { FilterBar } from "../../components/FilterBar.js";
 import { PageHeader } from "../../components/PageHeader.js";
 import { formatDateTime } from "../../lib/format.js";
 import { VerifyDay } from "./VerifyDay.js";
@@ -82,71 +83,56 @@ export default function EgressLogPage() {
         }
       />
       {verifies && <VerifyDay />}
-      <Card size="small" style={{ marginBottom: 16 }}>
-        <Form<SearchForm>
-          form={form}
-          layout="vertical"
-          name="egress-search"
-          onFinish={(v) => {
-            setFilters(toFilters(v));
-            setPage(1);
-          }}
-        >
-          <Row gutter={12}>
-            <Col xs={24} md={12} xl={6}>
-              <Form.Item name="systemId" label={t("egress.system")}>
-                <Select
-                  allowClear
-                  showSearch
-                  optionFilterProp="label"
-                  loading={systems.isPending}
-                  options={(systems.data?.items ?? []).filter((s) => s.zone === "external").map((s) => ({ value: s.id, label: `${s.name} · ${s.namespace}` }))}
-                />
-              </Form.Item>
-            </Col>
-            <Col xs={24} md={12} xl={5}>
-              <Form.Item name="host" label={t("egress.destination")}>
-                <Input allowClear placeholder="api.example.gov.cn" />
-              </Form.Item>
-            </Col>
-            <Col xs={12} md={6} xl={3}>
-              <Form.Item name="action" label={t("egress.action")}>
-                <Select
-                  allowClear
-                  options={[
-                    { value: "allowed", label: t("egress.allowed") },
-                    { value: "denied", label: t("egress.denied") },
-                  ]}
-                />
-              </Form.Item>
-            </Col>
-            <Col xs={12} md={6} xl={3}>
-              <Form.Item name="status" label={t("egress.status")}>
-                <InputNumber min={0} max={999} style={{ width: "100%" }} placeholder="403" />
-              </Form.Item>
-            </Col>
-            <Col xs={24} md={12} xl={7}>
-              <Form.Item name="range" label={t("egress.timeRange")}>
-                <DatePicker.RangePicker showTime allowEmpty={[true, true]} style={{ width: "100%" }} />
-              </Form.Item>
-            </Col>
-          </Row>
-          <Flex gap={8} justify="flex-end">
-            <Button
-              onClick={() => {
-                form.resetFields();
-                setFilters({});
-                setPage(1);
-              }}
-            >
-              {t("common.reset")}
-            </Button>
-            <Button type="primary" htmlType="submit">
-              {t("common.search")}
-            </Button>
-          </Flex>
-        </Form>
-      </Card>
+      <FilterBar<SearchForm>
+        name="egress-search"
+        form={form}
+        onSearch={(v) => {
+          setFilters(toFilters(v));
+          setPage(1);
+        }}
+        onReset={() => {
+          setFilters({});
+          setPage(1);
+        }}
+      >
+        <Col xs={24} md={12} xl={6}>
+          <Form.Item name="systemId" label={t("egress.system")}>
+            <Select
+              allowClear
+              showSearch
+              optionFilterProp="label"
+              loading={systems.isPending}
+              options={(systems.data?.items ?? []).filter((s) => s.zone === "external").map((s) => ({ value: s.id, label: `${s.name} · ${s.namespace}` }))}
+            />
+          </Form.Item>
+        </Col>
+        <Col xs={24} md={12} xl={5}>
+          <Form.Item name="host" label={t("egress.destination")}>
+            <Input allowClear placeholder="api.example.gov.cn" />
+          </Form.Item>
+        </Col>
+        <Col xs={12} md={6} xl={3}>
+          <Form.Item name="action" label={t("egress.action")}>
+            <Select
+              allowClear
+              options={[
+                { value: "allowed", label: t("egress.allowed") },
+                { value: "denied", label: t("egress.denied") },
+              ]}
+            />
+          </Form.Item>
+        </Col>
+        <Col xs={12} md={6} xl={3}>
+          <Form.Item name="status" label={t("egress.status")}>
+            <InputNumber min={0} max={999} style={{ width: "100%" }} placeholder="403" />
+          </Form.Item>
+        </Col>
+        <Col xs={24} md={12} xl={7}>
+          <Form.Item name="range" label={t("egress.timeRange")}>
+            <DatePicker.RangePicker showTime allowEmpty={[true, true]} style={{ width: "100%" }} />
+          </Form.Item>
+        </Col>
+      </FilterBar>
       {log.error && <ErrorAlert error={log.error} onRetry={() => void log.refetch()} />}
       <Table<LogRow>
         rowKey="id"

@@ -1,0 +1,43 @@
+// What the node's journeys share: a database of their own, the controller backed by the node's
+// storage provisioner, an organisation at one level, a system provisioned for it, and a pod spec
+// that runs the probe image the node imported (platform registry, pinned by digest).
+
+import type * as k8s from "@kubernetes/client-node";
+import { eventually, kubeClient, untilActive } from "@zhengyun/controller/testing/fixtures";
+import { PLATFORM_PROBE, PROBE_IMAGE } from "@zhengyun/infra/cluster/images";
+import { LOCAL_STORAGE_PROVISIONER } from "@zhengyun/infra/cluster/local-cluster";
+import { compliantPodSpec } from "@zhengyun/policies/fixtures/pod";
+import { requestIn } from "@zhengyun/portal/test/harness";
+import { inject } from "vitest";
+import { controllerJourney } from "../controller/journey.js";
+
+/** Call in a `describe` body: a controller journey (see ../controller/journey.ts) on the node. */
+export async function onTheNode(level: 1 | 2 | 3 | 4) {
+  const node = inject("node");
+  const probe = node.images.find((i) => i.ref === PROBE_IMAGE.ref);
+  const kube = kubeClient();
+  const { database, org } = await controllerJourney({ org: { level }, config: { storageProvisioner: LOCAL_STORAGE_PROVISIONER } });
+
+  return {
+    node,
+    kube,
+    database,
+    org,
+    /** A system at the suite's level, provisioned by the controller, whose namespace can take pods. */
+    async provision(vcpu: number) {
+      const filed = await requestIn(org, "provisioning", { level, vcpu });
+      await untilActive(database, filed.request.id);
+      const namespace = filed.system.namespace;
+      await eventually("the default service account", () => kube.core.readNamespacedServiceAccount({ name: "default", namespace }));
+      return filed;
+    },
+    /** A pod spec the level's policies admit, its one container running the probe with `args`. */
+    probePod(args: string[]): { spec: k8s.V1PodSpec; container: k8s.V1Container } {
+      const spec = structuredClone(compliantPodSpec(level));
+      const container = spec.containers[0] as k8s.V1Container;
+      container.image = `${PLATFORM_PROBE}@${probe?.digest}`;
+      container.args = args;
+      return { spec, container };
+    },
+  };
+}
