@@ -2,6 +2,7 @@ import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { DbOrTx } from "../client.js";
 import { notFound } from "../errors.js";
 import { add, fromRows, type Quantities } from "../quantities.js";
+import type { Resource } from "../schema/enums.js";
 import {
   allocationItems,
   allocations,

@@ -1,2 +1,2 @@
-export { waitForNamespaceReady } from "./apply.js";
+export { waitFor, waitForNamespaceReady } from "./apply.js";
 export { apiErrorMessage, Kube, loadKubeConfig } from "./client.js";

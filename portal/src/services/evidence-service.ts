@@ -4,7 +4,7 @@
 import { ALLOCATIONS_CHANNEL } from "@zhengyun/db/client";
 import type { ServiceContext } from "@zhengyun/db/context";
 import { AppError, notFound } from "@zhengyun/db/errors";
-import { allocations, departments, evidenceReports, informationSystems, reconcileStates } from "@zhengyun/db/schema";
+import { allocations, departments, evidenceReports, informationSystems } from "@zhengyun/db/schema";
 import { CHECKABLE } from "@zhengyun/db/work-queue";
 import type { EvidenceReport } from "@zhengyun/policies/definitions";
 import { and, desc, eq, ne, sql } from "drizzle-orm";
