@@ -3,18 +3,22 @@
 //	probe serve [port...]             answer HTTP on each port (default 8080) with the
 //	                                  pod's name; GET /connect?to=host:port&ms=N tries one
 //	                                  TCP connection from this pod and answers "open" or
-//	                                  "closed: <reason>" (the packet matrix's agent)
+//	                                  "closed: <reason>" (the packet matrix's agent);
+//	                                  GET /resolve?name=N looks a name up with the pod's
+//	                                  resolver and answers "addresses a b" or "error: <reason>"
 //	probe connect host:port [ms]      try one TCP connection; print "open" and exit 0,
 //	                                  or print "closed: <reason>" and exit 1
 //	probe write path text             write text to a file (and sync it), then exit
 package main
 
 import (
+	"context"
 	"fmt"
 	"net"
 	"net/http"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -33,6 +37,16 @@ func serve(ports []string) {
 			ms = 2000
 		}
 		fmt.Fprintln(w, try(r.URL.Query().Get("to"), time.Duration(ms)*time.Millisecond))
+	})
+	handler.HandleFunc("/resolve", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 5*time.Second)
+		defer cancel()
+		addrs, err := net.DefaultResolver.LookupHost(ctx, r.URL.Query().Get("name"))
+		if err != nil {
+			fmt.Fprintf(w, "error: %v\n", err)
+			return
+		}
+		fmt.Fprintf(w, "addresses %s\n", strings.Join(addrs, " "))
 	})
 	errs := make(chan error, len(ports))
 	for _, port := range ports {

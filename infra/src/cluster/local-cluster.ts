@@ -16,6 +16,7 @@ import { cleanupNode, type NodeState, startNode } from "./node.js";
 import { createPki, type Pki, signClientCert } from "./pki.js";
 import { freePorts } from "./ports.js";
 import { groupAlive, killGroupNow, type Managed, Reaper, startProcess, stopGroup } from "./processes.js";
+import { NODE_VOLUMES_PROVISIONER } from "./volumes.js";
 
 export const SERVICE_CLUSTER_IP_RANGE = "10.96.0.0/12";
 export const SERVICE_ACCOUNT_ISSUER = "https://kubernetes.default.svc.cluster.local";
@@ -65,11 +66,11 @@ export const NODE_CONTROLLERS = [
 ] as const;
 
 /**
- * The provisioner behind the storage classes on the local node: kube-controller-manager's in-tree
- * host-path provisioner (volumes are directories under /tmp/hostpath_pv on the machine; single
- * node, tests only). It encrypts nothing: the `encrypted` class is not encrypted at rest here.
+ * The provisioner behind the storage classes on the local node (volumes.ts): a directory per volume
+ * on the node's own ext4 filesystem, fscrypt-encrypted for the `encrypted` class; single node,
+ * tests only.
  */
-export const LOCAL_STORAGE_PROVISIONER = "kubernetes.io/host-path";
+export const LOCAL_STORAGE_PROVISIONER = NODE_VOLUMES_PROVISIONER;
 
 export interface LocalClusterOptions {
   /** Directory for certificates, etcd data, logs and kubeconfigs; a temp dir if unset. */
@@ -243,7 +244,6 @@ function controllerManagerArgs(dir: string, pki: Pki, kubeconfig: string, ports:
     `--service-cluster-ip-range=${SERVICE_CLUSTER_IP_RANGE}`,
     "--leader-elect=false",
     "--profiling=false",
-    ...(node ? ["--enable-hostpath-provisioner=true"] : []),
     "--v=1",
   ];
 }
@@ -268,7 +268,7 @@ export async function startLocalCluster(options: LocalClusterOptions = {}): Prom
     "etcd",
     "kube-apiserver",
     "kube-controller-manager",
-    ...(options.node ? (["kube-scheduler", "kubelet", "kube-proxy", "kube-router"] as const) : []),
+    ...(options.node ? (["kube-scheduler", "kubelet", "kube-proxy", "kube-router", "coredns", "zy-fscrypt"] as const) : []),
   ] as const;
   for (const tool of tools) {
     if (!existsSync(toolPath(tool))) {

@@ -15,12 +15,14 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { toolPath } from "../toolchain.js";
+import { buildCorednsImage, CLUSTER_DNS_IP, CLUSTER_DOMAIN, startClusterDns } from "./dns.js";
 import { type BuiltImage, buildNodeImages, PAUSE_IMAGE } from "./images.js";
 import { writeKubeconfig } from "./kubeconfig.js";
 import type { Pki } from "./pki.js";
 import { signClientCert } from "./pki.js";
 import { freePorts } from "./ports.js";
 import type { Managed } from "./processes.js";
+import { type NodeVolumes, startVolumes, volumesCleanup } from "./volumes.js";
 
 const run = promisify(execFile);
 
@@ -40,6 +42,8 @@ export const NODE_PACKAGES: Readonly<Record<string, string>> = {
   iptables: "iptables",
   ipset: "ipset",
   conntrack: "conntrack",
+  // The volume filesystem (volumes.ts): mkfs.ext4 with the `encrypt` feature.
+  e2fsprogs: "mkfs.ext4",
 };
 
 export interface NodeContext {
@@ -69,6 +73,10 @@ export interface NodeState {
   images: { ref: string; aliases: string[]; digest: string; archive: string; buildSeconds: number }[];
   /** Milliseconds from the start of containerd to the node reporting Ready. */
   startMs: number;
+  /** The volume filesystem and the provisioner behind the storage classes (volumes.ts). */
+  volumes: NodeVolumes;
+  /** The cluster DNS Service's address, which kubelet gives pods as their resolver (dns.ts). */
+  dnsIp: string;
 }
 
 /** The Debian packages (of NODE_PACKAGES) whose command is missing. */
@@ -193,7 +201,8 @@ function kubeletConfig(nodeDir: string, pki: Pki, ports: { kubelet: number; heal
       authentication: { anonymous: { enabled: false }, webhook: { enabled: false }, x509: { clientCAFile: pki.caCert } },
       authorization: { mode: "AlwaysAllow" },
       containerRuntimeEndpoint: `unix://${nodeDir}/containerd.sock`,
-      clusterDomain: "cluster.local",
+      clusterDomain: CLUSTER_DOMAIN,
+      clusterDNS: [CLUSTER_DNS_IP],
       // A test machine's disk is often fuller than a node's: evict only when nearly out.
       evictionHard: { "memory.available": "50Mi", "nodefs.available": "1%", "imagefs.available": "1%", "nodefs.inodesFree": "1%" },
       imageGCHighThresholdPercent: 100,
@@ -255,6 +264,7 @@ for p in /proc/[0-9]*; do
 done
 # Mounts under the node's directory (pod volumes, rootfs, network namespaces), deepest first.
 awk -v n="$N" 'index($2, n) == 1 { print $2 }' /proc/self/mounts | sort -r | while read -r m; do umount -l "$m" 2>/dev/null; done
+${volumesCleanup(nodeDir).join("\n")}
 rm -rf "$N"
 [ "$mine" = yes ] || exit 0
 # Firewall: kube-proxy's and kube-router's own cleanup first.
@@ -275,8 +285,6 @@ for cmd in iptables ip6tables; do
 done
 for set in $(ipset list -n 2>/dev/null | grep -E '^(inet6:)?(KUBE-|kube-router-)'); do ipset destroy "$set" 2>/dev/null; done
 ip link del '${NODE_BRIDGE}' 2>/dev/null
-# Volumes of kube-controller-manager's host-path provisioner (its fixed location).
-rm -rf /tmp/hostpath_pv
 # Pod cgroups (kubelet's cgroupfs driver, cgroups v1).
 for ctl in /sys/fs/cgroup/*/kubepods; do [ -d "$ctl" ] && find "$ctl" -depth -type d -exec rmdir {} \\; 2>/dev/null; done
 rm -rf '${MACHINE_LOCK}'
@@ -352,7 +360,7 @@ export async function startNode(ctx: NodeContext): Promise<NodeState> {
   if (missing.length > 0) {
     throw new Error(`the local node needs Debian packages: apt-get install ${missing.join(" ")}`);
   }
-  for (const tool of ["kubelet", "kube-proxy", "kube-router"] as const) {
+  for (const tool of ["kubelet", "kube-proxy", "kube-router", "coredns", "zy-fscrypt"] as const) {
     if (!existsSync(toolPath(tool))) throw new Error(`${toolPath(tool)} is missing; build the toolchain with \`node infra/toolchain/ensure.mjs\``);
   }
   const nodeDir = join(ctx.dir, "node");
@@ -369,7 +377,7 @@ export async function startNode(ctx: NodeContext): Promise<NodeState> {
     await sh("ip", ["link", "set", NODE_BRIDGE, "up"]);
 
     ctx.log("building the node's images");
-    const images: BuiltImage[] = await buildNodeImages();
+    const images: BuiltImage[] = [...(await buildNodeImages()), await buildCorednsImage()];
     const started = Date.now();
 
     await writeFile(join(nodeDir, "containerd.toml"), containerdConfig(nodeDir));
@@ -439,6 +447,8 @@ export async function startNode(ctx: NodeContext): Promise<NodeState> {
       return node.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True") ?? false;
     });
     await startFirewall(ctx, nodeDir);
+    const volumes = await startVolumes(ctx, nodeDir, NODE_NAME);
+    await startClusterDns({ ...ctx, nodeIp: NODE_IP, apiserverPort: Number(new URL(ctx.server).port) });
     const startMs = Date.now() - started;
     ctx.log(`node ${NODE_NAME} Ready in ${(startMs / 1000).toFixed(1)}s`);
     return {
@@ -450,6 +460,8 @@ export async function startNode(ctx: NodeContext): Promise<NodeState> {
       cleanupScript: script,
       images: images.map((i) => ({ ref: i.ref, aliases: i.aliases ?? [], digest: i.digest, archive: i.archive, buildSeconds: i.seconds })),
       startMs,
+      volumes,
+      dnsIp: CLUSTER_DNS_IP,
     };
   } catch (err) {
     releaseLock();
