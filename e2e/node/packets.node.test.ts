@@ -9,13 +9,14 @@
 // refused by the API server, after which the packets show no opening.
 
 import type * as k8s from "@kubernetes/client-node";
+import { AppsV1Api } from "@kubernetes/client-node";
 import type { Controller } from "@zhengyun/controller/controller";
 import { isolatedDatabase, kubeClient, kubeconfigPath, startController, stateDir, testConfig, untilActive } from "@zhengyun/controller/testing/fixtures";
 import { kubectl } from "@zhengyun/infra/chart/run";
 import { API_RELAY_PORT, CLUSTER_DNS_IP } from "@zhengyun/infra/cluster/dns";
 import { PLATFORM_PROBE, PROBE_IMAGE } from "@zhengyun/infra/cluster/images";
 import { LOCAL_STORAGE_PROVISIONER } from "@zhengyun/infra/cluster/local-cluster";
-import { httpGet, untilRunning } from "@zhengyun/infra/cluster/pods";
+import { httpGet, untilDnsReady, untilRunning } from "@zhengyun/infra/cluster/pods";
 import { DEFAULT_DENY_POLICY } from "@zhengyun/policies/controls/network-default-deny/control";
 import { DNS_NAMESPACE, DNS_POD_LABELS } from "@zhengyun/policies/controls/zone-egress/control";
 import { compliantPodSpec } from "@zhengyun/policies/fixtures/pod";
@@ -206,6 +207,7 @@ describe("the packet matrix on the node", async () => {
 
     // The node, the API server and the cluster DNS. Targets as a pod dials them; the catalog judges the
     // address the connection reaches after kube-proxy's translation (policies see that one).
+    await untilDnsReady(kube.kc.makeApiClient(AppsV1Api));
     const kubeletPort = (await kube.core.readNode({ name: node.name })).status?.daemonEndpoints?.kubeletEndpoint?.Port ?? 0;
     const apiService = await kube.core.readNamespacedService({ namespace: "default", name: "kubernetes" });
     const dnsNamespace = await kube.core.readNamespace({ name: DNS_NAMESPACE });

@@ -5,7 +5,7 @@
 // name: no query leaves the machine.
 //
 // CoreDNS reads the API server as any in-cluster client does, through the `kubernetes` Service;
-// its endpoint is a relay (relay.mjs) on the node's address, since the API server listens on the
+// its endpoint is a relay (apiserver-relay.mjs) on the node's address, since the API server listens on the
 // machine's loopback only.
 
 import { createHash } from "node:crypto";
@@ -33,7 +33,7 @@ export const COREDNS_IMAGE: ImageSpec = {
   cmd: ["-conf", "/etc/coredns/Corefile"],
 };
 
-const RELAY_SCRIPT = join(dirname(fileURLToPath(import.meta.url)), "relay.mjs");
+const RELAY_SCRIPT = join(dirname(fileURLToPath(import.meta.url)), "apiserver-relay.mjs");
 
 /** Packages the toolchain's CoreDNS binary as an image archive, cached under the binary's hash. */
 export async function buildCorednsImage(): Promise<BuiltImage> {
@@ -136,7 +136,8 @@ export function dnsObjects(): { path: string; body: { metadata: { name: string }
                     { name: "dns", containerPort: 53, protocol: "UDP" },
                     { name: "dns-tcp", containerPort: 53, protocol: "TCP" },
                   ],
-                  resources: { requests: { cpu: "50m", memory: "32Mi" }, limits: { cpu: "200m", memory: "128Mi" } },
+                  // As CoreDNS's own manifests: no CPU limit (a throttled first sync of a busy machine takes minutes).
+                  resources: { requests: { cpu: "100m", memory: "70Mi" }, limits: { memory: "170Mi" } },
                   readinessProbe: { httpGet: { path: "/ready", port: 8181 }, periodSeconds: 2 },
                   livenessProbe: { httpGet: { path: "/health", port: 8080 }, periodSeconds: 10, failureThreshold: 5 },
                   securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
@@ -170,32 +171,21 @@ export interface DnsContext extends Api {
   nodeIp: string;
   apiserverPort: number;
   launch: (name: string, command: string, args: string[]) => Managed;
-  waitFor: (what: string, proc: Managed, check: () => Promise<boolean>) => Promise<void>;
   log: (message: string) => void;
 }
 
-/**
- * Starts the API server relay, points the `kubernetes` Service at it, creates cluster DNS and
- * waits until CoreDNS is ready (its `ready` plugin waits for the kubernetes plugin's first sync
- * from the API server, so a ready CoreDNS also shows that pods reach the API server).
- */
+/** Starts the API server relay, points the `kubernetes` Service at it and creates cluster DNS. */
 export async function startClusterDns(ctx: DnsContext): Promise<void> {
   ctx.log(`relaying ${ctx.nodeIp}:${API_RELAY_PORT} to the API server`);
-  const relay = ctx.launch("apiserver-relay", process.execPath, [RELAY_SCRIPT, ctx.nodeIp, String(API_RELAY_PORT), "127.0.0.1", String(ctx.apiserverPort)]);
+  ctx.launch("apiserver-relay", process.execPath, [RELAY_SCRIPT, ctx.nodeIp, String(API_RELAY_PORT), "127.0.0.1", String(ctx.apiserverPort)]);
   await ensure(ctx, "/apis/discovery.k8s.io/v1/namespaces/default/endpointslices", {
     metadata: {
       name: "kubernetes",
-      labels: { "kubernetes.io/service-name": "kubernetes", "endpointslice.kubernetes.io/managed-by": "zhengyun.local/node" },
+      labels: { "kubernetes.io/service-name": "kubernetes", "endpointslice.kubernetes.io/managed-by": "zhengyun-node" },
     },
     addressType: "IPv4",
     endpoints: [{ addresses: [ctx.nodeIp], conditions: { ready: true } }],
     ports: [{ name: "https", port: API_RELAY_PORT, protocol: "TCP" }],
   } as { metadata: { name: string } });
   for (const o of dnsObjects()) await ensure(ctx, o.path, o.body);
-  await ctx.waitFor("CoreDNS ready", relay, async () => {
-    const r = await ctx.get("/apis/apps/v1/namespaces/kube-system/deployments/coredns");
-    if (r.status !== 200) return false;
-    const d = JSON.parse(r.body) as { status?: { readyReplicas?: number } };
-    return (d.status?.readyReplicas ?? 0) >= 1;
-  });
 }

@@ -12,13 +12,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { toolPath } from "../toolchain.js";
 import { writeKubeconfig } from "./kubeconfig.js";
-import { cleanupNode, type NodeState, startNode } from "./node.js";
+import { cleanupNode, type NodeState, SERVICE_CLUSTER_IP_RANGE, startNode } from "./node.js";
 import { createPki, type Pki, signClientCert } from "./pki.js";
 import { freePorts } from "./ports.js";
 import { groupAlive, killGroupNow, type Managed, Reaper, startProcess, stopGroup } from "./processes.js";
 import { NODE_VOLUMES_PROVISIONER } from "./volumes.js";
 
-export const SERVICE_CLUSTER_IP_RANGE = "10.96.0.0/12";
+export { SERVICE_CLUSTER_IP_RANGE };
 export const SERVICE_ACCOUNT_ISSUER = "https://kubernetes.default.svc.cluster.local";
 
 /** Admission plugins turned on explicitly (on top of the API server's defaults). */
@@ -433,8 +433,10 @@ export async function readClusterState(dir: string): Promise<ClusterState | unde
 function sameProgram(p: ClusterState["processes"][number]): boolean {
   if (!groupAlive(p.pid)) return false;
   try {
-    const argv0 = readFileSync(`/proc/${p.pid}/cmdline`, "utf8").split("\0")[0] ?? "";
-    return argv0.endsWith(`/${p.name}`) || argv0 === p.name;
+    const argv = readFileSync(`/proc/${p.pid}/cmdline`, "utf8").split("\0");
+    const argv0 = argv[0] ?? "";
+    // The node's helpers are Node scripts named like their process: `node <dir>/<name>.mjs ...`.
+    return argv0.endsWith(`/${p.name}`) || argv0 === p.name || (argv[1] ?? "").endsWith(`/${p.name}.mjs`);
   } catch {
     return true; // no procfs: trust the state file
   }

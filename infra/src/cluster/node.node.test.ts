@@ -7,7 +7,7 @@ import * as k8s from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { CLUSTER_DNS_IP, COREDNS_IMAGE } from "./dns.js";
 import { PROBE_IMAGE } from "./images.js";
-import { httpGetAnswered, untilRunning } from "./pods.js";
+import { httpGetAnswered, untilDnsReady, untilRunning } from "./pods.js";
 
 describe("the local node", () => {
   const node = inject("node");
@@ -61,6 +61,8 @@ describe("the local node", () => {
   });
 
   it("resolves a Service in the pod's own namespace by name through the cluster DNS, and nothing outside the cluster", async () => {
+    // CoreDNS is ready once its first sync from the API server (through the `kubernetes` Service) is done.
+    await untilDnsReady(kc.makeApiClient(k8s.AppsV1Api));
     const dns = await core.readNamespacedService({ namespace: "kube-system", name: "kube-dns" });
     expect(dns.spec?.clusterIP).toBe(CLUSTER_DNS_IP);
     expect(node.dnsIp).toBe(CLUSTER_DNS_IP);

@@ -31,6 +31,8 @@ export const NODE_NAME = "zhengyun-node-1";
 export const NODE_BRIDGE = "zy-node0";
 export const POD_CIDR = "10.244.0.0/24";
 export const NODE_IP = "10.244.0.1";
+/** The Services' address range (the API server's and the controller manager's --service-cluster-ip-range). */
+export const SERVICE_CLUSTER_IP_RANGE = "10.96.0.0/12";
 /** One node per machine: the iptables chains of kube-proxy are machine-wide. */
 const MACHINE_LOCK = "/run/zhengyun-node.lock";
 
@@ -174,6 +176,9 @@ function cniConfig(nodeDir: string): string {
           ipam: {
             type: "host-local",
             ranges: [[{ subnet: POD_CIDR, gateway: NODE_IP }]],
+            // Services' addresses are reached through the node (kube-proxy translates them there);
+            // no default route: nothing else is routed off the pods' bridge.
+            routes: [{ dst: SERVICE_CLUSTER_IP_RANGE }],
             dataDir: join(nodeDir, "cni", "ipam"),
           },
         },

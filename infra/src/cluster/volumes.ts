@@ -1,6 +1,6 @@
 // The local node's volumes: an ext4 filesystem with the `encrypt` feature in a loop-mounted image
 // under the node's directory, a key of the node's own in that filesystem's fscrypt keyring, and a
-// provisioner process (provisioner.mjs) behind every storage class. Volumes of the `encrypted`
+// provisioner process (node-volumes.mjs) behind every storage class. Volumes of the `encrypted`
 // class are fscrypt-encrypted directories: their names and contents are ciphertext on the disk and
 // unreadable once the key is removed. (This kernel has FS_ENCRYPTION but no device-mapper, so
 // LUKS/dm-crypt cannot run here; a production cluster encrypts at the block layer — LUKS on the
@@ -26,7 +26,7 @@ const run = promisify(execFile);
 export const NODE_VOLUMES_PROVISIONER = "zhengyun.local/node-volumes";
 /** Size of the volume filesystem's image (sparse: only what is written takes disk space). */
 const IMAGE_BYTES = 2 * 1024 ** 3;
-const PROVISIONER_SCRIPT = join(dirname(fileURLToPath(import.meta.url)), "provisioner.mjs");
+const PROVISIONER_SCRIPT = join(dirname(fileURLToPath(import.meta.url)), "node-volumes.mjs");
 
 export interface NodeVolumes {
   provisioner: string;

@@ -1,4 +1,4 @@
-// A TCP relay, started with the local node (dns.ts): `node relay.mjs <listen-host> <listen-port>
+// A TCP relay, started with the local node (dns.ts): `node apiserver-relay.mjs <listen-host> <listen-port>
 // <target-host> <target-port>`. The API server listens on the machine's loopback only; pods reach it
 // as in any cluster, through the `kubernetes` Service, whose endpoint is this relay on the node's
 // address on the pods' bridge. NetworkPolicies apply to pods' connections to it as to any other.

@@ -6,7 +6,7 @@
 // ciphertext on the disk. A released volume whose reclaim policy is Delete (the platform's
 // classes) loses its directory and its PersistentVolume.
 //
-// Plain Node ESM, started as `node provisioner.mjs <config.json>`; it polls the API server (one
+// Plain Node ESM, started as `node node-volumes.mjs <config.json>`; it polls the API server (one
 // node, a handful of claims) rather than keeping watches.
 //
 // config.json: { kubeconfig, provisioner, node, root, fscrypt, keyIdentifier, pollMs }
