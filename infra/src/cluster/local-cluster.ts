@@ -279,7 +279,7 @@ export async function startLocalCluster(options: LocalClusterOptions = {}): Prom
   const dir = options.dir ?? (await mkdtemp(join(tmpdir(), "zhengyun-cluster-")));
   const removeDir = options.removeDirOnStop ?? tempDir;
   await mkdir(join(dir, "logs"), { recursive: true });
-  const deadline = Date.now() + (options.timeoutMs ?? 120_000);
+  let deadline = Date.now() + (options.timeoutMs ?? 120_000);
 
   const started: Managed[] = [];
   const reaper = options.detached ? undefined : new Reaper();
@@ -391,6 +391,10 @@ export async function startLocalCluster(options: LocalClusterOptions = {}): Prom
         server,
         launch: (name, command, args) => launch(name, { command }, args),
         waitFor: (what, proc, check) => waitFor(what, proc, deadline, check),
+        // Time spent waiting for another node to stop does not count against starting this one.
+        waited: (ms) => {
+          deadline += ms;
+        },
         get: (path) => httpsGet(`${server}${path}`, tls),
         post: (path, body) => httpsPost(`${server}${path}`, tls, body),
         onCleanup: (argv) => reaper?.runOnExit(argv),

@@ -55,6 +55,8 @@ export interface NodeContext {
   server: string;
   launch: (name: string, command: string, args: string[]) => Managed;
   waitFor: (what: string, proc: Managed, check: () => Promise<boolean>) => Promise<void>;
+  /** Told how long the node waited for the machine's node lock (the start's deadline moves by as much). */
+  waited?: (ms: number) => void;
   /** GET on the API server as the admin. */
   get: (path: string) => Promise<{ status: number; body: string }>;
   /** POST of a JSON object on the API server as the admin. */
@@ -372,7 +374,9 @@ export async function startNode(ctx: NodeContext): Promise<NodeState> {
   await mkdir(join(nodeDir, "cni", "net.d"), { recursive: true });
   const script = join(nodeDir, "cleanup.sh");
   await writeFile(script, cleanupScript(nodeDir, ctx.dir), { mode: 0o755 });
+  const lockAsked = Date.now();
   const releaseLock = takeMachineLock(ctx.dir);
+  ctx.waited?.(Date.now() - lockAsked);
   ctx.onCleanup(["sh", script]);
   try {
     // Leftovers of a node whose cleanup never ran (e.g. the machine lost power).
