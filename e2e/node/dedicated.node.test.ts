@@ -94,7 +94,10 @@ describe("a dedicated node for level 4", async () => {
     });
     expect(kept.spec?.nodeName).toBeUndefined();
     const reason = kept.status?.conditions?.find((c) => c.type === "PodScheduled")?.message ?? "";
-    expect(reason).toContain(DEDICATED_TAINT_KEY);
+    expect(reason).toContain("untolerated taint");
+    // The node's one taint is the dedicated-node taint.
+    const taints = (await kube.core.readNode({ name: node.name })).spec?.taints ?? [];
+    expect(taints).toEqual([{ key: DEDICATED_TAINT_KEY, value: DEDICATED_NODE_VALUE, effect: "NoSchedule" }]);
     console.log(`[dedicated] level 4 pod on ${running.spec?.nodeName}; level 2 pod Pending: ${reason}`);
 
     // The level 2 pod may not tolerate the taint to get on the node: the platform's admission refuses it.
