@@ -3,14 +3,22 @@
 // a real TCP connection is tried to every other pod, through the node's NetworkPolicy data
 // plane (kube-router's iptables + ipset). The result must equal what the policy catalog
 // says, as judged by the TypeScript evaluator over the NetworkPolicies read back from the
-// API server. The matrix is printed.
+// API server. The matrix is printed. Then the same for the node itself (its address on the pods'
+// bridge), the API server (the `kubernetes` Service) and the cluster DNS, from every probe pod and
+// from a platform pod in kube-system; and a department that tries to widen its own isolation is
+// refused by the API server, after which the packets show no opening.
 
 import type * as k8s from "@kubernetes/client-node";
+import { AppsV1Api } from "@kubernetes/client-node";
 import type { Controller } from "@zhengyun/controller/controller";
-import { isolatedDatabase, kubeClient, startController, stateDir, testConfig, untilActive } from "@zhengyun/controller/testing/fixtures";
+import { isolatedDatabase, kubeClient, kubeconfigPath, startController, stateDir, testConfig, untilActive } from "@zhengyun/controller/testing/fixtures";
+import { kubectl } from "@zhengyun/infra/chart/run";
+import { API_RELAY_PORT, CLUSTER_DNS_IP } from "@zhengyun/infra/cluster/dns";
 import { PLATFORM_PROBE, PROBE_IMAGE } from "@zhengyun/infra/cluster/images";
 import { LOCAL_STORAGE_PROVISIONER } from "@zhengyun/infra/cluster/local-cluster";
-import { httpGet, untilRunning } from "@zhengyun/infra/cluster/pods";
+import { httpGet, untilDnsReady, untilRunning } from "@zhengyun/infra/cluster/pods";
+import { DEFAULT_DENY_POLICY } from "@zhengyun/policies/controls/network-default-deny/control";
+import { DNS_NAMESPACE, DNS_POD_LABELS } from "@zhengyun/policies/controls/zone-egress/control";
 import { compliantPodSpec } from "@zhengyun/policies/fixtures/pod";
 import { type Endpoint, evaluate, type PolicyLike } from "@zhengyun/policies/network/evaluate";
 import { makeOrg, type Org, requestIn } from "@zhengyun/portal/test/harness";
@@ -58,7 +66,12 @@ function podBody(level: 2 | 3, name: string, digest: string): k8s.V1Pod {
 
 /** One real TCP connection from `from` to `to`, made by the probe inside `from`'s pod. */
 async function connects(from: ProbePod, to: ProbePod): Promise<boolean> {
-  const r = await httpGet(`http://${from.ip}:${PORT}/connect?to=${to.ip}:${PORT}&ms=1500`, 10_000);
+  return connectsTo(from, `${to.ip}:${PORT}`);
+}
+
+/** One real TCP connection from the probe inside `from`'s pod to `address` (host:port). */
+async function connectsTo(from: { label: string; ip: string }, address: string): Promise<boolean> {
+  const r = await httpGet(`http://${from.ip}:${PORT}/connect?to=${address}&ms=1500`, 10_000);
   if (r.status !== 200) throw new Error(`probe ${from.label} did not answer: ${r.status} ${r.body}`);
   return r.body.trim() === "open";
 }
@@ -191,6 +204,130 @@ describe("the packet matrix on the node", async () => {
     expect(platform.observed.get("A-ext-L2/web>A-ext-L3/web")).toBe(false);
     expect(platform.observed.get("A-ext-L2/web>B-ext-L2/web")).toBe(false);
     expect(platform.observed.get("A-ext-L2/web>A-int-L2/web")).toBe(false);
+
+    // The node, the API server and the cluster DNS. Targets as a pod dials them; the catalog judges the
+    // address the connection reaches after kube-proxy's translation (policies see that one).
+    await untilDnsReady(kube.kc.makeApiClient(AppsV1Api));
+    const kubeletPort = (await kube.core.readNode({ name: node.name })).status?.daemonEndpoints?.kubeletEndpoint?.Port ?? 0;
+    const apiService = await kube.core.readNamespacedService({ namespace: "default", name: "kubernetes" });
+    const dnsNamespace = await kube.core.readNamespace({ name: DNS_NAMESPACE });
+    const dnsPod: Endpoint = { kind: "pod", namespace: DNS_NAMESPACE, namespaceLabels: dnsNamespace.metadata?.labels ?? {}, podLabels: { ...DNS_POD_LABELS } };
+    const nodeIp: Endpoint = { kind: "ip", ip: node.ip };
+    const targets = [
+      { label: `node :${kubeletPort} (kubelet)`, address: `${node.ip}:${kubeletPort}`, reached: nodeIp, port: kubeletPort },
+      { label: `API server ${apiService.spec?.clusterIP}:443`, address: `${apiService.spec?.clusterIP}:443`, reached: nodeIp, port: API_RELAY_PORT },
+      { label: `cluster DNS ${CLUSTER_DNS_IP}:53`, address: `${CLUSTER_DNS_IP}:53`, reached: dnsPod, port: 53 },
+    ];
+    // A platform pod beside CoreDNS (no NetworkPolicy in kube-system): the control row.
+    await kube.core.createNamespacedPod({
+      namespace: DNS_NAMESPACE,
+      body: {
+        metadata: { name: "packets-probe", labels: { app: "packets-probe" } },
+        spec: {
+          containers: [
+            {
+              name: "probe",
+              image: PROBE_IMAGE.ref,
+              imagePullPolicy: "Never",
+              args: ["serve", String(PORT)],
+              resources: { limits: { cpu: "100m", memory: "32Mi" } },
+            },
+          ],
+        },
+      },
+    });
+    created.push({ namespace: DNS_NAMESPACE, name: "packets-probe" });
+    const platformPod = await untilRunning(kube.core, DNS_NAMESPACE, "packets-probe");
+    const sources = [
+      ...pods,
+      {
+        label: "kube-system/probe",
+        namespace: DNS_NAMESPACE,
+        name: "packets-probe",
+        ip: platformPod.status?.podIP ?? "",
+        endpoint: { kind: "pod", namespace: DNS_NAMESPACE, namespaceLabels: dnsNamespace.metadata?.labels ?? {}, podLabels: { app: "packets-probe" } },
+      } satisfies ProbePod,
+    ];
+    const policiesNow: PolicyLike[] = (await kube.networking.listNetworkPolicyForAllNamespaces()).items.map((p) => ({
+      metadata: { name: p.metadata?.name ?? "", namespace: p.metadata?.namespace },
+      spec: p.spec as PolicyLike["spec"],
+    }));
+    const infraPairs = sources.flatMap((from) => targets.map((to) => ({ from, to, key: `${from.label}>${to.label}` })));
+    const infraExpected = new Map(
+      infraPairs.map(({ from, to, key }) => [key, evaluate(policiesNow, { from: from.endpoint, to: to.reached, protocol: "TCP", port: to.port }).allowed]),
+    );
+    // The node itself → every pod. NetworkPolicy never isolates a pod from its own node (kubelet's
+    // probes come from there): expected open whatever the policies say.
+    const fromNode = async () =>
+      new Map(await Promise.all(sources.map(async (p) => [p.label, (await httpGet(`http://${p.ip}:${PORT}/`, 3_000)).status === 200] as const)));
+    let infraObserved = new Map<string, boolean>();
+    let nodeObserved = new Map<string, boolean>();
+    const infraDeadline = Date.now() + 60_000;
+    for (;;) {
+      infraObserved = new Map(await inBatches(infraPairs, 6, async ({ from, to, key }) => [key, await connectsTo(from, to.address)] as const));
+      nodeObserved = await fromNode();
+      const agree = infraPairs.every(({ key }) => infraObserved.get(key) === infraExpected.get(key)) && [...nodeObserved.values()].every(Boolean);
+      if (agree || Date.now() > infraDeadline) break;
+      await sleep(2_000);
+    }
+    const w = Math.max(...sources.map((p) => p.label.length), ...targets.map((t) => t.label.length)) + 2;
+    const cell = (key: string) => `${infraObserved.get(key) ? "open" : "drop"}${infraObserved.get(key) === infraExpected.get(key) ? "" : "≠"}`.padEnd(w);
+    console.log(
+      [
+        `[packets] the node, the API server and the cluster DNS (${infraPairs.length + sources.length} TCP connections)`,
+        `${"from \\ to".padEnd(w)}${targets.map((t) => t.label.padEnd(w)).join("")}`,
+        ...sources.map((from) => `${from.label.padEnd(w)}${targets.map((to) => cell(`${from.label}>${to.label}`)).join("")}`),
+        `${`node ${node.ip}`.padEnd(w)}→ ${sources.map((p) => `${p.label} ${nodeObserved.get(p.label) ? "open" : "drop"}`).join(", ")}`,
+        "open/drop: what the data plane did; ≠: differs from the policy catalog's verdict (node → pod: always open)",
+      ].join("\n"),
+    );
+    expect(infraPairs.filter(({ key }) => infraObserved.get(key) !== infraExpected.get(key)).map(({ key }) => key)).toEqual([]);
+    expect([...nodeObserved.entries()].filter(([, open]) => !open)).toEqual([]);
+    // Systems reach the cluster DNS and neither the node nor the API server; the platform's own pod reaches all three.
+    for (const p of pods) {
+      expect(infraObserved.get(`${p.label}>${targets[2]!.label}`)).toBe(true);
+      expect(infraObserved.get(`${p.label}>${targets[0]!.label}`)).toBe(false);
+      expect(infraObserved.get(`${p.label}>${targets[1]!.label}`)).toBe(false);
+    }
+    for (const t of targets) expect(infraObserved.get(`kube-system/probe>${t.label}`)).toBe(true);
+
+    // A department trying to widen its own isolation (as its people would: their group's RBAC in
+    // their namespace) is refused by the API server, and nothing opens.
+    const [aNs] = [filed[0]!.system.namespace];
+    const asDeptA = (args: string[], input?: string) =>
+      kubectl(kubeconfigPath(), ["--as", `dept-a-${orgs.A.dept.code}`, "--as-group", `zhengyun:dept:${orgs.A.dept.code}`, ...args], input);
+    const allowAll = {
+      apiVersion: "networking.k8s.io/v1",
+      kind: "NetworkPolicy",
+      metadata: { name: "allow-all", namespace: aNs },
+      spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"], ingress: [{}], egress: [{}] },
+    };
+    const attempts = {
+      "create allow-all": await asDeptA(["create", "-f", "-"], JSON.stringify(allowAll)),
+      [`delete ${DEFAULT_DENY_POLICY}`]: await asDeptA(["-n", aNs, "delete", "networkpolicy", DEFAULT_DENY_POLICY]),
+      [`patch ${DEFAULT_DENY_POLICY} to select no pod`]: await asDeptA([
+        "-n",
+        aNs,
+        "patch",
+        "networkpolicy",
+        DEFAULT_DENY_POLICY,
+        "--type=merge",
+        "-p",
+        JSON.stringify({ spec: { podSelector: { matchLabels: { none: "none" } } } }),
+      ]),
+    };
+    for (const [what, result] of Object.entries(attempts)) {
+      expect(result.code, `${what}: ${result.stdout}`).not.toBe(0);
+      expect(result.stderr, what).toMatch(/is forbidden: User ".*" cannot/);
+      console.log(`[packets] department ${orgs.A.dept.code} in ${aNs}: ${what} → ${result.stderr.trim().split("\n").at(-1)}`);
+    }
+    expect((await kube.networking.listNamespacedNetworkPolicy({ namespace: aNs })).items.map((p) => p.metadata?.name)).not.toContain("allow-all");
+    const afterAttempts = await probeMatrix("after the department's attempts to widen A-ext-L2", await catalogVerdicts());
+    expect(afterAttempts.mismatches).toEqual([]);
+    for (const other of pods.filter((p) => !p.label.startsWith("A-ext-L2/"))) {
+      expect(afterAttempts.observed.get(`${other.label}>A-ext-L2/web`)).toBe(false);
+      expect(afterAttempts.observed.get(`A-ext-L2/web>${other.label}`)).toBe(false);
+    }
 
     // The drops are the policies' doing, not a broken network: an explicit allowance from A-ext-L2
     // to B-ext-L2 (egress in one namespace, ingress in the other) opens exactly that direction.

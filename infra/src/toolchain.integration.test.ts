@@ -31,6 +31,8 @@ describe("toolchain binaries", () => {
     const router = await run(binaries["kube-router"], ["--version"]);
     // kube-router prints its version on stderr.
     expect(`${router.stdout}${router.stderr}`).toContain(`version ${toolchainVersions.kubeRouter},`);
+    const coredns = await run(binaries.coredns, ["-version"]);
+    expect(coredns.stdout).toContain(`CoreDNS-${toolchainVersions.coredns.slice(1)}`);
     const etcd = await run(binaries.etcd, ["--version"]);
     expect(etcd.stdout).toContain(`etcd Version: ${toolchainVersions.etcd.slice(1)}`);
   });

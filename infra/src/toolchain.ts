@@ -16,7 +16,9 @@ export type ToolName =
   | "kubelet"
   | "kube-proxy"
   | "kube-scheduler"
-  | "kube-router";
+  | "kube-router"
+  | "coredns"
+  | "zy-fscrypt";
 
 export { VERSIONS as toolchainVersions };
 

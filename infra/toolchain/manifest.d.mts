@@ -22,6 +22,7 @@ export declare const VERSIONS: Readonly<{
   pulumiKubernetesCommit: string;
   helm: string;
   kubeRouter: string;
+  coredns: string;
 }>;
 export declare const MODULES: readonly ToolchainModule[];
 export declare const BINARIES: readonly string[];

@@ -25,6 +25,7 @@ export const VERSIONS = Object.freeze({
   // The only version the Go module proxy serves; security advisories are reported against it, so
   // it runs only as the local test cluster's NetworkPolicy firewall and is never shipped.
   kubeRouter: "v2.1.0",
+  coredns: "v1.15.0",
 });
 
 const [kubeMajor, kubeMinor] = VERSIONS.kubernetes.slice(1).split(".");
@@ -137,6 +138,25 @@ export const MODULES = Object.freeze([
         ldflags: { "github.com/cloudnativelabs/kube-router/v2/pkg/version.Version": VERSIONS.kubeRouter },
       },
     ],
+  },
+  {
+    // The node's cluster DNS: CoreDNS with only the plugins its Corefile uses (main.go), so that
+    // Service names resolve in pods; it has no forwarder, so no query leaves the machine.
+    dir: "coredns",
+    extraInputs: ["main.go"],
+    binaries: [
+      {
+        name: "coredns",
+        pkg: ".",
+        ldflags: { "github.com/coredns/coredns/coremain.GitCommit": `module-${VERSIONS.coredns}` },
+      },
+    ],
+  },
+  {
+    // The fscrypt ioctls behind the node's `encrypted` storage class (main.go; x/sys only).
+    dir: "fscrypt",
+    extraInputs: ["main.go"],
+    binaries: [{ name: "zy-fscrypt", pkg: "." }],
   },
 ]);
 

@@ -8,12 +8,15 @@
 //	                                  (through the forward proxy, when given) and answers
 //	                                  "status <code> <bytes>" or "error: <reason>";
 //	                                  GET /bytes?n=N answers N bytes (a download to measure)
+//	                                  GET /resolve?name=N looks a name up with the pod's
+//	                                  resolver and answers "addresses a b" or "error: <reason>"
 //	probe connect host:port [ms]      try one TCP connection; print "open" and exit 0,
 //	                                  or print "closed: <reason>" and exit 1
 //	probe write path text             write text to a file (and sync it), then exit
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"net"
@@ -21,6 +24,7 @@ import (
 	"net/url"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -62,6 +66,16 @@ func serve(ports []string) {
 			ms = 5000
 		}
 		fmt.Fprintln(w, fetch(r.URL.Query().Get("url"), r.URL.Query().Get("proxy"), time.Duration(ms)*time.Millisecond))
+	})
+	handler.HandleFunc("/resolve", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 5*time.Second)
+		defer cancel()
+		addrs, err := net.DefaultResolver.LookupHost(ctx, r.URL.Query().Get("name"))
+		if err != nil {
+			fmt.Fprintf(w, "error: %v\n", err)
+			return
+		}
+		fmt.Fprintf(w, "addresses %s\n", strings.Join(addrs, " "))
 	})
 	errs := make(chan error, len(ports))
 	for _, port := range ports {

@@ -12,12 +12,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { toolPath } from "../toolchain.js";
 import { writeKubeconfig } from "./kubeconfig.js";
-import { cleanupNode, type NodeState, startNode } from "./node.js";
+import { cleanupNode, type NodeState, SERVICE_CLUSTER_IP_RANGE, startNode } from "./node.js";
 import { createPki, type Pki, signClientCert } from "./pki.js";
 import { freePorts } from "./ports.js";
 import { groupAlive, killGroupNow, type Managed, Reaper, startProcess, stopGroup } from "./processes.js";
+import { NODE_VOLUMES_PROVISIONER } from "./volumes.js";
 
-export const SERVICE_CLUSTER_IP_RANGE = "10.96.0.0/12";
+export { SERVICE_CLUSTER_IP_RANGE };
 export const SERVICE_ACCOUNT_ISSUER = "https://kubernetes.default.svc.cluster.local";
 
 /** Admission plugins turned on explicitly (on top of the API server's defaults). */
@@ -65,11 +66,11 @@ export const NODE_CONTROLLERS = [
 ] as const;
 
 /**
- * The provisioner behind the storage classes on the local node: kube-controller-manager's in-tree
- * host-path provisioner (volumes are directories under /tmp/hostpath_pv on the machine; single
- * node, tests only). It encrypts nothing: the `encrypted` class is not encrypted at rest here.
+ * The provisioner behind the storage classes on the local node (volumes.ts): a directory per volume
+ * on the node's own ext4 filesystem, fscrypt-encrypted for the `encrypted` class; single node,
+ * tests only.
  */
-export const LOCAL_STORAGE_PROVISIONER = "kubernetes.io/host-path";
+export const LOCAL_STORAGE_PROVISIONER = NODE_VOLUMES_PROVISIONER;
 
 export interface LocalClusterOptions {
   /** Directory for certificates, etcd data, logs and kubeconfigs; a temp dir if unset. */
@@ -243,7 +244,6 @@ function controllerManagerArgs(dir: string, pki: Pki, kubeconfig: string, ports:
     `--service-cluster-ip-range=${SERVICE_CLUSTER_IP_RANGE}`,
     "--leader-elect=false",
     "--profiling=false",
-    ...(node ? ["--enable-hostpath-provisioner=true"] : []),
     "--v=1",
   ];
 }
@@ -268,7 +268,7 @@ export async function startLocalCluster(options: LocalClusterOptions = {}): Prom
     "etcd",
     "kube-apiserver",
     "kube-controller-manager",
-    ...(options.node ? (["kube-scheduler", "kubelet", "kube-proxy", "kube-router"] as const) : []),
+    ...(options.node ? (["kube-scheduler", "kubelet", "kube-proxy", "kube-router", "coredns", "zy-fscrypt"] as const) : []),
   ] as const;
   for (const tool of tools) {
     if (!existsSync(toolPath(tool))) {
@@ -279,7 +279,7 @@ export async function startLocalCluster(options: LocalClusterOptions = {}): Prom
   const dir = options.dir ?? (await mkdtemp(join(tmpdir(), "zhengyun-cluster-")));
   const removeDir = options.removeDirOnStop ?? tempDir;
   await mkdir(join(dir, "logs"), { recursive: true });
-  const deadline = Date.now() + (options.timeoutMs ?? 120_000);
+  let deadline = Date.now() + (options.timeoutMs ?? 120_000);
 
   const started: Managed[] = [];
   const reaper = options.detached ? undefined : new Reaper();
@@ -391,6 +391,10 @@ export async function startLocalCluster(options: LocalClusterOptions = {}): Prom
         server,
         launch: (name, command, args) => launch(name, { command }, args),
         waitFor: (what, proc, check) => waitFor(what, proc, deadline, check),
+        // Time spent waiting for another node to stop does not count against starting this one.
+        waited: (ms) => {
+          deadline += ms;
+        },
         get: (path) => httpsGet(`${server}${path}`, tls),
         post: (path, body) => httpsPost(`${server}${path}`, tls, body),
         onCleanup: (argv) => reaper?.runOnExit(argv),
@@ -433,8 +437,10 @@ export async function readClusterState(dir: string): Promise<ClusterState | unde
 function sameProgram(p: ClusterState["processes"][number]): boolean {
   if (!groupAlive(p.pid)) return false;
   try {
-    const argv0 = readFileSync(`/proc/${p.pid}/cmdline`, "utf8").split("\0")[0] ?? "";
-    return argv0.endsWith(`/${p.name}`) || argv0 === p.name;
+    const argv = readFileSync(`/proc/${p.pid}/cmdline`, "utf8").split("\0");
+    const argv0 = argv[0] ?? "";
+    // The node's helpers are Node scripts named like their process: `node <dir>/<name>.mjs ...`.
+    return argv0.endsWith(`/${p.name}`) || argv0 === p.name || (argv[1] ?? "").endsWith(`/${p.name}.mjs`);
   } catch {
     return true; // no procfs: trust the state file
   }

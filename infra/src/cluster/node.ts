@@ -15,6 +15,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { toolPath } from "../toolchain.js";
+import { buildCorednsImage, CLUSTER_DNS_IP, CLUSTER_DOMAIN, startClusterDns } from "./dns.js";
 import { type BuiltImage, buildNodeImages, NODE_IMAGES, PAUSE_IMAGE } from "./images.js";
 import { writeKubeconfig } from "./kubeconfig.js";
 import type { Pki } from "./pki.js";
@@ -22,6 +23,7 @@ import { signClientCert } from "./pki.js";
 import { freePorts } from "./ports.js";
 import type { Managed } from "./processes.js";
 import { EGRESS_GATEWAY_IMAGE } from "./rootfs.js";
+import { type NodeVolumes, startVolumes, volumesCleanup } from "./volumes.js";
 
 const run = promisify(execFile);
 
@@ -30,6 +32,8 @@ export const NODE_NAME = "zhengyun-node-1";
 export const NODE_BRIDGE = "zy-node0";
 export const POD_CIDR = "10.244.0.0/24";
 export const NODE_IP = "10.244.0.1";
+/** The Services' address range (the API server's and the controller manager's --service-cluster-ip-range). */
+export const SERVICE_CLUSTER_IP_RANGE = "10.96.0.0/12";
 /** One node per machine: the iptables chains of kube-proxy are machine-wide. */
 const MACHINE_LOCK = "/run/zhengyun-node.lock";
 
@@ -41,6 +45,8 @@ export const NODE_PACKAGES: Readonly<Record<string, string>> = {
   iptables: "iptables",
   ipset: "ipset",
   conntrack: "conntrack",
+  // The volume filesystem (volumes.ts): mkfs.ext4 with the `encrypt` feature.
+  e2fsprogs: "mkfs.ext4",
 };
 
 export interface NodeContext {
@@ -50,6 +56,8 @@ export interface NodeContext {
   server: string;
   launch: (name: string, command: string, args: string[]) => Managed;
   waitFor: (what: string, proc: Managed, check: () => Promise<boolean>) => Promise<void>;
+  /** Told how long the node waited for the machine's node lock (the start's deadline moves by as much). */
+  waited?: (ms: number) => void;
   /** GET on the API server as the admin. */
   get: (path: string) => Promise<{ status: number; body: string }>;
   /** POST of a JSON object on the API server as the admin. */
@@ -70,6 +78,10 @@ export interface NodeState {
   images: { ref: string; aliases: string[]; digest: string; archive: string; buildSeconds: number }[];
   /** Milliseconds from the start of containerd to the node reporting Ready. */
   startMs: number;
+  /** The volume filesystem and the provisioner behind the storage classes (volumes.ts). */
+  volumes: NodeVolumes;
+  /** The cluster DNS Service's address, which kubelet gives pods as their resolver (dns.ts). */
+  dnsIp: string;
 }
 
 /** The Debian packages (of NODE_PACKAGES) whose command is missing. */
@@ -168,7 +180,8 @@ function cniConfig(nodeDir: string): string {
             type: "host-local",
             ranges: [[{ subnet: POD_CIDR, gateway: NODE_IP }]],
             // A default route through the node: Service addresses (kube-proxy's DNAT on the node) and
-            // anything off the pods' subnet are reached through it; nothing is masqueraded.
+            // anything off the pods' subnet are reached through it; nothing is masqueraded, and the
+            // NetworkPolicies decide what a pod may reach.
             routes: [{ dst: "0.0.0.0/0" }],
             dataDir: join(nodeDir, "cni", "ipam"),
           },
@@ -197,7 +210,8 @@ function kubeletConfig(nodeDir: string, pki: Pki, ports: { kubelet: number; heal
       authentication: { anonymous: { enabled: false }, webhook: { enabled: false }, x509: { clientCAFile: pki.caCert } },
       authorization: { mode: "AlwaysAllow" },
       containerRuntimeEndpoint: `unix://${nodeDir}/containerd.sock`,
-      clusterDomain: "cluster.local",
+      clusterDomain: CLUSTER_DOMAIN,
+      clusterDNS: [CLUSTER_DNS_IP],
       // A test machine's disk is often fuller than a node's: evict only when nearly out.
       evictionHard: { "memory.available": "50Mi", "nodefs.available": "1%", "imagefs.available": "1%", "nodefs.inodesFree": "1%" },
       imageGCHighThresholdPercent: 100,
@@ -259,6 +273,7 @@ for p in /proc/[0-9]*; do
 done
 # Mounts under the node's directory (pod volumes, rootfs, network namespaces), deepest first.
 awk -v n="$N" 'index($2, n) == 1 { print $2 }' /proc/self/mounts | sort -r | while read -r m; do umount -l "$m" 2>/dev/null; done
+${volumesCleanup(nodeDir).join("\n")}
 rm -rf "$N"
 [ "$mine" = yes ] || exit 0
 # Firewall: kube-proxy's and kube-router's own cleanup first.
@@ -285,8 +300,6 @@ for ns in $(ip netns list 2>/dev/null | awk '/^zy-inet-/ { print $1 }'); do
   for p in $(ip netns pids "$ns" 2>/dev/null); do kill -9 "$p" 2>/dev/null; done
   ip netns del "$ns" 2>/dev/null
 done
-# Volumes of kube-controller-manager's host-path provisioner (its fixed location).
-rm -rf /tmp/hostpath_pv
 # Pod cgroups (kubelet's cgroupfs driver, cgroups v1).
 for ctl in /sys/fs/cgroup/*/kubepods; do [ -d "$ctl" ] && find "$ctl" -depth -type d -exec rmdir {} \\; 2>/dev/null; done
 rm -rf '${MACHINE_LOCK}'
@@ -362,14 +375,16 @@ export async function startNode(ctx: NodeContext): Promise<NodeState> {
   if (missing.length > 0) {
     throw new Error(`the local node needs Debian packages: apt-get install ${missing.join(" ")}`);
   }
-  for (const tool of ["kubelet", "kube-proxy", "kube-router"] as const) {
+  for (const tool of ["kubelet", "kube-proxy", "kube-router", "coredns", "zy-fscrypt"] as const) {
     if (!existsSync(toolPath(tool))) throw new Error(`${toolPath(tool)} is missing; build the toolchain with \`node infra/toolchain/ensure.mjs\``);
   }
   const nodeDir = join(ctx.dir, "node");
   await mkdir(join(nodeDir, "cni", "net.d"), { recursive: true });
   const script = join(nodeDir, "cleanup.sh");
   await writeFile(script, cleanupScript(nodeDir, ctx.dir), { mode: 0o755 });
+  const lockAsked = Date.now();
   const releaseLock = takeMachineLock(ctx.dir);
+  ctx.waited?.(Date.now() - lockAsked);
   ctx.onCleanup(["sh", script]);
   try {
     // Leftovers of a node whose cleanup never ran (e.g. the machine lost power).
@@ -379,7 +394,7 @@ export async function startNode(ctx: NodeContext): Promise<NodeState> {
     await sh("ip", ["link", "set", NODE_BRIDGE, "up"]);
 
     ctx.log("building the node's images");
-    const images: BuiltImage[] = await buildNodeImages([...NODE_IMAGES, EGRESS_GATEWAY_IMAGE]);
+    const images: BuiltImage[] = [...(await buildNodeImages([...NODE_IMAGES, EGRESS_GATEWAY_IMAGE])), await buildCorednsImage()];
     const started = Date.now();
 
     await writeFile(join(nodeDir, "containerd.toml"), containerdConfig(nodeDir));
@@ -449,6 +464,8 @@ export async function startNode(ctx: NodeContext): Promise<NodeState> {
       return node.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True") ?? false;
     });
     await startFirewall(ctx, nodeDir);
+    const volumes = await startVolumes(ctx, nodeDir, NODE_NAME);
+    await startClusterDns({ ...ctx, nodeIp: NODE_IP, apiserverPort: Number(new URL(ctx.server).port) });
     const startMs = Date.now() - started;
     ctx.log(`node ${NODE_NAME} Ready in ${(startMs / 1000).toFixed(1)}s`);
     return {
@@ -460,6 +477,8 @@ export async function startNode(ctx: NodeContext): Promise<NodeState> {
       cleanupScript: script,
       images: images.map((i) => ({ ref: i.ref, aliases: i.aliases ?? [], digest: i.digest, archive: i.archive, buildSeconds: i.seconds })),
       startMs,
+      volumes,
+      dnsIp: CLUSTER_DNS_IP,
     };
   } catch (err) {
     releaseLock();

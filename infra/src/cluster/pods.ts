@@ -54,3 +54,15 @@ export async function httpGetAnswered(url: string, timeoutMs = 30_000): Promise<
   }
   return answer;
 }
+
+/** Waits until the cluster DNS (CoreDNS in kube-system, see dns.ts) has a ready pod. */
+export async function untilDnsReady(apps: k8s.AppsV1Api, timeoutMs = 180_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let ready = 0;
+  while (Date.now() < deadline) {
+    ready = (await apps.readNamespacedDeployment({ namespace: "kube-system", name: "coredns" })).status?.readyReplicas ?? 0;
+    if (ready >= 1) return;
+    await sleep(500);
+  }
+  throw new Error(`CoreDNS had no ready pod after ${Math.round(timeoutMs / 1000)}s`);
+}
