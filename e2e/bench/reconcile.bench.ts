@@ -1,102 +1,190 @@
-// npm run bench:reconcile -w e2e [-- --sizes 100,534 --samples 10 --concurrency 4]
+// npm run bench:reconcile -w e2e [-- --sizes 534,5000 --sample 60 --replicas 1,2,3 --concurrency 4 --drift 0.1]
 //
-// On a fresh local control plane and a database of its own:
-//   1. approval → Ready latency (p50/p95) for one system at a time;
-//   2. time to reconcile N new systems from an empty cluster (N = 100 and 534, Yangzhou's count);
-//   3. a no-op pass over the N systems: the periodic check (live comparison, usage, evidence) and a forced
-//      engine run that finds nothing to change;
-//   4. the floor: server-side apply of the same objects with @kubernetes/client-node alone.
-// Needs DATABASE_URL (a PostgreSQL server) and the toolchain (node infra/toolchain/ensure.mjs).
+// Disaster recovery and steady state for a seeded platform, in one run, each table printed with the
+// machine's load average:
+//   1. rebuild: a seed's database (534 systems: `bench`; 5,000: `province`) onto an empty local
+//      cluster, the platform baseline included, by 1, 2 and 3 controller processes claiming from the
+//      one queue; wall time, throughput, the ratio to a server-side-apply floor of the same objects
+//      measured in the same run, and the applies each system got (from reconcile_runs: must be 1);
+//   2. steady state: the check pass (live comparison, usage, evidence) over the rebuilt systems with
+//      a share of them drifted by hand, healed by the engine;
+//   3. profile: where one system's update spends its time (CLI start, engine and provider start,
+//      API calls), and the queue's queries at the seed's full size (database).
+// `--sample S` rebuilds every k-th system of the seed (k = systems / S, in system id order); the
+// others are held out of the queue by a lease that never expires. Figures for the whole seed are
+// extrapolated linearly from the sample and marked so. Needs DATABASE_URL and the toolchain.
 
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { loadavg } from "node:os";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
 import * as k8s from "@kubernetes/client-node";
-import type { Controller } from "@zhengyun/controller/controller";
+import { upStack } from "@zhengyun/controller/apply/operations";
+import { providerProgram, tenantProgram } from "@zhengyun/controller/apply/programs";
+import { loadConfig } from "@zhengyun/controller/config";
 import { loadSnapshot } from "@zhengyun/controller/db/snapshot";
 import { desiredState } from "@zhengyun/controller/desired/build";
-import { isolatedDatabase, startController, stateDir, testConfig } from "@zhengyun/controller/testing/fixtures";
-import { allocations, reconcileStates } from "@zhengyun/db/schema";
+import { clusterIdentity } from "@zhengyun/controller/kube";
+import { stateDir, TEST_PASSPHRASE } from "@zhengyun/controller/testing/fixtures";
+import { type ControllerProcess, spawnController } from "@zhengyun/controller/testing/process";
+import { type Database, migrateDatabase, openDatabase } from "@zhengyun/db/client";
+import { CLAIMABLE, NEXT_DUE, QUEUE_DEPTH, WORK_DUE, WORK_FROM, WORK_ORDER } from "@zhengyun/db/work-queue";
 import { startLocalCluster } from "@zhengyun/infra/cluster/local-cluster";
 import type { KubeObject } from "@zhengyun/infra/components/objects";
-import { makeOrg, type Org, requestIn } from "@zhengyun/portal/test/harness";
-import { and, inArray, sql } from "drizzle-orm";
+import { pulumiBinDir } from "@zhengyun/infra/pulumi/stack";
+import { seed } from "@zhengyun/portal/db/seed/seed";
+import pg from "pg";
 
 const { values } = parseArgs({
   options: {
-    sizes: { type: "string", default: "100,534" },
-    samples: { type: "string", default: "10" },
+    sizes: { type: "string", default: "534" },
+    sample: { type: "string", default: "60" },
+    replicas: { type: "string", default: "1,2,3" },
     concurrency: { type: "string", default: "4" },
+    drift: { type: "string", default: "0.1" },
+    compare: { type: "boolean", default: false },
   },
 });
 const sizes = values.sizes.split(",").map(Number);
-const samples = Number(values.samples);
+const sampleSize = Number(values.sample);
+const replicaCounts = values.replicas.split(",").map(Number);
 const concurrency = Number(values.concurrency);
+const driftShare = Number(values.drift);
+const SEEDS: Record<number, "bench" | "province"> = { 534: "bench", 5000: "province" };
+for (const n of sizes) if (!SEEDS[n]) throw new Error(`--sizes: ${n} is not a seed's size (534 or 5000)`);
 
+const baseUrl = process.env.DATABASE_URL;
+if (!baseUrl) throw new Error("DATABASE_URL is not set");
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const fmt = (ms: number) => (ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`);
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] ?? Number.NaN;
-};
-const results: string[] = [];
-const report = (line: string) => {
+const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+const load = () =>
+  loadavg()
+    .map((x) => x.toFixed(2))
+    .join(" / ");
+const out: string[] = [];
+const print = (line = "") => {
   console.log(line);
-  results.push(line);
+  out.push(line);
 };
-
-const cluster = await startLocalCluster({});
-process.env.KUBECONFIG = cluster.kubeconfigPath;
-const isolated = await isolatedDatabase("zy_bench");
-const { database } = isolated;
-const state = await stateDir();
-const kc = new k8s.KubeConfig();
-kc.loadFromFile(cluster.kubeconfigPath);
-const objectsApi = k8s.KubernetesObjectApi.makeApiClient(kc);
-let controller: Controller | undefined;
-
-/** 64 departments, as in Yangzhou; systems are spread over them. */
-const orgs: Org[] = [];
-async function org(i: number): Promise<Org> {
-  while (orgs.length < 64) orgs.push(await makeOrg(database, { level: 2 }));
-  return orgs[i % orgs.length]!;
+function table(title: string, header: string[], rows: (string | number)[][], notes: string[] = []): void {
+  print(`\n### ${title}`);
+  print(`load average (1 / 5 / 15 min): ${load()}`);
+  print(`| ${header.join(" | ")} |`);
+  print(`|${header.map(() => "---").join("|")}|`);
+  for (const r of rows) print(`| ${r.join(" | ")} |`);
+  for (const n of notes) print(`${n}`);
 }
-
-async function approved(n: number, offset = 0): Promise<string[]> {
-  const ids: string[] = [];
-  for (let i = 0; i < n; i++) {
-    const { system } = await requestIn(await org(offset + i), "provisioning", { level: 2, vcpu: 1 + (i % 4) });
-    ids.push(system.id);
+const urlOf = (name: string) => {
+  const u = new URL(baseUrl);
+  u.pathname = `/${name}`;
+  return u.toString();
+};
+async function admin<T>(f: (c: pg.Client) => Promise<T>): Promise<T> {
+  const c = new pg.Client({ connectionString: baseUrl });
+  await c.connect();
+  try {
+    return await f(c);
+  } finally {
+    await c.end();
   }
-  return ids;
 }
 
-async function untilAll(ids: string[], done: (phase: string, observed: number, generation: number) => boolean, timeoutMs: number): Promise<void> {
+/** A database holding the seed, made once and kept (its name carries the migration count). */
+async function template(size: number): Promise<string> {
+  const kind = SEEDS[size]!;
+  // This checkout's migrations (not the server's: other checkouts may share it).
+  const journal = JSON.parse(readFileSync(new URL("../../db/src/migrations/meta/_journal.json", import.meta.url), "utf8")) as { entries: unknown[] };
+  const migrations = journal.entries.length;
+  const name = `zy_bench_tpl_${kind}_m${migrations}`;
+  const exists = await admin(async (c) => (await c.query("select 1 from pg_database where datname = $1", [name])).rowCount === 1);
+  if (exists) {
+    print(`[bench] seed ${kind}: reusing database ${name}`);
+    return name;
+  }
+  await admin((c) => c.query(`drop database if exists ${name}_new`));
+  await admin((c) => c.query(`create database ${name}_new`));
+  const database = await openDatabase({ url: urlOf(`${name}_new`), poolSize: 4 });
+  await migrateDatabase(database);
+  const t0 = Date.now();
+  await seed(database.db, kind, (m) => console.log(`[seed] ${m}`));
+  print(`[bench] seed ${kind}: ${s(Date.now() - t0)} (load ${load()})`);
+  await database.close();
+  await admin((c) => c.query(`alter database ${name}_new rename to ${name}`));
+  return name;
+}
+
+async function copyOf(tpl: string, tag: string): Promise<{ url: string; database: Database; drop: () => Promise<void> }> {
+  const name = `zy_bench_${tag}_${process.pid}`;
+  await admin((c) => c.query(`drop database if exists ${name}`));
+  await admin((c) => c.query(`create database ${name} template ${tpl}`));
+  const database = await openDatabase({ url: urlOf(name), poolSize: 8 });
+  return {
+    url: urlOf(name),
+    database,
+    drop: async () => {
+      await database.close();
+      await admin((c) => c.query(`drop database if exists ${name} with (force)`));
+    },
+  };
+}
+
+const ENSURE_ROWS = `insert into reconcile_states (system_id) select a.system_id from allocations a
+  where not exists (select 1 from reconcile_states r where r.system_id = a.system_id) on conflict do nothing`;
+
+/** Every k-th system with an allocation, in id order; the others are held out of the queue. */
+async function sampleAndHold(database: Database, n: number): Promise<{ ids: string[]; total: number; k: number }> {
+  await database.sql.query(ENSURE_ROWS);
+  const { rows } = await database.sql.query<{ id: string }>("select system_id as id from allocations order by system_id");
+  const k = Math.max(1, Math.floor(rows.length / n));
+  const ids = rows
+    .filter((_, i) => i % k === 0)
+    .slice(0, n)
+    .map((r) => r.id);
+  await database.sql.query("update reconcile_states set lease_owner = 'bench-hold', lease_expires_at = 'infinity' where not (system_id = any($1::uuid[]))", [
+    ids,
+  ]);
+  return { ids, total: rows.length, k };
+}
+
+const DONE = `select count(*)::int as n from ${WORK_FROM}
+  where r.system_id = any($1::uuid[]) and a.observed_generation >= a.generation and a.phase in ('ready', 'released') and r.run_started_at is null`;
+
+async function untilDone(database: Database, ids: string[], timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const rows = await database.db
-      .select({ phase: allocations.phase, observed: allocations.observedGeneration, generation: allocations.generation })
-      .from(allocations)
-      .where(inArray(allocations.systemId, ids));
-    const left = rows.filter((r) => !done(r.phase, r.observed, r.generation)).length;
-    if (left === 0 && rows.length === ids.length) return;
-    if (Date.now() > deadline) throw new Error(`${left} of ${ids.length} systems not done in time`);
-    await sleep(100);
-  }
-}
-const isReady = (phase: string, observed: number, generation: number) => phase === "ready" && observed === generation;
-
-async function settleChecks(ids: string[], since: Date): Promise<void> {
-  for (;;) {
-    const [row] = await database.db
-      .select({ n: sql<number>`count(*)::int` })
-      .from(reconcileStates)
-      .where(and(inArray(reconcileStates.systemId, ids), sql`${reconcileStates.checkDueAt} > ${since.toISOString()}::timestamptz + interval '1 minute'`));
-    if ((row?.n ?? 0) >= ids.length) return;
-    await sleep(100);
+    const n = (await database.sql.query<{ n: number }>(DONE, [ids])).rows[0]?.n ?? 0;
+    if (n >= ids.length) return;
+    if (Date.now() > deadline) throw new Error(`${ids.length - n} of ${ids.length} systems not done in time`);
+    await sleep(250);
   }
 }
 
-async function floor(ids: string[]): Promise<number> {
-  // The same objects, renamed into namespaces of their own, applied with one client and the same parallelism.
+/** The applies (engine updates of a new generation) each system got, from the controller's own records. */
+async function appliesPerSystem(database: Database, ids: string[]) {
+  const { rows } = await database.sql.query<{ n: number; owner_count: number }>(
+    `select count(*) filter (where action in ('apply', 'release') and result = 'succeeded')::int as n, count(distinct owner)::int as owner_count
+       from reconcile_runs where system_id = any($1::uuid[]) group by system_id`,
+    [ids],
+  );
+  const counts = rows.map((r) => r.n);
+  const byOwner = (
+    await database.sql.query<{ owner: string; n: number }>(
+      "select owner, count(*)::int as n from reconcile_runs where system_id = any($1::uuid[]) and action in ('apply', 'release') group by owner order by owner",
+      [ids],
+    )
+  ).rows;
+  return {
+    systems: rows.length,
+    min: Math.min(...counts),
+    max: Math.max(...counts),
+    doubled: counts.filter((c) => c > 1).length,
+    byOwner: byOwner.map((o) => `${o.owner.replace(/^bench-/, "")}: ${o.n}`).join(", "),
+  };
+}
+
+/** Server-side apply of the sample's objects into namespaces of their own, with the same parallelism. */
+async function floor(database: Database, objectsApi: k8s.KubernetesObjectApi, ids: string[], parallel: number): Promise<{ ms: number; objects: number }> {
   const sets: KubeObject[][] = [];
   for (const id of ids) {
     const snapshot = await loadSnapshot(database.db, id);
@@ -106,75 +194,292 @@ async function floor(ids: string[]): Promise<number> {
   const started = Date.now();
   let next = 0;
   await Promise.all(
-    Array.from({ length: concurrency }, async () => {
+    Array.from({ length: parallel }, async () => {
       while (next < sets.length) {
-        const objects = sets[next++]!;
-        for (const object of objects) {
+        for (const object of sets[next++]!)
           await objectsApi.patch(object as k8s.KubernetesObject, undefined, undefined, "zhengyun-bench-floor", true, k8s.PatchStrategy.ServerSideApply);
-        }
       }
     }),
   );
-  const elapsed = Date.now() - started;
-  const namespaces = sets.map((objects) => objects[0]!.metadata.name);
-  await Promise.all(namespaces.map((name) => objectsApi.delete({ apiVersion: "v1", kind: "Namespace", metadata: { name } }).catch(() => undefined)));
-  return elapsed;
-}
-
-try {
-  console.log(`[bench] cluster up, database ${isolated.url.replace(/\/\/[^@/]*@/, "//***@")}, concurrency ${concurrency}`);
-  controller = await startController(database, testConfig(isolated.url, state.dir, { concurrency, checkIntervalMs: 3_600_000 }));
-
-  // 1. Latency, one system at a time.
-  const latencies: number[] = [];
-  for (let i = 0; i < samples; i++) {
-    const o = await org(i);
-    // A level 2 request is provisioned at the ops approval: time from that call.
-    const { system, request } = await requestIn(o, "dept_approved", { level: 2 });
-    const t0 = Date.now();
-    await o.as("ops").requests.approve({ id: request.id });
-    await untilAll([system.id], isReady, 120_000);
-    latencies.push(Date.now() - t0);
-  }
-  report(`approval → Ready (${samples} systems, one at a time): p50 ${fmt(pct(latencies, 50))}, p95 ${fmt(pct(latencies, 95))}`);
-
-  // 2. N new systems at once.
-  let created: string[] = [];
-  for (const n of sizes) {
-    await controller.stop(120_000);
-    const ids = await approved(n, created.length);
-    const t0 = Date.now();
-    controller = await startController(database, testConfig(isolated.url, state.dir, { concurrency, checkIntervalMs: 3_600_000 }));
-    await untilAll(ids, isReady, 3_600_000);
-    const elapsed = Date.now() - t0;
-    report(`${n} new systems approved → all Ready: ${fmt(elapsed)} (${fmt(elapsed / n)} per system)`);
-    created = ids;
-  }
-
-  // 3. No-op passes over the last batch.
-  let t0 = new Date();
-  await database.db.update(reconcileStates).set({ checkDueAt: sql`now()` }).where(inArray(reconcileStates.systemId, created));
-  await database.db.execute(sql`select pg_notify('zhengyun_allocations', '')`);
-  await settleChecks(created, t0);
-  report(`no-op check pass over ${created.length} systems (live comparison, usage and evidence, nothing drifted): ${fmt(Date.now() - t0.getTime())}`);
-
-  t0 = new Date();
-  await database.db.update(reconcileStates).set({ appliedHash: null }).where(inArray(reconcileStates.systemId, created));
-  await database.db.update(allocations).set({ phase: "pending" }).where(inArray(allocations.systemId, created));
-  await database.db.execute(sql`select pg_notify('zhengyun_allocations', '')`);
-  await untilAll(created, isReady, 3_600_000);
-  report(`no-op engine pass over ${created.length} systems (pulumi up on every stack, nothing to change): ${fmt(Date.now() - t0.getTime())}`);
-
-  // 4. The floor.
-  const floorMs = await floor(created);
-  report(
-    `floor: server-side apply of the same objects with @kubernetes/client-node, ${created.length} systems: ${fmt(floorMs)} (${fmt(floorMs / created.length)} per system)`,
+  const ms = Date.now() - started;
+  await Promise.all(
+    sets.map((objects) => objectsApi.delete({ apiVersion: "v1", kind: "Namespace", metadata: { name: objects[0]!.metadata.name } }).catch(() => undefined)),
   );
-} finally {
-  await controller?.stop(60_000).catch(() => undefined);
-  await isolated.drop().catch(() => undefined);
-  await state.remove();
-  await cluster.stop();
+  return { ms, objects: sets.reduce((a, o) => a + o.length, 0) };
 }
-console.log(`\n${results.join("\n")}`);
+
+/** Deletes one NetworkPolicy (or, lacking one, the ResourceQuota) in a share of the systems' namespaces. */
+async function drift(database: Database, objectsApi: k8s.KubernetesObjectApi, ids: string[]): Promise<number> {
+  const chosen = ids.filter((_, i) => i % Math.max(1, Math.round(1 / driftShare)) === 0);
+  let n = 0;
+  for (const id of chosen) {
+    const snapshot = await loadSnapshot(database.db, id);
+    const desired = snapshot && desiredState(snapshot);
+    if (desired?.action !== "apply") continue;
+    const victim = desired.objects.find((o) => o.kind === "NetworkPolicy") ?? desired.objects.find((o) => o.kind === "ResourceQuota");
+    if (!victim) continue;
+    await objectsApi.delete(victim as k8s.KubernetesObject);
+    n++;
+  }
+  return n;
+}
+
+/** The queue's statements at a seed's full size, every system applied and none due: the steady state's database cost. */
+async function queueQueries(database: Database): Promise<Record<string, number>> {
+  const client = await database.pool!.connect();
+  const time = async (q: string, params: unknown[] = []) => {
+    const { rows } = await client.query(`explain (analyze, format json) ${q}`, params);
+    return (rows[0]["QUERY PLAN"][0]["Execution Time"] as number) ?? Number.NaN;
+  };
+  try {
+    await client.query("begin");
+    await client.query(ENSURE_ROWS);
+    await client.query("update allocations set observed_generation = generation, phase = case when phase = 'released' then phase else 'ready' end");
+    await client.query(
+      "update reconcile_states set check_due_at = now() + interval '1 hour', lease_owner = null, lease_expires_at = null, run_started_at = null",
+    );
+    await client.query("update resource_requests set state = 'active' where state = 'provisioning'");
+    await client.query("analyze reconcile_states; analyze allocations; analyze resource_requests");
+    const pick = `select r.system_id from ${WORK_FROM} where ${CLAIMABLE} and ${WORK_DUE} order by ${WORK_ORDER} limit 4`;
+    const best = async (q: string) => Math.min(await time(q), await time(q), await time(q));
+    const result = { claim: await best(pick), nextDue: await best(NEXT_DUE), queueDepth: await best(QUEUE_DEPTH) };
+    await client.query("rollback");
+    return result;
+  } finally {
+    client.release();
+  }
+}
+
+function cliStart(): number {
+  const bin = join(pulumiBinDir, "pulumi");
+  const times: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const t0 = Date.now();
+    execFileSync(bin, ["version"], { env: { ...process.env, PULUMI_SKIP_UPDATE_CHECK: "true" } });
+    times.push(Date.now() - t0);
+  }
+  return Math.min(...times);
+}
+
+/** One system's update taken apart: a program with the provider alone, then the system's objects, then again with nothing to do. */
+async function profileUpdate(database: Database, url: string, kubeconfig: string, core: k8s.CoreV1Api, id: string) {
+  const snapshot = await loadSnapshot(database.db, id);
+  const desired = snapshot && desiredState({ ...snapshot, namespace: `prof-${snapshot.namespace}`.slice(0, 50) });
+  if (desired?.action !== "apply") throw new Error("profile: the sampled system has nothing to apply");
+  const state = await stateDir();
+  const config = loadConfig({ DATABASE_URL: url, KUBECONFIG: kubeconfig, PULUMI_CONFIG_PASSPHRASE: TEST_PASSPHRASE, ZHENGYUN_CONTROLLER_STATE_DIR: state.dir });
+  const host = { backendUrl: config.pulumiBackendUrl, passphrase: config.pulumiPassphrase, stateDir: state.dir };
+  const connection = { kubeconfig: config.kubeconfig, identifier: await clusterIdentity(core) };
+  const rows: (string | number)[][] = [];
+  try {
+    rows.push(["pulumi CLI start (`pulumi version`, best of 3)", cliStart()]);
+    let t0 = Date.now();
+    await upStack(host, "zhengyun-bench", "provider-only", providerProgram(connection));
+    rows.push(["first update of a new stack, provider only (workspace, engine, provider start, backend)", Date.now() - t0]);
+    t0 = Date.now();
+    await upStack(host, "zhengyun-bench", "provider-only", providerProgram(connection));
+    rows.push(["update, provider only, nothing to do (engine + provider start, backend)", Date.now() - t0]);
+    t0 = Date.now();
+    await upStack(host, "zhengyun-bench", "system", tenantProgram(desired.spec, connection));
+    rows.push([`first update of a system (${desired.objects.length} objects: + API calls)`, Date.now() - t0]);
+    t0 = Date.now();
+    await upStack(host, "zhengyun-bench", "system", tenantProgram(desired.spec, connection));
+    rows.push(["the same system again, nothing to change", Date.now() - t0]);
+    t0 = Date.now();
+    await upStack(host, "zhengyun-bench", "system", tenantProgram(desired.spec, connection), { refresh: true });
+    rows.push(["again with refresh (a heal's update)", Date.now() - t0]);
+    // Before and after reading the summary from the engine's events, alternated (median of 3 each).
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[1]!;
+    const sdk: number[] = [];
+    const lean: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      for (const [mode, into] of [
+        ["cli", sdk],
+        ["", lean],
+      ] as const) {
+        process.env.ZHENGYUN_PULUMI_SUMMARY = mode;
+        t0 = Date.now();
+        await upStack(host, "zhengyun-bench", "system", tenantProgram(desired.spec, connection));
+        into.push(Date.now() - t0);
+      }
+    }
+    delete process.env.ZHENGYUN_PULUMI_SUMMARY;
+    rows.push(["no-op update, summary read by 2 more CLI runs (before), median of 3", median(sdk)]);
+    rows.push(["no-op update, summary from the engine's events (after), median of 3", median(lean)]);
+  } finally {
+    await state.remove();
+  }
+  return rows;
+}
+
+interface Rebuild {
+  size: number;
+  replicas: number;
+  sample: number;
+  total: number;
+  k: number;
+  wallMs: number;
+  applies: Awaited<ReturnType<typeof appliesPerSystem>>;
+  floorMs?: number;
+  floorObjects?: number;
+  steady?: { ms: number; drifted: number; healed: number; checked: number };
+  label: string;
+  queue?: Record<string, number>;
+  profile?: (string | number)[][];
+}
+
+async function rebuild(size: number, replicas: number, primary: boolean, env: Record<string, string> = {}, label = ""): Promise<Rebuild> {
+  const tpl = await template(size);
+  const cluster = await startLocalCluster({});
+  process.env.KUBECONFIG = cluster.kubeconfigPath;
+  const kc = new k8s.KubeConfig();
+  kc.loadFromFile(cluster.kubeconfigPath);
+  const objectsApi = k8s.KubernetesObjectApi.makeApiClient(kc);
+  const core = kc.makeApiClient(k8s.CoreV1Api);
+  const copy = await copyOf(tpl, `${size}_${replicas}`);
+  const procs: ControllerProcess[] = [];
+  try {
+    const { ids, total, k } = await sampleAndHold(copy.database, sampleSize);
+    console.log(`[bench] ${size}: rebuilding ${ids.length} of ${total} systems (every ${k}th) with ${replicas} controller(s), load ${load()}`);
+    const t0 = Date.now();
+    for (let i = 0; i < replicas; i++)
+      procs.push(
+        await spawnController(`bench-r${replicas}-${i + 1}`, copy.url, {
+          KUBECONFIG: cluster.kubeconfigPath,
+          ZHENGYUN_CONTROLLER_CONCURRENCY: String(concurrency),
+          ZHENGYUN_LEASE_TTL_MS: "30000",
+          ZHENGYUN_RESYNC_INTERVAL_MS: "2000",
+          LOG_LEVEL: "warn",
+          ...env,
+        }),
+      );
+    await untilDone(copy.database, ids, 3_600_000);
+    const wallMs = Date.now() - t0;
+    const applies = await appliesPerSystem(copy.database, ids);
+    const result: Rebuild = { size, replicas, sample: ids.length, total, k, wallMs, applies, label };
+    console.log(`[bench] ${size} × ${replicas}: ${s(wallMs)}, applies per system ${applies.min}–${applies.max}`);
+    if (primary) {
+      await Promise.all(procs.slice(1).map((p) => p.stop()));
+      const f = await floor(copy.database, objectsApi, ids, concurrency);
+      result.floorMs = f.ms;
+      result.floorObjects = f.objects;
+      // Steady state: a check of every rebuilt system, some of them drifted by hand.
+      const drifted = await drift(copy.database, objectsApi, ids);
+      // A released system holds nothing on the cluster and is never checked.
+      const checkable = (
+        await copy.database.sql.query<{ id: string }>("select system_id as id from allocations where system_id = any($1::uuid[]) and phase <> 'released'", [
+          ids,
+        ])
+      ).rows.map((r) => r.id);
+      const since = (await copy.database.sql.query<{ now: Date }>("select now()")).rows[0]!.now;
+      await copy.database.sql.query("update reconcile_states set check_due_at = now() where system_id = any($1::uuid[])", [checkable]);
+      await copy.database.sql.query("select pg_notify('zhengyun_allocations', '')");
+      for (;;) {
+        const { rows } = await copy.database.sql.query<{ n: number }>(
+          "select count(*)::int as n from reconcile_states where system_id = any($1::uuid[]) and check_due_at > $2::timestamptz + interval '1 hour' and lease_owner is null",
+          [checkable, since.toISOString()],
+        );
+        if ((rows[0]?.n ?? 0) >= checkable.length) break;
+        await sleep(250);
+      }
+      const ms = Date.now() - since.getTime();
+      const healed =
+        (
+          await copy.database.sql.query<{ n: number }>(
+            "select count(*)::int as n from reconcile_runs where system_id = any($1::uuid[]) and action = 'heal' and result = 'succeeded' and started_at >= $2",
+            [ids, since],
+          )
+        ).rows[0]?.n ?? 0;
+      result.steady = { ms, drifted, healed, checked: checkable.length };
+      result.profile = await profileUpdate(copy.database, copy.url, cluster.kubeconfigPath, core, ids[0]!);
+      result.queue = await queueQueries(copy.database);
+    }
+    console.log(`[bench] result ${JSON.stringify(result)}`);
+    return result;
+  } finally {
+    await Promise.all(procs.map((p) => p.stop().catch(() => p.kill())));
+    await Promise.all(procs.map((p) => p.cleanUp()));
+    await copy.drop().catch(() => undefined);
+    await cluster.stop();
+  }
+}
+
+print(`# reconcile benchmark — ${new Date().toISOString()}, ${concurrency} systems at a time per controller, sample ${sampleSize}`);
+const results: Rebuild[] = [];
+for (const size of sizes) {
+  const counts = size === sizes[0] ? replicaCounts : [1];
+  for (const r of counts) results.push(await rebuild(size, r, r === 1));
+}
+// Before the change, back to back: the SDK's summary reads after every update.
+const before = values.compare ? await rebuild(sizes[0]!, 1, false, { ZHENGYUN_PULUMI_SUMMARY: "cli" }, "before") : undefined;
+
+const extrapolate = (r: Rebuild, ms: number) =>
+  r.sample < r.total ? `≈ ${s((ms * r.total) / r.sample)} (extrapolated ×${(r.total / r.sample).toFixed(1)})` : s(ms);
+const primaries = results.filter((r) => r.replicas === 1);
+if (before) {
+  const after = primaries[0]!;
+  table(
+    `Before / after: summary read from the engine's events instead of 2 more CLI runs per update (seed ${after.size}, 1 controller)`,
+    ["run", "rebuilt", "wall", "per system", "applies per system"],
+    [before, after].map((r) => [
+      r.label || "after",
+      r.sample,
+      s(r.wallMs),
+      `${(r.wallMs / r.sample / 1000).toFixed(2)} s`,
+      `${r.applies.min}–${r.applies.max}`,
+    ]),
+  );
+}
+table(
+  "Rebuild onto an empty cluster (baseline included), 1 controller",
+  ["seed (systems)", "with resources", "rebuilt", "wall", "per system", "floor (SSA, same objects)", "ratio to floor", "all with resources"],
+  primaries.map((r) => [
+    `${r.size}`,
+    `${r.total}`,
+    `${r.sample} (every ${r.k}th)`,
+    s(r.wallMs),
+    `${(r.wallMs / r.sample / 1000).toFixed(2)} s`,
+    `${s(r.floorMs!)} (${r.floorObjects} objects)`,
+    `${(r.wallMs / r.floorMs!).toFixed(1)}×`,
+    extrapolate(r, r.wallMs),
+  ]),
+);
+const first = results.filter((r) => r.size === sizes[0]);
+table(
+  `Replicas: controller processes on one PostgreSQL, one queue (seed ${sizes[0]}, ${first[0]?.sample} systems)`,
+  ["controllers", "wall", "systems/min", "speed-up", "applies per system (min–max)", "systems applied twice", "applies by controller"],
+  first.map((r) => [
+    r.replicas,
+    s(r.wallMs),
+    ((r.sample * 60_000) / r.wallMs).toFixed(1),
+    `${(first[0]!.wallMs / r.wallMs).toFixed(2)}×`,
+    `${r.applies.min}–${r.applies.max}`,
+    r.applies.doubled,
+    r.applies.byOwner,
+  ]),
+);
+table(
+  "Steady state: one check of every rebuilt system (live comparison, usage, evidence), some drifted by hand",
+  ["seed (systems)", "with resources", "checked", "drifted → healed", "wall", "per system", "all with resources"],
+  primaries.map((r) => [
+    `${r.size}`,
+    `${r.total}`,
+    r.steady!.checked,
+    `${r.steady!.drifted} → ${r.steady!.healed}`,
+    s(r.steady!.ms),
+    `${Math.round(r.steady!.ms / r.steady!.checked)} ms`,
+    extrapolate(r, r.steady!.ms),
+  ]),
+);
+table(
+  "Where an update's time goes (one system, profile)",
+  ["step", ...primaries.map((r) => `ms (seed ${r.size})`)],
+  primaries[0]!.profile!.map((row, i) => [row[0]!, ...primaries.map((r) => r.profile![i]![1]!)]),
+);
+table(
+  "Database: the queue's statements at the seed's full size, all systems applied, none due (execution time, best of 3)",
+  ["statement", ...primaries.map((r) => `ms (seed ${r.size}: ${r.total} with resources)`)],
+  (["claim", "nextDue", "queueDepth"] as const).map((q) => [q, ...primaries.map((r) => r.queue![q]!.toFixed(2))]),
+);
+console.log(`\n${"=".repeat(60)}\n${out.join("\n")}`);
 process.exit(0);

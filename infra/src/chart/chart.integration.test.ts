@@ -136,6 +136,33 @@ describe.each(scenarios())("scenario $name", ({ name, file }) => {
     }
   });
 
+  it("runs several controller replicas without a leader: each pod its own lease owner, spread out, one down at a time", () => {
+    const deployment = find(objects, "Deployment", "zhengyun-controller") as Manifest & {
+      spec: { replicas: number; strategy: { rollingUpdate: { maxUnavailable: number } } };
+    };
+    const replicas = deployment.spec.replicas;
+    expect(replicas).toBeGreaterThanOrEqual(1);
+    const template = podTemplate(deployment);
+    const spec = template.spec as unknown as {
+      affinity?: unknown;
+      topologySpreadConstraints?: unknown;
+      containers: { name: string; env?: { name: string; valueFrom?: { fieldRef?: { fieldPath: string } } }[] }[];
+    };
+    const env = spec.containers.find((c) => c.name === "controller")?.env ?? [];
+    // The lease owner is the pod's name: unique per replica, so SKIP LOCKED claims never mistake one replica for another.
+    expect(env.find((e) => e.name === "ZHENGYUN_CONTROLLER_ID")?.valueFrom?.fieldRef?.fieldPath).toBe("metadata.name");
+    // No leader election anywhere: the queue is the only coordination.
+    expect(JSON.stringify(objects).toLowerCase()).not.toMatch(/leader-?elect|"kind":"lease"/);
+    if (replicas < 2) return;
+    expect(deployment.spec.strategy.rollingUpdate.maxUnavailable).toBe(0);
+    expect(spec.affinity ?? spec.topologySpreadConstraints).toBeTruthy();
+    const budget = objects.find(
+      (o) => o.kind === "PodDisruptionBudget" && selects((o.spec as { selector: LabelSelector }).selector, template.metadata.labels),
+    ) as (Manifest & { spec: { maxUnavailable?: number } }) | undefined;
+    expect(budget, "a PodDisruptionBudget covers the controller replicas").toBeDefined();
+    expect(budget!.spec.maxUnavailable).toBeLessThan(replicas);
+  });
+
   it("gives the schema owner's URL only to whoever migrates: the Job when enabled, else the pods", () => {
     const holders = objects
       .filter(isWorkload)

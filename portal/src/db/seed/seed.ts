@@ -12,9 +12,10 @@ import { approveRequest, rejectRequest } from "../../services/requests/approvals
 import { createRequest, withdrawRequest } from "../../services/requests/drafts.js";
 import { gradeSystem, registerSystem } from "../../services/systems-service.js";
 import { CLUSTER_CAPACITY, DEFAULT_CEILING, DEMO_DEPARTMENTS, DEMO_PASSWORD, SYSTEM_NAMES, ZONE_POOLS } from "./data.js";
+import { seedProvince } from "./province-seed.js";
 import { seedUsageHistory } from "./usage.js";
 
-export type SeedSize = "demo" | "bench";
+export type SeedSize = "demo" | "bench" | "province";
 
 interface SeedUser extends Actor {}
 
@@ -46,11 +47,17 @@ function benchDepartments(n: number) {
 
 /**
  * Loads the demo (12 departments, users of every role, systems at every level in both zones,
- * requests in every state) or the benchmark size (64 departments, 534 systems). Everything after
+ * requests in every state), the benchmark size (64 departments, 534 systems) or the province
+ * (640 departments, 5,000 systems, see province-seed.ts). Everything after
  * the platform rows goes through the services, so the audit trail is complete and valid.
  */
 export async function seed(db: Db, size: SeedSize = "demo", log: (msg: string) => void = () => {}): Promise<void> {
   const passwordHash = await hashPassword(DEMO_PASSWORD);
+  if (size === "province") {
+    const { systems, requests } = await seedProvince(db, passwordHash, log);
+    log(`${systems} systems, ${requests} requests`);
+    return;
+  }
   const deptList = size === "demo" ? [...DEMO_DEPARTMENTS] : benchDepartments(64);
   const systemsTotal = size === "demo" ? 24 : 534;
 
