@@ -17,7 +17,6 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { loadavg } from "node:os";
-import { join } from "node:path";
 import { parseArgs } from "node:util";
 import * as k8s from "@kubernetes/client-node";
 import { upStack } from "@zhengyun/controller/apply/operations";
@@ -32,7 +31,7 @@ import { type Database, migrateDatabase, openDatabase } from "@zhengyun/db/clien
 import { CLAIMABLE, NEXT_DUE, QUEUE_DEPTH, WORK_DUE, WORK_FROM, WORK_ORDER } from "@zhengyun/db/work-queue";
 import { startLocalCluster } from "@zhengyun/infra/cluster/local-cluster";
 import type { KubeObject } from "@zhengyun/infra/components/objects";
-import { pulumiBinDir } from "@zhengyun/infra/pulumi/stack";
+import { toolPath } from "@zhengyun/infra/toolchain";
 import { seed } from "@zhengyun/portal/db/seed/seed";
 import pg from "pg";
 
@@ -251,7 +250,7 @@ async function queueQueries(database: Database): Promise<Record<string, number>>
 }
 
 function cliStart(): number {
-  const bin = join(pulumiBinDir, "pulumi");
+  const bin = toolPath("pulumi");
   const times: number[] = [];
   for (let i = 0; i < 3; i++) {
     const t0 = Date.now();

@@ -2,7 +2,6 @@
 // cities, the same forty-eight municipal bureaus (640 departments), and the shape of the 5,000
 // systems they run: protection levels as a province files them (most at level 2 and 3), both zones.
 
-export const PROVINCE_DEPARTMENT_COUNT = 640;
 export const PROVINCE_SYSTEM_COUNT = 5000;
 
 /** Provincial departments (省级部门); the first one runs the platform. */
