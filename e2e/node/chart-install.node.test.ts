@@ -249,5 +249,5 @@ describe("the chart installed on the local node", () => {
     const pod = await untilRunning(kube.core, filed.system.namespace, "workload");
     expect(pod.spec?.nodeName).toBe(node.name);
     expect(await httpGetAnswered(`http://${pod.status?.podIP}:8080/`)).toEqual({ status: 200, body: "ok workload\n" });
-  });
+  }, 900_000);
 });
