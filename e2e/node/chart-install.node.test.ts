@@ -6,16 +6,15 @@
 // the cluster reconciles an approved request into a namespace where a workload then runs.
 //
 // The machine's PostgreSQL and the local API server listen on loopback only; pods reach them through
-// relays on the node's bridge address (nothing is restarted or opened on another address). Pods
-// reach the API server as in any cluster, at the `kubernetes` Service address its certificate names;
-// the API server advertises loopback, so a DNAT rule of this test sends that address to the relay.
+// relays on the node's bridge address (nothing is restarted or opened on another address). Pods here
+// have no route to Service addresses outside the pod network, so the controller is told the API
+// server's address (KUBERNETES_SERVICE_HOST/PORT, as the kubelet would set them) on the node: the
+// relay there, whose address the API server's certificate names in node mode.
 
-import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import type * as k8s from "@kubernetes/client-node";
 import { eventually, kubeClient, kubeconfigPath, untilActive } from "@zhengyun/controller/testing/fixtures";
 import { type Database, openDatabase } from "@zhengyun/db/client";
@@ -27,7 +26,7 @@ import { kubectl } from "@zhengyun/infra/chart/run";
 import { type AppImage, buildAppImage, buildRecord } from "@zhengyun/infra/cluster/app-image";
 import { PLATFORM_PROBE, PROBE_IMAGE } from "@zhengyun/infra/cluster/images";
 import { LOCAL_STORAGE_PROVISIONER } from "@zhengyun/infra/cluster/local-cluster";
-import { importImage, NODE_IP, POD_CIDR } from "@zhengyun/infra/cluster/node";
+import { importImage, NODE_IP } from "@zhengyun/infra/cluster/node";
 import { httpGetAnswered, untilRunning } from "@zhengyun/infra/cluster/pods";
 import { type Relay, tcpRelay } from "@zhengyun/infra/cluster/relay";
 import { compliantPodSpec } from "@zhengyun/policies/fixtures/pod";
@@ -36,36 +35,10 @@ import { makeOrg, makeUser, requestIn } from "@zhengyun/portal/test/harness";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 
-const sh = promisify(execFile);
 const kube = kubeClient();
 const id = randomBytes(3).toString("hex");
 const release = `zhengyun-${id}`;
 const PASSWORD = "chart-install-密码-1";
-/** The `kubernetes` Service's address, which the API server's certificate names. */
-const KUBERNETES_SERVICE_IP = "10.96.0.1";
-
-function dnatRule(relay: Relay): string[] {
-  return [
-    "PREROUTING",
-    "-s",
-    POD_CIDR,
-    "-d",
-    `${KUBERNETES_SERVICE_IP}/32`,
-    "-p",
-    "tcp",
-    "--dport",
-    "443",
-    "-m",
-    "comment",
-    "--comment",
-    `zhengyun chart test ${id}`,
-    "-j",
-    "DNAT",
-    "--to-destination",
-    `${relay.host}:${relay.port}`,
-  ];
-}
-
 describe("the chart installed on the local node", () => {
   const node = inject("node");
   const kubeServer = new URL(kube.kc.getCurrentCluster()?.server ?? "https://missing");
@@ -77,7 +50,6 @@ describe("the chart installed on the local node", () => {
   let database: Database | undefined;
   let dbRelay: Relay;
   let apiRelay: Relay;
-  let dnat: string[] | undefined;
   let work: string;
   let portalUrl = "";
   let installed = false;
@@ -96,8 +68,6 @@ describe("the chart installed on the local node", () => {
 
     dbRelay = await tcpRelay(NODE_IP, { host: baseUrl.hostname, port: Number(baseUrl.port || 5432) });
     apiRelay = await tcpRelay(NODE_IP, { host: kubeServer.hostname, port: Number(kubeServer.port) });
-    dnat = dnatRule(apiRelay);
-    await sh("iptables", ["-t", "nat", "-I", ...dnat.slice(0, 1), "1", ...dnat.slice(1)]);
 
     // An empty database: the chart's migration Job creates the schema.
     const admin = new pg.Client({ connectionString: baseUrl.toString() });
@@ -130,11 +100,13 @@ describe("the chart installed on the local node", () => {
         extraEnv: [
           { name: "ZHENGYUN_RESYNC_INTERVAL_MS", value: "2000" },
           { name: "ZHENGYUN_BACKOFF_BASE_MS", value: "1000" },
+          { name: "KUBERNETES_SERVICE_HOST", value: apiRelay.host },
+          { name: "KUBERNETES_SERVICE_PORT", value: String(apiRelay.port) },
         ],
       },
       networkPolicy: {
         database: { port: dbRelay.port, to: [{ ipBlock: { cidr: `${NODE_IP}/32` } }] },
-        kubeApi: { ports: [443, apiRelay.port] },
+        kubeApi: { ports: [apiRelay.port], to: [{ ipBlock: { cidr: `${NODE_IP}/32` } }] },
       },
     };
     const valuesFile = join(work, "values.json");
@@ -175,7 +147,6 @@ describe("the chart installed on the local node", () => {
       await kubectl(kc, ["delete", "namespace", level3.namespace, "--ignore-not-found", "--wait=false"]);
       await level3.cleanup();
     }
-    if (dnat) await sh("iptables", ["-t", "nat", "-D", ...dnat]).catch(() => undefined);
     await dbRelay?.close();
     await apiRelay?.close();
     await database?.close();
