@@ -5,6 +5,13 @@
 #
 #   docker build -t registry.zhengyun.gov.cn/zhengyun/zhengyun:0.1.0 .
 #
+# Without a daemon or a reachable registry (the local node's tests, infra/src/cluster/app-image.ts):
+#   podman build --build-arg NODE_IMAGE=<a Debian bookworm image with node in /usr/local/bin> \
+#     --build-context pulumi=<dir holding out/pulumi and out/pulumi-resource-kubernetes> .
+# The named context replaces the `pulumi` stage (podman and BuildKit both let a build context
+# override a stage of the same name), so the Go stage is skipped: the binaries must come from the
+# same infra/toolchain modules built by the same script (the toolchain cache holds exactly those).
+#
 # Runs as uid/gid 10001 and needs no writable root filesystem: the chart mounts emptyDirs at
 # /tmp (TypeScript loader cache, temp files) and /var/lib/zhengyun (the controller's Pulumi
 # workspaces and home). Server code runs from TypeScript sources through tsx, as `npm start` does.

@@ -36,8 +36,8 @@ const helmEnv: NodeJS.ProcessEnv = {
   HELM_DATA_HOME: join(helmHome, "data"),
 };
 
-export function helm(args: readonly string[]): Promise<RunResult> {
-  return run(toolPath("helm"), args, { env: helmEnv });
+export function helm(args: readonly string[], timeoutMs?: number): Promise<RunResult> {
+  return run(toolPath("helm"), args, { env: helmEnv, timeoutMs });
 }
 
 export interface RenderOptions {

@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { toolPath } from "../toolchain.js";
 import { writeKubeconfig } from "./kubeconfig.js";
-import { cleanupNode, type NodeState, SERVICE_CLUSTER_IP_RANGE, startNode } from "./node.js";
+import { cleanupNode, NODE_IP, type NodeState, SERVICE_CLUSTER_IP_RANGE, startNode } from "./node.js";
 import { createPki, type Pki, signClientCert } from "./pki.js";
 import { freePorts } from "./ports.js";
 import { groupAlive, killGroupNow, type Managed, Reaper, startProcess, stopGroup } from "./processes.js";
@@ -314,7 +314,8 @@ export async function startLocalCluster(options: LocalClusterOptions = {}): Prom
 
   try {
     log("creating certificates");
-    const pki = await createPki(join(dir, "pki"));
+    // With a node, pods reach the API server through the node's address (a relay there to loopback).
+    const pki = await createPki(join(dir, "pki"), options.node ? { serverIps: [NODE_IP] } : {});
     const [etcdClient, etcdPeer, apiserverPort, kcmPort] = await freePorts(4);
     const ports: ClusterState["ports"] = {
       etcdClient: etcdClient as number,

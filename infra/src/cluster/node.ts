@@ -369,6 +369,21 @@ async function startFirewall(ctx: NodeContext, nodeDir: string): Promise<void> {
   });
 }
 
+/**
+ * Imports an image archive (OCI layout, named `ref` in its index) into the node's containerd, also
+ * under its aliases and each name by digest: the CRI finds a reference pinned by digest only under
+ * that name.
+ */
+export async function importImage(socket: string, image: { archive: string; ref: string; digest: string; aliases?: readonly string[] }): Promise<void> {
+  await sh("ctr", ["--address", socket, "-n", "k8s.io", "images", "import", image.archive]);
+  for (const name of [image.ref, ...(image.aliases ?? [])]) {
+    const byDigest = `${name.slice(0, name.lastIndexOf(":"))}@${image.digest}`;
+    for (const alias of name === image.ref ? [byDigest] : [name, byDigest]) {
+      await sh("ctr", ["--address", socket, "-n", "k8s.io", "images", "tag", "--force", image.ref, alias]);
+    }
+  }
+}
+
 /** Starts containerd, imports the images, starts kube-proxy and kubelet, waits for Ready. */
 export async function startNode(ctx: NodeContext): Promise<NodeState> {
   const missing = missingNodePackages();
@@ -412,16 +427,7 @@ export async function startNode(ctx: NodeContext): Promise<NodeState> {
       await run("ctr", ["--address", socket, "version"]);
       return true;
     });
-    for (const image of images) {
-      await sh("ctr", ["--address", socket, "-n", "k8s.io", "images", "import", image.archive]);
-      // Each name also by digest: the CRI finds a reference pinned by digest only under that name.
-      for (const name of [image.ref, ...(image.aliases ?? [])]) {
-        const byDigest = `${name.slice(0, name.lastIndexOf(":"))}@${image.digest}`;
-        for (const alias of name === image.ref ? [byDigest] : [name, byDigest]) {
-          await sh("ctr", ["--address", socket, "-n", "k8s.io", "images", "tag", "--force", image.ref, alias]);
-        }
-      }
-    }
+    for (const image of images) await importImage(socket, image);
 
     const [kubeletPort, kubeletHealthz, proxyMetrics, proxyHealthz] = (await freePorts(4)) as [number, number, number, number];
     const kubelet = await signClientCert(ctx.pki, "kubelet", `/O=system:nodes/CN=system:node:${NODE_NAME}`);

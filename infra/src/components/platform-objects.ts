@@ -208,7 +208,10 @@ export function controllerClusterRole(): KubeObject {
     rules: [
       { apiGroups: [""], resources: ["namespaces", "resourcequotas", "limitranges", "configmaps"], verbs },
       { apiGroups: [""], resources: ["resourcequotas/status"], verbs: ["get", "list", "watch"] },
+      // Read only: Services and Ingresses in a system's namespace are foreign objects the drift check reports.
+      { apiGroups: [""], resources: ["services"], verbs: ["get", "list", "watch"] },
       { apiGroups: ["networking.k8s.io"], resources: ["networkpolicies"], verbs },
+      { apiGroups: ["networking.k8s.io"], resources: ["ingresses"], verbs: ["get", "list", "watch"] },
       { apiGroups: ["rbac.authorization.k8s.io"], resources: ["rolebindings"], verbs },
       { apiGroups: ["rbac.authorization.k8s.io"], resources: ["clusterroles"], resourceNames: [TENANT_ROLE, TENANT_EXEC_ROLE], verbs: ["bind"] },
       {
