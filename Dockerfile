@@ -5,7 +5,7 @@
 #
 #   docker build -t registry.zhengyun.gov.cn/zhengyun/zhengyun:0.1.0 .
 #
-# Without a daemon or a reachable registry (the local node's tests, infra/src/cluster/app-image.ts):
+# Without a daemon or a reachable registry (`npm run image:build -w infra`, infra/src/cluster/app-image.ts):
 #   podman build --build-arg NODE_IMAGE=<a Debian bookworm image with node in /usr/local/bin> \
 #     --build-context pulumi=<dir holding out/pulumi and out/pulumi-resource-kubernetes> .
 # The named context replaces the `pulumi` stage (podman and BuildKit both let a build context
