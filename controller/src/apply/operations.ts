@@ -1,6 +1,16 @@
 // Up and destroy of one stack, with progress reporting and recovery from a killed run.
 
-import { type EngineEvent, type OpMap, type PulumiFn, type Stack, StackNotFoundError } from "@pulumi/pulumi/automation/index.js";
+import {
+  type EngineEvent,
+  type OpMap,
+  type PulumiFn,
+  type Stack,
+  StackNotFoundError,
+  type SummaryEvent,
+  type UpdateSummary,
+  type UpOptions,
+  type UpResult,
+} from "@pulumi/pulumi/automation/index.js";
 import { isLockedError, type Recovery, recoverStack } from "./recover.js";
 import { forgetStack, openStack, type PulumiHost } from "./workspace.js";
 
@@ -44,6 +54,40 @@ function progressTracker(expected: number, onProgress: RunOptions["onProgress"])
     done += 1;
     onProgress({ done, total: Math.max(expected, done), last: `${type.split(":").pop()} ${urn.split("::").pop()?.split("/").pop()}` });
   };
+}
+
+/**
+ * The SDK's `up` runs two more CLI processes after the update: `stack output --show-secrets` and
+ * `stack history`, each opening the backend, reading the whole state and deriving the passphrase
+ * key again, only to return outputs and a summary. The engine already reports the summary in its
+ * event stream, and the controller uses neither the outputs nor anything else of the history, so
+ * an update reads its summary from the events: one CLI run per update instead of three.
+ * ZHENGYUN_PULUMI_SUMMARY=cli keeps the SDK's own reads (for comparison).
+ */
+export function leanUp(stack: Stack, opts: UpOptions): Promise<UpResult> {
+  if (process.env.ZHENGYUN_PULUMI_SUMMARY === "cli") return stack.up(opts);
+  let summary: SummaryEvent | undefined;
+  const onEvent = (event: EngineEvent) => {
+    if (event.summaryEvent) summary = event.summaryEvent;
+    opts.onEvent?.(event);
+  };
+  // The same stack, reading outputs and summary from what this run reported. The lease on the
+  // system guarantees no other operation on this stack meanwhile.
+  const lean: Stack = Object.create(stack);
+  lean.outputs = async () => ({});
+  lean.info = async () =>
+    ({
+      kind: "update",
+      startTime: new Date(),
+      endTime: new Date(),
+      message: "",
+      environment: {},
+      config: {},
+      result: "succeeded",
+      version: 0,
+      resourceChanges: summary?.resourceChanges,
+    }) satisfies UpdateSummary;
+  return lean.up({ ...opts, onEvent });
 }
 
 function changesOf(map: OpMap | undefined): Record<string, number> {
@@ -95,7 +139,7 @@ export async function upStack(host: PulumiHost, project: string, stackName: stri
     const onEvent = progressTracker(opts.expected ?? 0, opts.onProgress);
     return withRecovery(stack, opts.recover, () =>
       droppingUnreachable(stack, () =>
-        stack.up({ program, onEvent, refresh: opts.refresh, ...(opts.refresh ? { runProgram: true } : {}), signal: opts.signal }),
+        leanUp(stack, { program, onEvent, refresh: opts.refresh, ...(opts.refresh ? { runProgram: true } : {}), signal: opts.signal }),
       ),
     );
   };
