@@ -4,15 +4,15 @@
 // kept off by the taint and stays Pending. With one node, the taint is set for this test only.
 
 import type * as k8s from "@kubernetes/client-node";
-import type { Controller } from "@zhengyun/controller/controller";
-import { eventually, isolatedDatabase, kubeClient, startController, stateDir, testConfig, untilActive } from "@zhengyun/controller/testing/fixtures";
+import { eventually, kubeClient, untilActive } from "@zhengyun/controller/testing/fixtures";
 import { PLATFORM_PROBE, PROBE_IMAGE } from "@zhengyun/infra/cluster/images";
 import { LOCAL_STORAGE_PROVISIONER } from "@zhengyun/infra/cluster/local-cluster";
 import { untilRunning } from "@zhengyun/infra/cluster/pods";
 import { compliantPodSpec } from "@zhengyun/policies/fixtures/pod";
 import { DEDICATED_NODE_VALUE, DEDICATED_TAINT_KEY } from "@zhengyun/policies/model/labels";
-import { makeOrg, requestIn } from "@zhengyun/portal/test/harness";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { requestIn } from "@zhengyun/portal/test/harness";
+import { afterAll, describe, expect, inject, it } from "vitest";
+import { controllerJourney } from "../controller/journey.js";
 
 const kube = kubeClient();
 
@@ -29,10 +29,7 @@ function probePod(level: 2 | 4, digest: string): k8s.V1Pod {
 describe("a dedicated node for level 4", async () => {
   const node = inject("node");
   const probe = node.images.find((i) => i.ref === PROBE_IMAGE.ref);
-  const isolated = await isolatedDatabase();
-  const database = isolated.database;
-  let controller: Controller;
-  let state: Awaited<ReturnType<typeof stateDir>>;
+  const { database, org } = await controllerJourney({ config: { storageProvisioner: LOCAL_STORAGE_PROVISIONER } });
 
   const setDedicated = async (on: boolean) => {
     const n = await kube.core.readNode({ name: node.name });
@@ -48,21 +45,11 @@ describe("a dedicated node for level 4", async () => {
     await kube.core.replaceNode({ name: node.name, body: n });
   };
 
-  beforeAll(async () => {
-    state = await stateDir();
-    controller = await startController(database, testConfig(isolated.url, state.dir, { storageProvisioner: LOCAL_STORAGE_PROVISIONER }));
-  }, 180_000);
-
   const created: { namespace: string; name: string }[] = [];
   afterAll(async () => {
     for (const p of created) await kube.core.deleteNamespacedPod({ ...p, gracePeriodSeconds: 0 }).catch(() => {});
     await setDedicated(false).catch(() => {});
-    await controller?.stop(10_000);
-    await isolated.drop();
-    await state?.remove();
   }, 60_000);
-
-  const org = await makeOrg(database);
 
   it("runs the level 4 system's pod on the tainted node and keeps a level 2 system's pod off it", async () => {
     const [l4, l2] = await Promise.all([
