@@ -75,14 +75,9 @@ export async function settled(page: Page): Promise<void> {
   );
 }
 
-/**
- * A 1440×900 picture of the page as it is now, under test-artifacts/screenshots/. It still pauses
- * after the network is idle: the two-factor journey's next click (the user menu) fails without the
- * pause, so some journey step leans on it; `settled` is the condition to move to.
- */
+/** A 1440×900 picture of the page once it has settled, under test-artifacts/screenshots/. */
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  await page.waitForLoadState("networkidle");
-  await page.waitForTimeout(1200);
+  await settled(page);
   await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`) });
 }
