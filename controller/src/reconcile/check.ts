@@ -124,12 +124,15 @@ export async function clearDrift(ctx: ReconcileContext, systemId: string): Promi
 export async function syncUsage(ctx: ReconcileContext, systemId: string, observed: Observation): Promise<void> {
   const quotas = observed.ofKind("v1", "ResourceQuota");
   const usage = usageFromQuotas(quotas.map((q) => (q.status as { used?: Record<string, string> } | undefined)?.used ?? {}));
-  await writeUsage(ctx.db, systemId, usage);
   const now = new Date();
-  await recordUsageSample(ctx.db, systemId, now);
   const record = { ...usage, at: now.toISOString() };
-  await ctx.db
-    .update(allocations)
-    .set({ outputs: sql`jsonb_set(${allocations.outputs}, '{usage}', ${JSON.stringify(record)}::jsonb, true)` })
-    .where(eq(allocations.systemId, systemId));
+  // One transaction: a reader never sees one resource's usage updated and another's not yet.
+  await ctx.db.transaction(async (tx) => {
+    await writeUsage(tx, systemId, usage);
+    await recordUsageSample(tx, systemId, now);
+    await tx
+      .update(allocations)
+      .set({ outputs: sql`jsonb_set(${allocations.outputs}, '{usage}', ${JSON.stringify(record)}::jsonb, true)` })
+      .where(eq(allocations.systemId, systemId));
+  });
 }

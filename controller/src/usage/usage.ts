@@ -1,7 +1,7 @@
 // Live usage: what a system's pods and claims hold, from its ResourceQuotas' status.used, in the
 // portal's units (vCPU and GiB, rounded up: a system using 1.2 vCPU holds 2 of its grant).
 
-import type { Db } from "@zhengyun/db/client";
+import type { DbOrTx } from "@zhengyun/db/client";
 import { allocationItems, type Resource } from "@zhengyun/db/schema";
 import { parseQuantity } from "@zhengyun/policies";
 import { and, eq, ne } from "drizzle-orm";
@@ -31,7 +31,7 @@ export function usageFromQuotas(used: readonly Record<string, string>[]): Partia
 }
 
 /** Writes usage into allocation_items.used (only rows whose value changed). Returns the resources updated. */
-export async function writeUsage(db: Db, systemId: string, usage: Partial<Record<Resource, number>>): Promise<Resource[]> {
+export async function writeUsage(db: DbOrTx, systemId: string, usage: Partial<Record<Resource, number>>): Promise<Resource[]> {
   const changed: Resource[] = [];
   for (const [resource, used] of Object.entries(usage) as [Resource, number][]) {
     const rows = await db
