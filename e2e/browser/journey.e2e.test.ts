@@ -13,7 +13,7 @@ import { CONTROLS } from "@zhengyun/policies/definitions";
 import { type Browser, launchBrowser, screenshot } from "@zhengyun/portal/test/browser/browser";
 import { makeOrgWithPasswords } from "@zhengyun/portal/test/browser/people";
 import { ensureUiBuilt, type RunningPortal, startPortal } from "@zhengyun/portal/test/browser/portal";
-import { signIn as signInAs } from "@zhengyun/portal/test/browser/session";
+import { signIn as signInAs, signOut as signOutOf } from "@zhengyun/portal/test/browser/session";
 import { type Org, unique } from "@zhengyun/portal/test/harness";
 import type { Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -59,12 +59,7 @@ const at = (path: string) => `${portal.url}${path}`;
 /** Password, then the authenticator's code for the platform roles. */
 const signIn = (who: Person) => signInAs(page, portal.url, org.people[who].username);
 
-async function signOut(): Promise<void> {
-  await page.getByTestId("user-menu").click();
-  await page.getByRole("menuitem", { name: "退出登录" }).click();
-  await page.waitForURL((url) => url.pathname === "/login");
-  await page.getByText("您已安全退出").waitFor();
-}
+const signOut = () => signOutOf(page);
 
 /** Opens a page from the menu and waits for it (the previous page stays up while the next loads). */
 async function openFromMenu(name: string): Promise<void> {

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { totpFor } from "../../src/auth/totp.js";
 import { type Browser, launchBrowser, screenshot } from "../browser/browser.js";
 import { ensureUiBuilt, type RunningPortal, startPortal } from "../browser/portal.js";
-import { signIn, signOut } from "../browser/session.js";
+import { fromUserMenu, signIn, signOut } from "../browser/session.js";
 import { type Org, testDatabase, unique } from "../harness.js";
 
 let database: Database;
@@ -122,8 +122,7 @@ describe("two-factor sign-in in the browser", () => {
     await screenshot(page, "33-sign-in-notice");
 
     // The person changes their own password from the user menu; the rules apply.
-    await page.getByTestId("user-menu").click();
-    await page.getByRole("menuitem", { name: "修改口令" }).click();
+    await fromUserMenu(page, "修改口令");
     const dialog = page.getByRole("dialog");
     await dialog.getByLabel("当前口令").fill(newcomer.password);
     await dialog.getByLabel("新口令", { exact: true }).fill("short");

@@ -2,6 +2,7 @@
 
 import { totpCode } from "@zhengyun/portal/test/auth/totp";
 import type { Page } from "playwright-core";
+import { settled } from "./browser.js";
 import { AUTHENTICATORS, PASSWORD } from "./people.js";
 
 /** Password, then (for those with an authenticator) the code from it, as a person signs in. */
@@ -18,9 +19,27 @@ export async function signIn(page: Page, baseUrl: string, username: string, pass
   await page.waitForURL((url) => !url.pathname.startsWith("/login"));
 }
 
+/**
+ * Opens the user menu and picks `item`, once the page has settled: a menu opened while the page
+ * under it is still being replaced can close again, and then it is opened once more.
+ */
+export async function fromUserMenu(page: Page, item: string): Promise<void> {
+  await settled(page);
+  const entry = page.getByRole("menuitem", { name: item });
+  for (let attempt = 1; ; attempt++) {
+    await page.getByTestId("user-menu").click();
+    try {
+      await entry.waitFor({ state: "visible", timeout: 10_000 });
+      break;
+    } catch (error) {
+      if (attempt === 3) throw error;
+    }
+  }
+  await entry.click();
+}
+
 export async function signOut(page: Page): Promise<void> {
-  await page.getByTestId("user-menu").click();
-  await page.getByRole("menuitem", { name: "退出登录" }).click();
+  await fromUserMenu(page, "退出登录");
   await page.waitForURL((url) => url.pathname === "/login");
   await page.getByText("您已安全退出").waitFor();
 }
