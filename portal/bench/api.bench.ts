@@ -1,23 +1,27 @@
 /**
  * API benchmark: a portal process on PostgreSQL with the 64-department / 534-system seed, loaded
  * by autocannon from this process. Prints p50/p99 latency and requests/s per scenario, at a fixed
- * 200 requests/s and flat out. Usage: npm run bench:api -w portal  (DATABASE_URL names the server;
- * a database `zhengyun_bench`, or BENCH_DATABASE, is created afresh there).
+ * 200 requests/s and flat out, with the CPU the portal, PostgreSQL and the load generator spent.
+ * Usage: npm run bench:api -w portal [-- --help]  (DATABASE_URL names the server; a database
+ * `zhengyun_bench`, or BENCH_DATABASE, is created afresh there).
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+import http from "node:http";
 import { createServer } from "node:net";
 import { loadavg } from "node:os";
+import { parseArgs } from "node:util";
 import { type Database, migrateDatabase, openDatabase } from "@zhengyun/db/client";
 import type { Actor, ServiceContext } from "@zhengyun/db/context";
-import { resourceRequests, roleAssignments, users } from "@zhengyun/db/schema";
+import { informationSystems, resourceRequests, roleAssignments, users } from "@zhengyun/db/schema";
 import autocannon from "autocannon";
-import { and, eq } from "drizzle-orm";
+import { and, eq, like, sql } from "drizzle-orm";
 import pg from "pg";
 import { DEFAULT_AUTH_POLICY } from "../src/auth/policy.js";
 import { deriveSecretKey } from "../src/auth/secrets.js";
 import { DEMO_PASSWORD } from "../src/db/seed/data.js";
-import { seed } from "../src/db/seed/seed.js";
+import { isSeeded, seed } from "../src/db/seed/seed.js";
 import { approveRequest } from "../src/services/requests/approvals.js";
 import { createRequest } from "../src/services/requests/drafts.js";
 import { gradeSystem, registerSystem } from "../src/services/systems-service.js";
@@ -29,8 +33,41 @@ const benchUrl = (() => {
   u.pathname = `/${process.env.BENCH_DATABASE ?? "zhengyun_bench"}`;
   return u.toString();
 })();
-const DURATION = Number(process.env.BENCH_SECONDS ?? 15);
-const APPROVALS = Number(process.env.BENCH_APPROVALS ?? 600);
+
+const USAGE = `npm run bench:api -w portal -- [options]
+
+  --only <regexp>      run only the scenarios whose name matches (env BENCH_ONLY)
+  --seconds <n>        seconds per load run (env BENCH_SECONDS, default 15)
+  --approvals <n>      requests prepared for the approve scenario (env BENCH_APPROVALS, default 600)
+  --reuse              keep the bench database when it is already seeded (no drop, no re-seed)
+  --cpu <n>            instead of load runs: <n> requests one after another per read scenario
+                       (after a warm-up), and the CPU time per request of the portal process and
+                       of its PostgreSQL backends (from /proc), independent of other load
+  --portal-dir <dir>   run the portal from another checkout's portal folder (to compare two
+                       versions on the same database and machine)
+  --help               this text
+
+Each load row prints the CPU the portal, its PostgreSQL backends and the load generator spent
+during the run (percent of one core), and the load average: all of them share the machine.`;
+
+const args = parseArgs({
+  options: {
+    only: { type: "string" },
+    seconds: { type: "string" },
+    approvals: { type: "string" },
+    reuse: { type: "boolean", default: false },
+    cpu: { type: "string" },
+    "portal-dir": { type: "string" },
+    help: { type: "boolean", default: false },
+  },
+}).values;
+if (args.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+const DURATION = Number(args.seconds ?? process.env.BENCH_SECONDS ?? 15);
+const APPROVALS = Number(args.approvals ?? process.env.BENCH_APPROVALS ?? 600);
+const CPU_REQUESTS = args.cpu === undefined ? null : Number(args.cpu);
 
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -45,9 +82,22 @@ async function prepareDatabase() {
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
   const name = new URL(benchUrl).pathname.slice(1);
-  await admin.query(`drop database if exists ${name} with (force)`);
-  await admin.query(`create database ${name}`);
-  await admin.end();
+  const exists = (await admin.query("select 1 from pg_database where datname = $1", [name])).rowCount === 1;
+  if (args.reuse && exists) {
+    await admin.end();
+    const database = await openDatabase({ url: benchUrl });
+    await migrateDatabase(database);
+    if (await isSeeded(database.db)) {
+      console.log("  reusing the seeded bench database");
+      return database;
+    }
+    await database.close();
+  } else await admin.end();
+  const again = new pg.Client({ connectionString: serverUrl });
+  await again.connect();
+  await again.query(`drop database if exists ${name} with (force)`);
+  await again.query(`create database ${name}`);
+  await again.end();
   const database = await openDatabase({ url: benchUrl });
   await migrateDatabase(database);
   const t0 = Date.now();
@@ -62,11 +112,19 @@ async function actor(db: Awaited<ReturnType<typeof openDatabase>>["db"], usernam
   return { id: u!.id, username, displayName: u!.displayName, departmentId: u!.departmentId, roles: roles.map((r) => r.role) };
 }
 
-/** Requests waiting for ops, one per fresh system, spread over the departments. */
+/**
+ * Requests waiting for ops, one per fresh system, spread over the departments: those already
+ * waiting (a reused database), and as many more as it takes to have `n`.
+ */
 async function pendingForOps(db: Awaited<ReturnType<typeof openDatabase>>["db"], n: number): Promise<string[]> {
-  const ids: string[] = [];
+  const waiting = await db.select({ id: resourceRequests.id }).from(resourceRequests).where(eq(resourceRequests.state, "dept_approved"));
+  const ids: string[] = waiting.map((r) => r.id).slice(0, n);
+  const [{ made } = { made: 0 }] = await db
+    .select({ made: sql<number>`count(*)::int` })
+    .from(informationSystems)
+    .where(like(informationSystems.name, "压测系统 %"));
   const codes = ["fgw", "sthjj", "sw", "gaj", "rsj", "wjw", "jyj", "zjj"];
-  for (let i = 0; i < n; i++) {
+  for (let i = made; ids.length < n; i++) {
     const code = codes[i % codes.length]!;
     const ctx = (a: Actor, role: ServiceContext["role"]): ServiceContext => ({ db, actor: a, role, correlationId: randomUUID(), now: () => new Date() });
     const applicant = await actor(db, `${code}.staff`);
@@ -94,11 +152,14 @@ async function startPortal(port: number): Promise<ChildProcess> {
   // BENCH_NODE_ARGS: extra node flags for the portal process, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean);
   const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", "src/server/main.ts"], {
+    ...(args["portal-dir"] ? { cwd: args["portal-dir"] } : {}),
     env: {
       ...process.env,
       DATABASE_URL: benchUrl,
       PORT: String(port),
       ZHENGYUN_SEED: "none",
+      // Names the portal's PostgreSQL sessions, so the bench can find their backends' CPU.
+      PGAPPNAME: PORTAL_APP_NAME,
       // Known to the bench, so it can enrol the ops account's authenticator as the server seals it.
       ZHENGYUN_SECRET_KEY: BENCH_SECRET_KEY,
       LOG_LEVEL: "warn",
@@ -131,6 +192,60 @@ function cookiesOf(res: Response): string {
     .filter((c) => !c.endsWith("="))
     .join("; ");
 }
+
+const PORTAL_APP_NAME = "zhengyun-bench-portal";
+
+/** CPU time (user + system, ms) a process has spent, from /proc; /proc counts in USER_HZ (100/s on Linux). */
+function processCpuMs(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return null;
+  }
+}
+
+interface CpuSnapshot {
+  at: number;
+  portal: number;
+  backends: Map<number, number>;
+  self: number;
+}
+
+/**
+ * The CPU spent by the portal process, by its PostgreSQL backends (sessions named PORTAL_APP_NAME,
+ * when the server runs on this machine) and by this process (the load generator when it is
+ * autocannon), between two snapshots. The pool opens and closes backends as it goes, so they are
+ * sampled every 200 ms and a closed one counts with its last reading (it had been idle).
+ */
+function cpuMeter(portalPid: number, admin: pg.Client) {
+  const backends = new Map<number, number>();
+  let sampling: Promise<void> = Promise.resolve();
+  const sample = () => {
+    sampling = sampling.then(async () => {
+      const { rows } = await admin.query<{ pid: number }>("select pid from pg_stat_activity where application_name = $1", [PORTAL_APP_NAME]);
+      for (const { pid } of rows) {
+        const ms = processCpuMs(pid);
+        if (ms !== null) backends.set(pid, ms);
+      }
+    });
+    return sampling;
+  };
+  const timer = setInterval(() => void sample().catch(() => {}), 200);
+  const snapshot = async (): Promise<CpuSnapshot> => {
+    await sample();
+    const self = process.cpuUsage();
+    return { at: performance.now(), portal: processCpuMs(portalPid) ?? Number.NaN, backends: new Map(backends), self: (self.user + self.system) / 1000 };
+  };
+  const delta = (a: CpuSnapshot, b: CpuSnapshot) => {
+    let backendsMs = 0;
+    for (const [pid, ms] of b.backends) backendsMs += ms - (a.backends.get(pid) ?? 0);
+    return { wallMs: b.at - a.at, portalMs: b.portal - a.portal, backendsMs, selfMs: b.self - a.self };
+  };
+  return { snapshot, delta, stop: () => clearInterval(timer) };
+}
+type CpuMeter = ReturnType<typeof cpuMeter>;
 
 const BENCH_SECRET_KEY = "zhengyun-bench-secret-key-0123456789abcdef";
 
@@ -174,19 +289,54 @@ const load = () =>
     .map((l) => l.toFixed(2))
     .join(" ");
 
-function report(name: string, mode: string, r: autocannon.Result) {
+const pct = (ms: number, wallMs: number) => `${((100 * ms) / wallMs).toFixed(0).padStart(3)}%`;
+
+function report(name: string, mode: string, { r, cpu }: { r: autocannon.Result; cpu: ReturnType<CpuMeter["delta"]> }) {
   const errors = r.errors + r.non2xx;
+  const { wallMs } = cpu;
   console.log(
-    `${name.padEnd(26)} ${mode.padEnd(10)} p50 ${String(r.latency.p50).padStart(4)} ms   p99 ${String(r.latency.p99).padStart(4)} ms   ${r.requests.average.toFixed(0).padStart(5)} req/s   ${r.requests.total} requests   load ${load()}${errors ? `   ${errors} errors/non-2xx` : ""}`,
+    `${name.padEnd(26)} ${mode.padEnd(10)} p50 ${String(r.latency.p50).padStart(4)} ms   p99 ${String(r.latency.p99).padStart(4)} ms   ${r.requests.average.toFixed(0).padStart(5)} req/s   ${r.requests.total} requests   cpu portal ${pct(cpu.portalMs, wallMs)} postgres ${pct(cpu.backendsMs, wallMs)} generator ${pct(cpu.selfMs, wallMs)}   load ${load()}${errors ? `   ${errors} errors/non-2xx` : ""}`,
   );
 }
 
-const run = (opts: autocannon.Options) => {
+let meter: CpuMeter;
+const run = async (opts: autocannon.Options) => {
   if (process.env.BENCH_MARK) console.log(`mark ${Date.now()}`);
-  return autocannon(opts) as unknown as Promise<autocannon.Result>;
+  const before = await meter.snapshot();
+  const r = (await autocannon(opts)) as unknown as autocannon.Result;
+  return { r, cpu: meter.delta(before, await meter.snapshot()) };
 };
-/** BENCH_ONLY: a pattern naming the scenarios to run (all when unset). */
-const only = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY) : null;
+/** --only / BENCH_ONLY: a pattern naming the scenarios to run (all when unset). */
+const onlyPattern = args.only ?? process.env.BENCH_ONLY;
+const only = onlyPattern ? new RegExp(onlyPattern) : null;
+
+/**
+ * CPU per request, whatever else the machine is doing: `n` requests one after another on one
+ * kept-alive connection (after a warm-up of JIT, pool and plans), and the CPU time the portal and
+ * its PostgreSQL backends spent on them.
+ */
+async function cpuPerRequest(s: Scenario, n: number) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const once = () =>
+    new Promise<number>((resolve, reject) => {
+      http
+        .get(s.opts.url, { agent, headers: s.opts.headers }, (res) => {
+          res.resume();
+          res.on("end", () => resolve(res.statusCode ?? 0));
+        })
+        .on("error", reject);
+    });
+  for (let i = 0; i < Math.min(300, n); i++) await once();
+  const before = await meter.snapshot();
+  let failed = 0;
+  for (let i = 0; i < n; i++) if ((await once()) >= 300) failed++;
+  const cpu = meter.delta(before, await meter.snapshot());
+  agent.destroy();
+  const per = (ms: number) => `${(ms / n).toFixed(2).padStart(6)} ms`;
+  console.log(
+    `${s.name.padEnd(26)} portal ${per(cpu.portalMs)}   postgres ${per(cpu.backendsMs)}   together ${per(cpu.portalMs + cpu.backendsMs)}   (${n} requests, ${(cpu.wallMs / n).toFixed(2)} ms each wall, load ${load()})${failed ? `   ${failed} non-2xx` : ""}`,
+  );
+}
 
 async function main() {
   console.log(`bench:api — preparing ${benchUrl}`);
@@ -201,6 +351,9 @@ async function main() {
   const port = await freePort();
   const portal = await startPortal(port);
   const base = `http://127.0.0.1:${port}`;
+  const admin = new pg.Client({ connectionString: benchUrl });
+  await admin.connect();
+  meter = cpuMeter(portal.pid!, admin);
   try {
     const applicant = await login(base, "fgw.staff");
     const ops = await login(base, "ops1", database);
@@ -234,6 +387,11 @@ async function main() {
       { name: "REST ops queue (token)", opts: { url: `${base}/api/v1/approvals?stage=ops&limit=50`, headers: { authorization: `Bearer ${opsToken}` } } },
       { name: "REST allocations (token)", opts: { url: `${base}/api/v1/allocations?limit=50`, headers: { authorization: `Bearer ${opsToken}` } } },
     ];
+    if (CPU_REQUESTS !== null) {
+      console.log(`\nCPU time per request (portal process; its PostgreSQL backends); load average (1, 5, 15 min) before: ${load()}`);
+      for (const s of reads.filter((r) => !only || only.test(r.name))) await cpuPerRequest(s, CPU_REQUESTS);
+      return;
+    }
     console.log(`\nportal on PostgreSQL, ${DURATION} s per run, 10 connections; load average (1, 5, 15 min) before: ${load()}`);
     for (const s of reads.filter((r) => !only || only.test(r.name))) {
       report(s.name, "200 rps", await run({ ...s.opts, connections: 10, duration: DURATION, overallRate: 200 }));
@@ -258,6 +416,8 @@ async function main() {
     }
     console.log(`load average (1, 5, 15 min) after: ${load()}`);
   } finally {
+    meter.stop();
+    await admin.end();
     portal.kill("SIGTERM");
     await database.close();
   }

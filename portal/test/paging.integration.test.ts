@@ -154,6 +154,71 @@ describe("keyset paging under inserts between pages", () => {
   });
 });
 
+/**
+ * A newest-first list paged by `beforeNumber`, as the keyset lists above (the next page starts
+ * below the last number); pages of at most 200, the queue's limit.
+ */
+function byNumber<T extends { id: string; number: number }>(page: (beforeNumber: number | undefined, limit: number) => Promise<T[]>) {
+  return async (cursor: string | undefined, asked: number): Promise<Page<T>> => {
+    const limit = Math.min(asked, 200);
+    const items = await page(cursor ? Number(cursor) : undefined, limit);
+    return { items, nextCursor: items.length === limit ? String(items.at(-1)!.number) : null };
+  };
+}
+
+describe("requests and approval queues, newest first by number", () => {
+  it("walks the list and each stage's queue once, within the caller's department", async () => {
+    const other = await makeOrg(db);
+    const mine = org.as("applicant");
+    await expectEveryRowOnce(
+      {
+        page: byNumber((beforeNumber, limit) => mine.requests.list({ mine: true, beforeNumber, limit })),
+        insert: () => requestIn(org, "submitted"),
+        key: (r: { id: string }) => r.id,
+      },
+      5,
+    );
+    const deptAdmin = org.as("deptAdmin");
+    await expectEveryRowOnce(
+      {
+        page: byNumber((beforeNumber, limit) => deptAdmin.requests.queue({ stage: "dept", beforeNumber, limit })),
+        insert: () => requestIn(org, "submitted"),
+        key: (r: { id: string }) => r.id,
+      },
+      0,
+    );
+    const ops = org.as("ops");
+    await expectEveryRowOnce(
+      {
+        page: byNumber((beforeNumber, limit) => ops.requests.queue({ stage: "ops", beforeNumber, limit })),
+        insert: () => requestIn(other, "dept_approved"),
+        key: (r: { id: string }) => r.id,
+      },
+      4,
+    );
+    await requestIn(other, "submitted");
+    // Another department's requests are in no page of the department's own lists.
+    const walk = async (page: (cursor: string | undefined, limit: number) => Promise<Page<{ departmentId: string }>>) => {
+      const rows: { departmentId: string }[] = [];
+      let cursor: string | undefined;
+      do {
+        const p = await page(cursor, 3);
+        rows.push(...p.items);
+        cursor = p.nextCursor ?? undefined;
+      } while (cursor);
+      return rows;
+    };
+    const deptQueue = await walk(byNumber((beforeNumber, limit) => deptAdmin.requests.queue({ stage: "dept", beforeNumber, limit })));
+    const deptList = await walk(byNumber((beforeNumber, limit) => deptAdmin.requests.list({ states: ["submitted", "dept_approved"], beforeNumber, limit })));
+    expect(deptQueue.length).toBeGreaterThan(0);
+    expect(deptList.length).toBeGreaterThanOrEqual(deptQueue.length);
+    for (const r of [...deptQueue, ...deptList]) expect(r.departmentId).toBe(org.dept.id);
+    const everywhere = await walk(byNumber((beforeNumber, limit) => ops.requests.list({ states: ["submitted"], beforeNumber, limit })));
+    const departmentsSeen = new Set(everywhere.map((r) => r.departmentId));
+    expect(departmentsSeen.has(org.dept.id) && departmentsSeen.has(other.dept.id)).toBe(true);
+  });
+});
+
 describe("a cursor the list did not give out", () => {
   const forged = [
     "not-a-cursor",

@@ -7,6 +7,8 @@ const env = z.object({
   DATABASE_URL: z.string().url().optional(),
   /** The schema owner's URL: migrations run as it and grant the runtime role (DATABASE_URL's) its part. */
   MIGRATION_DATABASE_URL: z.string().url().optional(),
+  /** Connections the portal keeps to PostgreSQL (default 20); a server of few cores does as well with fewer. */
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(1000).optional(),
   /** The runtime role granted by migrations; default: DATABASE_URL's user. */
   ZHENGYUN_RUNTIME_ROLE: z
     .string()

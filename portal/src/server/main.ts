@@ -5,7 +5,11 @@ import { startPortal } from "./start.js";
 
 const config = loadConfig();
 const logger = pino({ level: config.LOG_LEVEL, base: { service: "zhengyun-portal" } });
-const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.ZHENGYUN_DATA_DIR });
+const database = await openDatabase({
+  url: config.DATABASE_URL,
+  dataDir: config.ZHENGYUN_DATA_DIR,
+  ...(config.DATABASE_POOL_SIZE ? { poolSize: config.DATABASE_POOL_SIZE } : {}),
+});
 const portal = await startPortal(database, config, logger);
 
 const shutdown = async (signal: string) => {

@@ -5,6 +5,7 @@ import type { AnyProcedure } from "@trpc/server";
 import { APP_ERROR_CODES } from "@zhengyun/db/errors";
 import { z } from "zod";
 import { appRouter } from "../router.js";
+import { outputSchema } from "../routers/outputs.js";
 import { pathParams, REST_ROUTES, type RestRoute } from "./routes.js";
 
 type JsonSchema = Record<string, unknown> & { properties?: Record<string, JsonSchema>; required?: string[]; type?: unknown };
@@ -97,7 +98,7 @@ function operation(route: RestRoute) {
     }
   }
   const declared = (procedure._def as { output?: unknown }).output;
-  const output = declared ? jsonSchema(declared, "output") : {};
+  const output = declared ? jsonSchema(outputSchema(declared), "output") : {};
   const responses: Record<string, unknown> = {
     [String(route.status ?? 200)]: { description: "成功 / OK", content: { "application/json": { schema: output } } },
   };

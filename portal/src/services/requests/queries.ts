@@ -1,3 +1,4 @@
+import type { Db } from "@zhengyun/db/client";
 import type { ServiceContext } from "@zhengyun/db/context";
 import { notFound } from "@zhengyun/db/errors";
 import { fromRows } from "@zhengyun/db/quantities";
@@ -5,7 +6,7 @@ import { departmentsHeadroom } from "@zhengyun/db/requests/load";
 import { type Condition, departments, informationSystems, resourceRequests, users } from "@zhengyun/db/schema";
 import type { RequestState, Resource, Role, Zone } from "@zhengyun/db/schema/enums";
 import { type ApprovalStage, STAGE } from "@zhengyun/db/workflow";
-import { and, desc, eq, inArray, lt, type SQL, sql } from "drizzle-orm";
+import { and, desc, eq, lt, type SQL, sql } from "drizzle-orm";
 import { actingAs, assertDepartment, departmentFilter } from "../scope.js";
 
 const summaryColumns = {
@@ -27,8 +28,8 @@ const summaryColumns = {
   submittedAt: resourceRequests.submittedAt,
 };
 
-function summaries(ctx: ServiceContext, where: (SQL | undefined)[], limit: number) {
-  return ctx.db
+function summaries(db: Db, where: (SQL | undefined)[]) {
+  return db
     .select(summaryColumns)
     .from(resourceRequests)
     .innerJoin(informationSystems, eq(informationSystems.id, resourceRequests.systemId))
@@ -36,25 +37,64 @@ function summaries(ctx: ServiceContext, where: (SQL | undefined)[], limit: numbe
     .innerJoin(users, eq(users.id, resourceRequests.requesterId))
     .where(and(...where))
     .orderBy(desc(resourceRequests.number))
-    .limit(limit);
+    .limit(sql.placeholder("limit"));
 }
+
+/**
+ * Prepared statements, one per database handle and per shape of the filter (which of its parts
+ * are given): the SQL text is built once and, when named, PostgreSQL plans it once per connection
+ * instead of on every call (an unnamed one is planned with its values each time). The values are
+ * placeholders.
+ */
+function preparedFor<S>(build: (db: Db, key: string) => S) {
+  const byDb = new WeakMap<Db, Map<string, S>>();
+  return (db: Db, key: string): S => {
+    let statements = byDb.get(db);
+    if (!statements) {
+      statements = new Map();
+      byDb.set(db, statements);
+    }
+    let statement = statements.get(key);
+    if (!statement) {
+      statement = build(db, key);
+      statements.set(key, statement);
+    }
+    return statement;
+  };
+}
+
+const LIST_FILTERS = ["dept", "states", "system", "mine", "before"] as const;
+type ListFilter = (typeof LIST_FILTERS)[number];
+
+const listStatement = preparedFor((db, key) => {
+  const has = (f: ListFilter) => key.includes(f);
+  return summaries(db, [
+    has("dept") ? eq(resourceRequests.departmentId, sql.placeholder("dept")) : undefined,
+    has("states") ? sql`${resourceRequests.state} = any(${sql.placeholder("states")})` : undefined,
+    has("system") ? eq(resourceRequests.systemId, sql.placeholder("system")) : undefined,
+    has("mine") ? eq(resourceRequests.requesterId, sql.placeholder("mine")) : undefined,
+    has("before") ? lt(resourceRequests.number, sql.placeholder("before")) : undefined,
+  ]).prepare(
+    // The department with the requester or the system: they correlate, and a generic plan (built
+    // without the values) takes them for independent and misjudges the rows (nested loops and a
+    // sort instead of the keyset index); such a statement is planned with its values each time.
+    has("dept") && (has("mine") || has("system")) ? "" : `zy_requests_list_${key || "all"}`,
+  );
+});
 
 export async function listRequests(
   ctx: ServiceContext,
   filter: { states?: RequestState[] | undefined; systemId?: string | undefined; mine?: boolean | undefined; beforeNumber?: number | undefined; limit: number },
 ) {
-  const dept = departmentFilter(ctx);
-  return summaries(
-    ctx,
-    [
-      dept ? eq(resourceRequests.departmentId, dept) : undefined,
-      filter.states?.length ? inArray(resourceRequests.state, filter.states) : undefined,
-      filter.systemId ? eq(resourceRequests.systemId, filter.systemId) : undefined,
-      filter.mine ? eq(resourceRequests.requesterId, ctx.actor.id) : undefined,
-      filter.beforeNumber ? lt(resourceRequests.number, filter.beforeNumber) : undefined,
-    ],
-    filter.limit,
-  );
+  const values: Record<ListFilter, unknown> = {
+    dept: departmentFilter(ctx) ?? undefined,
+    states: filter.states?.length ? filter.states : undefined,
+    system: filter.systemId || undefined,
+    mine: filter.mine ? ctx.actor.id : undefined,
+    before: filter.beforeNumber || undefined,
+  };
+  const key = LIST_FILTERS.filter((f) => values[f] !== undefined).join("_");
+  return listStatement(ctx.db, key).execute({ ...values, limit: filter.limit });
 }
 
 /** A request's items as JSON rows, read in the statement that selects the request. */
@@ -66,9 +106,9 @@ const itemsJson = sql<
  * Requests waiting for the caller's approval stage, newest first, one keyset page (numbers below
  * `beforeNumber`), each with its items and its department's headroom: two statements a page.
  */
-export async function approvalQueue(caller: ServiceContext, stage: ApprovalStage, page: { beforeNumber?: number | undefined; limit: number } = { limit: 100 }) {
-  const ctx = actingAs(caller, STAGE[stage].role);
-  const rows = await ctx.db
+const queueStatement = preparedFor((db, key) => {
+  const [stage, page] = key.split("_") as [ApprovalStage, "first" | "next"];
+  return db
     .select({ ...summaryColumns, items: itemsJson })
     .from(resourceRequests)
     .innerJoin(informationSystems, eq(informationSystems.id, resourceRequests.systemId))
@@ -77,12 +117,22 @@ export async function approvalQueue(caller: ServiceContext, stage: ApprovalStage
     .where(
       and(
         eq(resourceRequests.state, STAGE[stage].from),
-        stage === "dept" ? eq(resourceRequests.departmentId, ctx.actor.departmentId) : undefined,
-        page.beforeNumber ? lt(resourceRequests.number, page.beforeNumber) : undefined,
+        stage === "dept" ? eq(resourceRequests.departmentId, sql.placeholder("dept")) : undefined,
+        page === "next" ? lt(resourceRequests.number, sql.placeholder("before")) : undefined,
       ),
     )
     .orderBy(desc(resourceRequests.number))
-    .limit(page.limit);
+    .limit(sql.placeholder("limit"))
+    .prepare(`zy_approval_queue_${key}`);
+});
+
+export async function approvalQueue(caller: ServiceContext, stage: ApprovalStage, page: { beforeNumber?: number | undefined; limit: number } = { limit: 100 }) {
+  const ctx = actingAs(caller, STAGE[stage].role);
+  const rows = await queueStatement(ctx.db, `${stage}_${page.beforeNumber ? "next" : "first"}`).execute({
+    dept: ctx.actor.departmentId,
+    before: page.beforeNumber,
+    limit: page.limit,
+  });
   const headroom = await departmentsHeadroom(ctx.db, [...new Set(rows.map((r) => r.departmentId))]);
   return rows.map(({ items, ...r }) => ({
     ...r,

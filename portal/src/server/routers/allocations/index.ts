@@ -4,6 +4,7 @@ import { listAllocations } from "../../../services/allocations-service.js";
 import { page, pageInput } from "../../../shared/paging.js";
 import { id, quantities, zone } from "../../../shared/schemas.js";
 import { rolesProcedure, router } from "../../trpc.js";
+import { checked } from "../outputs.js";
 
 export const allocationRow = z.object({
   systemId: id,
@@ -23,7 +24,7 @@ export const allocationRow = z.object({
 
 export const list = rolesProcedure("applicant", "dept_admin", "ops", "security", "auditor")
   .input(z.object(pageInput).default({ limit: 50 }))
-  .output(page(allocationRow))
+  .output(checked(page(allocationRow)))
   .query(({ ctx, input }) => listAllocations(ctx.service, input));
 
 export const allocationsRouter = router({ list });

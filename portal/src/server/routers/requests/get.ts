@@ -2,7 +2,7 @@ import { z } from "zod";
 import { getRequest } from "../../../services/requests/queries.js";
 import { id, requestState, role, zone } from "../../../shared/schemas.js";
 import { rolesProcedure } from "../../trpc.js";
-import { quantities, requestSummary } from "../outputs.js";
+import { checked, quantities, requestSummary } from "../outputs.js";
 
 const condition = z.object({ type: z.string(), status: z.string(), reason: z.string(), message: z.string(), lastTransitionTime: z.string() });
 
@@ -45,5 +45,5 @@ export const output = requestSummary.extend({
 
 export const get = rolesProcedure("applicant", "dept_admin", "ops", "security", "auditor")
   .input(z.object({ id }))
-  .output(output)
+  .output(checked(output))
   .query(({ ctx, input }) => getRequest(ctx.service, input.id));

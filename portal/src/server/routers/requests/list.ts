@@ -2,7 +2,7 @@ import { z } from "zod";
 import { listRequests } from "../../../services/requests/queries.js";
 import { id, requestState } from "../../../shared/schemas.js";
 import { rolesProcedure } from "../../trpc.js";
-import { requestSummary } from "../outputs.js";
+import { checked, requestSummary } from "../outputs.js";
 
 export const list = rolesProcedure("applicant", "dept_admin", "ops", "security", "auditor")
   .input(
@@ -17,5 +17,5 @@ export const list = rolesProcedure("applicant", "dept_admin", "ops", "security",
       })
       .default({ limit: 100 }),
   )
-  .output(z.array(requestSummary))
+  .output(checked(z.array(requestSummary)))
   .query(({ ctx, input }) => listRequests(ctx.service, input));

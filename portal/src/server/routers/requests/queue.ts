@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { approvalQueue } from "../../../services/requests/queries.js";
 import { rolesProcedure } from "../../trpc.js";
-import { quantities, requestSummary } from "../outputs.js";
+import { checked, quantities, requestSummary } from "../outputs.js";
 
 export const queue = rolesProcedure("dept_admin", "ops", "security")
   .input(
@@ -13,5 +13,5 @@ export const queue = rolesProcedure("dept_admin", "ops", "security")
       limit: z.number().int().min(1).max(200).default(100),
     }),
   )
-  .output(z.array(requestSummary.extend({ target: quantities, department: z.object({ ceiling: quantities, held: quantities }) })))
+  .output(checked(z.array(requestSummary.extend({ target: quantities, department: z.object({ ceiling: quantities, held: quantities }) }))))
   .query(({ ctx, input }) => approvalQueue(ctx.service, input.stage, input));
