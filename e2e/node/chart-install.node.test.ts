@@ -3,7 +3,10 @@
 // `helm install` of charts/zhengyun into a level 3 namespace judged by the platform's own policies.
 // The migration Job migrates an empty database, the portal and the controller become Ready, the
 // portal answers through its Service and signs a person in over HTTP, and the controller running in
-// the cluster reconciles an approved request into a namespace where a workload then runs.
+// the cluster reconciles an approved request into a namespace where a workload then runs. With
+// `egress.mode=cluster` the controller also runs the unified internet egress in the cluster: the
+// gateway it creates in zhengyun-egress answers, and the gateway's access log reaches PostgreSQL
+// through the controller's collector.
 //
 // The controller reaches the API server as any pod does, through the `kubernetes` Service (its
 // endpoint is the node's relay to the loopback API server). The machine's PostgreSQL listens on
@@ -12,11 +15,14 @@
 
 import { randomBytes } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import * as k8s from "@kubernetes/client-node";
+import { GATEWAY_NAME } from "@zhengyun/controller/egress/cluster";
 import { eventually, kubeClient, kubeconfigPath, untilActive } from "@zhengyun/controller/testing/fixtures";
 import { type Database, openDatabase } from "@zhengyun/db/client";
-import { clusterCapacity, zonePools } from "@zhengyun/db/schema";
+import { clusterCapacity, egressConnections, zonePools } from "@zhengyun/db/schema";
 import { RESOURCES } from "@zhengyun/db/schema/enums";
 import { chartDir, helm } from "@zhengyun/infra/chart/helm";
 import { type Level3, level3System } from "@zhengyun/infra/chart/level3";
@@ -28,8 +34,11 @@ import { LOCAL_STORAGE_PROVISIONER } from "@zhengyun/infra/cluster/local-cluster
 import { importImage, NODE_IP } from "@zhengyun/infra/cluster/node";
 import { httpGetAnswered, probePodSpec, untilRunning } from "@zhengyun/infra/cluster/pods";
 import { type Relay, tcpRelay } from "@zhengyun/infra/cluster/relay";
+import { EGRESS_GATEWAY_IMAGE, PLATFORM_EGRESS_GATEWAY } from "@zhengyun/infra/cluster/rootfs";
+import { EGRESS_NAMESPACE } from "@zhengyun/policies/model/labels";
 import { hashPassword } from "@zhengyun/portal/auth/passwords";
 import { makeOrg, makeUser, requestIn } from "@zhengyun/portal/test/harness";
+import { eq } from "drizzle-orm";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 
@@ -37,8 +46,24 @@ const kube = kubeClient();
 const id = randomBytes(3).toString("hex");
 const release = `zhengyun-${id}`;
 const PASSWORD = "chart-install-密码-1";
+const COLLECTOR_PORT = 9465;
+
+/** An HTTP request through a forward proxy (absolute-form target): the proxy's status. */
+function viaProxy(proxy: { host: string; port: number }, target: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: proxy.host, port: proxy.port, path: target, headers: { host: new URL(target).host }, timeout: 10_000 }, (res) => {
+      res.resume();
+      res.on("end", () => resolve(res.statusCode ?? 0));
+    });
+    req.on("timeout", () => req.destroy(new Error("timeout")));
+    req.on("error", reject);
+    req.end();
+  });
+}
 describe("the chart installed on the local node", () => {
   const node = inject("node");
+  const apps = kube.kc.makeApiClient(k8s.AppsV1Api);
+  const gatewayImage = node.images.find((i) => i.ref === EGRESS_GATEWAY_IMAGE.ref);
   const baseUrl = new URL(process.env.DATABASE_URL ?? "postgres://missing");
   const dbName = `zy_chart_${id}`;
   let image: AppImage;
@@ -96,6 +121,13 @@ describe("the chart installed on the local node", () => {
           { name: "ZHENGYUN_BACKOFF_BASE_MS", value: "1000" },
         ],
       },
+      // The unified egress in the cluster, one gateway replica (the node has two cores).
+      egress: {
+        mode: "cluster",
+        gateway: { image: { repository: PLATFORM_EGRESS_GATEWAY, tag: "1", digest: gatewayImage?.digest ?? "" }, replicas: 1 },
+        collector: { port: COLLECTOR_PORT },
+        retentionDays: 180,
+      },
       networkPolicy: {
         database: { port: dbRelay.port, to: [{ ipBlock: { cidr: `${NODE_IP}/32` } }] },
         // The `kubernetes` Service's endpoint, as the policy sees it after kube-proxy's translation.
@@ -135,6 +167,16 @@ describe("the chart installed on the local node", () => {
   afterAll(async () => {
     const kc = kubeconfigPath();
     if (installed) await helm(["uninstall", release, "--kubeconfig", kc, "--namespace", level3.namespace, "--wait", "--timeout", "3m"], 200_000);
+    // The gateway's objects outlive the controller that made them (the namespace is the platform's).
+    await kubectl(kc, [
+      "delete",
+      "deployment,service,secret,networkpolicy",
+      "-n",
+      EGRESS_NAMESPACE,
+      "-l",
+      `app.kubernetes.io/name=${GATEWAY_NAME}`,
+      "--wait=false",
+    ]);
     if (systemNamespaces.length > 0) await kubectl(kc, ["delete", "namespace", ...systemNamespaces, "--ignore-not-found", "--wait=false"]);
     if (level3) {
       await kubectl(kc, ["delete", "namespace", level3.namespace, "--ignore-not-found", "--wait=false"]);
@@ -220,4 +262,43 @@ describe("the chart installed on the local node", () => {
       );
     expect(refused).toContain("digest-pinning");
   }, 900_000);
+
+  it("runs the unified egress in the cluster: the gateway the controller made answers, and its log reaches PostgreSQL", async () => {
+    const pinned = `${PLATFORM_EGRESS_GATEWAY}:1@${gatewayImage?.digest}`;
+    const deployment = await eventually(
+      "the egress gateway's rollout",
+      async () => {
+        const d = await apps.readNamespacedDeployment({ namespace: EGRESS_NAMESPACE, name: GATEWAY_NAME }).catch(() => undefined);
+        return d?.status?.readyReplicas === 1 && d.status.updatedReplicas === 1 ? d : undefined;
+      },
+      300_000,
+      1_000,
+    );
+    expect(deployment.spec?.template.spec?.containers[0]?.image).toBe(pinned);
+    const [gateway] = (
+      await kube.core.listNamespacedPod({ namespace: EGRESS_NAMESPACE, labelSelector: `app.kubernetes.io/name=${GATEWAY_NAME}` })
+    ).items.filter((p) => p.status?.phase === "Running");
+    expect(gateway?.spec?.nodeName).toBe(node.name);
+
+    // The common port admits nothing: the gateway refuses, and says so in its access log, which it
+    // sends to the controller's collector (Service <release>-egress-log), which stores it.
+    const target = "http://api.open-data.example.com/";
+    const status = await viaProxy({ host: gateway?.status?.podIP ?? "", port: 3128 }, target);
+    expect(status).toBe(403);
+    const rows = await eventually(
+      "the gateway's log line in PostgreSQL",
+      async () => {
+        const r = await database!.db.select().from(egressConnections).where(eq(egressConnections.gatewayPort, 3128));
+        return r.length > 0 ? r : undefined;
+      },
+      120_000,
+      500,
+    );
+    expect(rows[0]).toMatchObject({ systemId: null, method: "GET", host: "api.open-data.example.com", port: 80, status: 403, action: "denied" });
+    console.log(
+      `[chart-install] egress gateway ${gateway?.metadata?.name} (${pinned}) answered ${status} on its common port; stored: ${rows
+        .map((r) => `port ${r.gatewayPort} ${r.method} ${r.host}:${r.port} ${r.status} ${r.action}`)
+        .join("; ")}`,
+    );
+  }, 600_000);
 });
