@@ -25,6 +25,8 @@ describe("the image build's inputs", () => {
     expect(listed.some((f) => f.endsWith(".test.ts"))).toBe(false);
     // The journeys' helpers are tests too: changing one does not rebuild the image.
     expect(listed.some((f) => f.startsWith("e2e/"))).toBe(false);
+    // Nor does a change of the documentation.
+    expect(listed.some((f) => f.endsWith(".md") || f.startsWith("docs/"))).toBe(false);
     expect(listed.some((f) => f.startsWith("charts/") || f.startsWith(".ci/") || f === "Dockerfile")).toBe(false);
   });
 });
