@@ -2,11 +2,9 @@
 // storage provisioner, an organisation at one level, a system provisioned for it, and a pod spec
 // that runs the probe image the node imported (platform registry, pinned by digest).
 
-import type * as k8s from "@kubernetes/client-node";
 import { eventually, kubeClient, untilActive } from "@zhengyun/controller/testing/fixtures";
-import { PLATFORM_PROBE, PROBE_IMAGE } from "@zhengyun/infra/cluster/images";
 import { LOCAL_STORAGE_PROVISIONER } from "@zhengyun/infra/cluster/local-cluster";
-import { compliantPodSpec } from "@zhengyun/policies/fixtures/pod";
+import { probePodSpec } from "@zhengyun/infra/cluster/pods";
 import { requestIn } from "@zhengyun/portal/test/harness";
 import { inject } from "vitest";
 import { controllerJourney } from "../controller/journey.js";
@@ -14,7 +12,6 @@ import { controllerJourney } from "../controller/journey.js";
 /** Call in a `describe` body: a controller journey (see ../controller/journey.ts) on the node. */
 export async function onTheNode(level: 1 | 2 | 3 | 4) {
   const node = inject("node");
-  const probe = node.images.find((i) => i.ref === PROBE_IMAGE.ref);
   const kube = kubeClient();
   const { database, org } = await controllerJourney({ org: { level }, config: { storageProvisioner: LOCAL_STORAGE_PROVISIONER } });
 
@@ -32,12 +29,6 @@ export async function onTheNode(level: 1 | 2 | 3 | 4) {
       return filed;
     },
     /** A pod spec the level's policies admit, its one container running the probe with `args`. */
-    probePod(args: string[]): { spec: k8s.V1PodSpec; container: k8s.V1Container } {
-      const spec = structuredClone(compliantPodSpec(level));
-      const container = spec.containers[0] as k8s.V1Container;
-      container.image = `${PLATFORM_PROBE}@${probe?.digest}`;
-      container.args = args;
-      return { spec, container };
-    },
+    probePod: (args: string[]) => probePodSpec(node, level, args),
   };
 }

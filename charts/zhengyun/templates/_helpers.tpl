@@ -60,6 +60,21 @@ app.kubernetes.io/component: {{ .component }}
 {{- end -}}
 {{- end -}}
 
+{{/* The egress gateway's image reference, as zhengyun.image. */}}
+{{- define "zhengyun.egressImage" -}}
+{{- $i := .Values.egress.gateway.image -}}
+{{- if $i.digest -}}
+{{- printf "%s:%s@%s" $i.repository $i.tag $i.digest -}}
+{{- else -}}
+{{- printf "%s:%s" $i.repository $i.tag -}}
+{{- end -}}
+{{- end -}}
+
+{{/* The unified egress's namespace: the controller's (policies' EGRESS_NAMESPACE). */}}
+{{- define "zhengyun.egressNamespace" -}}
+zhengyun-egress
+{{- end -}}
+
 {{- define "zhengyun.controllerServiceAccount" -}}
 {{- .Values.controller.serviceAccount.name | default (printf "%s-controller" (include "zhengyun.fullname" .)) -}}
 {{- end -}}

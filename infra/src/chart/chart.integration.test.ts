@@ -163,6 +163,68 @@ describe.each(scenarios())("scenario $name", ({ name, file }) => {
     expect(budget!.spec.maxUnavailable).toBeLessThan(replicas);
   });
 
+  it("runs the unified egress in the cluster only with egress.mode=cluster, granting the gateway's kinds in its namespace alone", () => {
+    const deployment = find(objects, "Deployment", "zhengyun-controller");
+    const controller = podTemplate(deployment).spec.containers.find((c) => c.name === "controller")!;
+    const env = new Map((controller.env ?? []).map((e) => [e.name, e.value]));
+    const mode = env.get("ZHENGYUN_EGRESS");
+    expect(["off", "cluster"]).toContain(mode);
+    const egressObjects = objects.filter((o) => o.metadata.namespace === "zhengyun-egress" || o.metadata.name === "zhengyun-egress-log");
+    if (mode === "off") {
+      expect(egressObjects).toEqual([]);
+      expect([...env.keys()].filter((k) => k.startsWith("ZHENGYUN_EGRESS_"))).toEqual([]);
+      expect(controller.ports?.map((p) => p.name)).toEqual(["metrics"]);
+      return;
+    }
+    // The controller: the gateway's image (platform registry, pinned), and the collector its pods
+    // send their access log to, through the Service below, which selects the controller's pods.
+    expect(env.get("ZHENGYUN_EGRESS_IMAGE")).toMatch(/^registry\.zhengyun\.gov\.cn\/platform\/egress-gateway:[\w.-]+@sha256:[0-9a-f]{64}$/);
+    expect(Number(env.get("ZHENGYUN_EGRESS_REPLICAS"))).toBeGreaterThanOrEqual(1);
+    expect(Number(env.get("ZHENGYUN_EGRESS_RETENTION_DAYS"))).toBeGreaterThanOrEqual(180);
+    const port = controller.ports?.find((p) => p.name === "egress-log")?.containerPort;
+    expect(port).toBeGreaterThan(0);
+    expect(env.get("ZHENGYUN_EGRESS_COLLECTOR")).toBe(`zhengyun-egress-log.zhengyun-system.svc:${port}`);
+    expect(env.get("ZHENGYUN_EGRESS_COLLECTOR_LISTEN")).toBe(`0.0.0.0:${port}`);
+    const service = find(objects, "Service", "zhengyun-egress-log") as Manifest & {
+      spec: { selector: Record<string, string>; ports: { port: number; targetPort: string }[] };
+    };
+    expect(selects({ matchLabels: service.spec.selector }, podTemplate(deployment).metadata.labels)).toBe(true);
+    expect(service.spec.ports).toEqual([expect.objectContaining({ port, targetPort: "egress-log" })]);
+
+    // Rights: the gateway's Deployment, Service and Secret, and reading its pods, in zhengyun-egress
+    // only (a Role, not the ClusterRole), bound to the controller's service account.
+    const role = find(objects, "Role", "zhengyun:egress-gateway") as Manifest & { rules: { apiGroups: string[]; resources: string[]; verbs: string[] }[] };
+    expect(role.metadata.namespace).toBe("zhengyun-egress");
+    const write = ["get", "list", "watch", "create", "update", "patch", "delete"];
+    expect(role.rules).toEqual([
+      { apiGroups: ["apps"], resources: ["deployments"], verbs: write },
+      { apiGroups: [""], resources: ["services", "secrets"], verbs: write },
+      { apiGroups: [""], resources: ["pods"], verbs: ["get", "list"] },
+    ]);
+    const binding = find(objects, "RoleBinding", "zhengyun:egress-gateway") as Manifest & { roleRef: unknown; subjects: unknown };
+    const clusterBinding = objects.find((o) => o.kind === "ClusterRoleBinding") as Manifest & { subjects: unknown };
+    expect(binding.metadata.namespace).toBe("zhengyun-egress");
+    expect(binding.roleRef).toEqual({ apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "zhengyun:egress-gateway" });
+    expect(binding.subjects).toEqual(clusterBinding.subjects);
+    // Rendered without a cluster, the namespace does not exist yet: the chart creates it and keeps it.
+    const namespace = find(objects, "Namespace", "zhengyun-egress");
+    expect(namespace.metadata.annotations?.["helm.sh/resource-policy"]).toBe("keep");
+
+    // Network: the controller admits the collector's port from the gateway's pods only.
+    const policy = objects.find((o) => o.kind === "NetworkPolicy" && o.metadata.name === "zhengyun-controller") as
+      | (Manifest & { spec: { ingress: { ports: { port: number }[]; from?: unknown[] }[] } })
+      | undefined;
+    if (policy) {
+      const rule = policy.spec.ingress.find((r) => r.ports.some((p) => p.port === port));
+      expect(rule?.from).toEqual([
+        {
+          namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "zhengyun-egress" } },
+          podSelector: { matchLabels: { "app.kubernetes.io/name": "zhengyun-egress-gateway" } },
+        },
+      ]);
+    }
+  });
+
   it("gives the schema owner's URL only to whoever migrates: the Job when enabled, else the pods", () => {
     const holders = objects
       .filter(isWorkload)

@@ -3,10 +3,12 @@
 // everything it reconciles, bind the department's group to the tenant roles, and read quota status; it cannot
 // read Secrets, grant itself or anyone more (cluster-admin, admin), touch nodes or workloads, and —
 // through the chart's scope guard — cannot write in, or take over, a namespace Zhengyun does not manage.
+// With the egress gateway in the cluster, it writes the gateway's own objects in zhengyun-egress only.
 
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { render, scenarios } from "./helm.js";
 import { type ControllerIdentity, installControllerIdentity, ok } from "./identity.js";
-import { kubectl, type RunResult, uniqueId } from "./run.js";
+import { eventually, kubectl, type RunResult, uniqueId } from "./run.js";
 
 const kubeconfig = inject("kubeconfig");
 const id = uniqueId();
@@ -19,6 +21,7 @@ const unmanaged = `zy-rbac-plain-${id}`;
 const prepared = `zy-rbac-sys2-${id}`;
 const policyName = `zy-rbac-${id}-probe`;
 const platformNamespace = `zy-rbac-platform-${id}`;
+const egressNamespace = "zhengyun-egress";
 
 /** kubectl as the administrator. */
 const admin = (args: string[], input?: string) => kubectl(kubeconfig, args, input);
@@ -235,5 +238,64 @@ describe("the controller's service account", () => {
     }
     // Platform namespaces are managed by name, without the system label.
     ok(await asController(["create", "namespace", platformNamespace, "--dry-run=server"]), "create a platform namespace");
+  });
+
+  it("with egress.mode=cluster, writes the gateway's Deployment, Service and Secret in zhengyun-egress and nowhere else", async () => {
+    const rendered = await render({
+      release,
+      namespace: installNamespace,
+      valuesFiles: [scenarios().find((x) => x.name === "minimal")!.file],
+      set: { "egress.mode": "cluster" },
+    });
+    const grants = rendered.filter((o) => o.kind === "Role" || o.kind === "RoleBinding");
+    expect(grants.map((o) => `${o.kind} ${o.metadata.namespace}/${o.metadata.name}`)).toEqual([
+      `Role ${egressNamespace}/${release}:egress-gateway`,
+      `RoleBinding ${egressNamespace}/${release}:egress-gateway`,
+    ]);
+    // The namespace as the platform baseline (or the chart, at install) leaves it; it is shared here.
+    const created = await admin(["create", "namespace", egressNamespace]);
+    if (created.code !== 0) expect(created.stderr).toContain("AlreadyExists");
+    ok(
+      await admin(["apply", "--server-side", "--field-manager=zhengyun-chart-test", "-f", "-"], json({ apiVersion: "v1", kind: "List", items: grants })),
+      "apply the egress grants",
+    );
+    try {
+      await eventually("the egress Role to take effect", async () => {
+        const r = await asController(["auth", "can-i", "create", "secrets", "-n", egressNamespace]);
+        if (r.stdout.trim() === "yes") return true;
+        throw new Error(`can-i: ${r.stdout.trim()} ${r.stderr.trim()}`);
+      });
+      const image = "--image=registry.zhengyun.gov.cn/platform/egress-gateway:1";
+      ok(
+        await asController(["create", "deployment", "zhengyun-egress-gateway", image, "-n", egressNamespace, "--dry-run=server"]),
+        "create the gateway Deployment",
+      );
+      ok(
+        await asController([
+          "create",
+          "secret",
+          "generic",
+          "zhengyun-egress-gateway-config",
+          "--from-literal=squid.conf=x",
+          "-n",
+          egressNamespace,
+          "--dry-run=server",
+        ]),
+        "create the gateway's configuration Secret",
+      );
+      ok(
+        await asController(["create", "service", "clusterip", "zhengyun-egress", "--tcp=3128:3128", "-n", egressNamespace, "--dry-run=server"]),
+        "create the gateway Service",
+      );
+      ok(await asController(["get", "pods", "-n", egressNamespace]), "list the gateway's pods");
+      // Only there, and only those kinds.
+      forbidden(await asController(["create", "deployment", "x", image, "-n", prepared, "--dry-run=server"]), "create a Deployment in a system's namespace");
+      forbidden(await asController(["get", "secrets", "-n", prepared]), "list Secrets in a system's namespace");
+      forbidden(await asController(["get", "secrets", "-n", "kube-system"]), "list Secrets in kube-system");
+      forbidden(await asController(["delete", "pod", "zhengyun-egress-gateway-0", "-n", egressNamespace, "--dry-run=server"]), "delete the gateway's pods");
+      forbidden(await asController(["create", "serviceaccount", "x", "-n", egressNamespace, "--dry-run=server"]), "create a ServiceAccount there");
+    } finally {
+      await admin(["delete", "role,rolebinding", `${release}:egress-gateway`, "-n", egressNamespace, "--ignore-not-found"]);
+    }
   });
 });

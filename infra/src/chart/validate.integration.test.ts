@@ -106,6 +106,11 @@ const refusals: Refusal[] = [
     set: { "portal.seed": "demo" },
     message: "portal.seed is demo on a portal served with TLS or SSO",
   },
+  {
+    name: "the egress gateway in the cluster with a scope guard that leaves out its namespace",
+    set: { "egress.mode": "cluster", "controller.rbac.scopeGuard.platformNamespaces": "{zhengyun-system}" },
+    message: "egress.mode is cluster but controller.rbac.scopeGuard.platformNamespaces does not list zhengyun-egress",
+  },
   // Single values, refused by values.schema.json.
   { name: "no portal replica", set: { "portal.replicas": 0 }, message: "at '/portal/replicas': minimum: got 0, want 1" },
   { name: "no controller replica", set: { "controller.replicas": 0 }, message: "at '/controller/replicas': minimum: got 0, want 1" },
@@ -117,6 +122,9 @@ const refusals: Refusal[] = [
     set: { "portal.resources.limits.memory": "null" },
     message: "at '/portal/resources/limits': missing property 'memory'",
   },
+  // `local` runs Squid beside the controller process on loopback: a host's mode, not a pod's.
+  { name: "an egress mode the chart does not run", set: { "egress.mode": "local" }, message: "at '/egress/mode': value must be one of 'off', 'cluster'" },
+  { name: "a connection log kept less than 180 days", set: { "egress.retentionDays": 90 }, message: "at '/egress/retentionDays': minimum: got 90, want 180" },
   { name: "an unknown Pulumi backend", set: { "controller.pulumi.backendUrl": "s3://bucket" }, message: "at '/controller/pulumi/backendUrl'" },
 ];
 

@@ -13,7 +13,7 @@ describe("the image build's inputs", () => {
     expect(debianMirror(["Types: deb\nURIs: http://x/debian-security\nSuites: bookworm-security\n"])).toBe("http://deb.debian.org/debian");
   });
 
-  it("hashes the build context as .dockerignore leaves it: no tests, chart or CI files, but sources and the lockfile", () => {
+  it("hashes the build context as .dockerignore leaves it: no tests (nor the journeys), chart or CI files, but sources and the lockfile", () => {
     const specs = dockerignorePathspecs(readFileSync(join(REPO_ROOT, ".dockerignore"), "utf8"));
     expect(specs).toContain(":(exclude,glob)**/*.test.ts");
     expect(specs).toContain(":(exclude,glob)charts/**");
@@ -23,6 +23,10 @@ describe("the image build's inputs", () => {
     expect(listed).toContain("portal/src/server/main.ts");
     expect(listed).toContain("infra/toolchain/manifest.mjs");
     expect(listed.some((f) => f.endsWith(".test.ts"))).toBe(false);
+    // The journeys' helpers are tests too: changing one does not rebuild the image.
+    expect(listed.some((f) => f.startsWith("e2e/"))).toBe(false);
+    // Nor does a change of the documentation.
+    expect(listed.some((f) => f.endsWith(".md") || f.startsWith("docs/"))).toBe(false);
     expect(listed.some((f) => f.startsWith("charts/") || f.startsWith(".ci/") || f === "Dockerfile")).toBe(false);
   });
 });

@@ -17,7 +17,7 @@
 import { execFile, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
-import { copyFile, mkdir, rename, rm, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
@@ -293,4 +293,10 @@ export async function buildAppImage(log: (m: string) => void = () => {}): Promis
   const seconds = Math.round((Date.now() - started) / 100) / 10;
   await writeFile(join(dir, "build.json"), `${JSON.stringify({ ref, seconds, base: base.ref, at: new Date().toISOString() })}\n`);
   return result(seconds);
+}
+
+/** Reads the build record of a cached image (how long its cold build took). */
+export async function buildRecord(image: AppImage): Promise<{ seconds: number } | undefined> {
+  const file = join(dirname(image.archive), "build.json");
+  return existsSync(file) ? (JSON.parse(await readFile(file, "utf8")) as { seconds: number }) : undefined;
 }

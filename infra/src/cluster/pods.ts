@@ -2,6 +2,9 @@
 
 import { request } from "node:http";
 import type * as k8s from "@kubernetes/client-node";
+import type { Level } from "@zhengyun/policies";
+import { compliantPodSpec } from "@zhengyun/policies/fixtures/pod";
+import { PLATFORM_PROBE, PROBE_IMAGE } from "./images.js";
 import type { NodeState } from "./node.js";
 
 declare module "vitest" {
@@ -12,6 +15,20 @@ declare module "vitest" {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * A pod spec a system of `level` admits (platform registry, pinned by digest, its level's hardening),
+ * its one container running the probe image the node imported with `args`.
+ */
+export function probePodSpec(node: NodeState, level: Level, args: string[]): { spec: k8s.V1PodSpec; container: k8s.V1Container } {
+  const probe = node.images.find((i) => i.ref === PROBE_IMAGE.ref);
+  if (!probe) throw new Error(`the node has no ${PROBE_IMAGE.ref}`);
+  const spec = structuredClone(compliantPodSpec(level));
+  const container = spec.containers[0] as k8s.V1Container;
+  container.image = `${PLATFORM_PROBE}@${probe.digest}`;
+  container.args = args;
+  return { spec, container };
+}
 
 /** Waits until a pod leaves Pending and returns it (Running, or why it is not, in the error). */
 export async function untilRunning(core: k8s.CoreV1Api, namespace: string, name: string, timeoutMs = 120_000): Promise<k8s.V1Pod> {
