@@ -5,17 +5,29 @@
 // rolled out with its configuration in a Secret; "the internet" is a probe serving HTTP in a
 // network namespace of its own (198.51.100.10, TEST-NET-2, behind a veth pair on this machine).
 // Probe pods in the three systems try the gateway and the internet directly; every line the
-// gateway pods log reaches PostgreSQL through the controller's collector.
+// gateway pods log reaches PostgreSQL through the controller's collector. A's release is proved on
+// the gateway's side while A's own pod still runs: the rendered configuration, the Service and the
+// port's NetworkPolicy lose A's port, no gateway pod listens on it any more, and A's pod is refused.
 
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { request } from "node:http";
 import { dirname, join } from "node:path";
 import type * as k8s from "@kubernetes/client-node";
 import type { Controller } from "@zhengyun/controller/controller";
 import { ClusterGateway, GATEWAY_SERVICE, portPolicyName } from "@zhengyun/controller/egress/cluster";
 import { EgressLogCollector } from "@zhengyun/controller/egress/ingest";
 import { EgressService, egressMetrics, loadEgressConfig } from "@zhengyun/controller/egress/service";
-import { isolatedDatabase, kubeClient, startController, stateDir, testConfig, untilActive } from "@zhengyun/controller/testing/fixtures";
+import {
+  eventually,
+  isolatedDatabase,
+  kubeClient,
+  namespaceGone,
+  startController,
+  stateDir,
+  testConfig,
+  untilActive,
+} from "@zhengyun/controller/testing/fixtures";
 import { egressConnections } from "@zhengyun/db/schema";
 import { PLATFORM_PROBE, PROBE_IMAGE } from "@zhengyun/infra/cluster/images";
 import { LOCAL_STORAGE_PROVISIONER } from "@zhengyun/infra/cluster/local-cluster";
@@ -44,6 +56,23 @@ function podBody(level: 2 | 3, name: string, digest: string): k8s.V1Pod {
   container.args = ["serve", String(PROBE_PORT)];
   container.resources = { limits: { cpu: "100m", memory: "64Mi" } };
   return { metadata: { name, labels: { app: "web" } }, spec };
+}
+
+/**
+ * One GET of `url` through the proxy at `host:port`, made from this machine (the node): "status <code>
+ * <body bytes>" like the probe's answer, or "error: <code>" when no connection is made.
+ */
+function proxiedGet(host: string, port: number, url: string, timeoutMs = 4_000): Promise<string> {
+  return new Promise((resolve) => {
+    const req = request({ host, port, path: url, headers: { host: new URL(url).host }, timeout: timeoutMs }, (res) => {
+      let bytes = 0;
+      res.on("data", (c: Buffer) => (bytes += c.length));
+      res.on("end", () => resolve(`status ${res.statusCode} ${bytes}`));
+    });
+    req.on("timeout", () => req.destroy(Object.assign(new Error("timeout"), { code: "ETIMEDOUT" })));
+    req.on("error", (err: NodeJS.ErrnoException) => resolve(`error: ${err.code ?? err.message}`));
+    req.end();
+  });
 }
 
 /** The test's "internet": a network namespace with a veth pair to this machine and the probe serving HTTP on port 80. */
@@ -233,22 +262,30 @@ describe("the unified egress on the node", async () => {
 
     // B's grant (1 Mbps) measured in the cluster; during the download A is released, which rolls the
     // gateway out to a configuration without A's port: the download on the old pod is not cut.
+    //
+    // What the release must prove: the gateway stops admitting A the moment the release is approved,
+    // whether or not A's workloads are gone yet. The gateway's input is the approved grant in
+    // PostgreSQL; A's namespace (and its pods) is deleted later, by the controller's reconcile of the
+    // release. So the controller is stopped before the release is approved: A's pod, the very source
+    // the gateway used to admit, outlives the approval deterministically and tries its former port
+    // once more (the window in which a slow or failed namespace deletion would leave it running).
+    // Then the controller finishes the release and A's namespace goes.
     const started = performance.now();
     const download = fetchFrom(pods.b, `http://${OTHER}/bytes?n=${BIG}`, `${gw}:${portB}`, 60_000);
-    await sleep(2_000);
+    await Promise.all([controller?.stop(10_000), sleep(2_000)]);
+    controller = undefined;
     const release = await org
       .as("applicant")
       .requests.create({ systemId: a.system.id, kind: "release", resources: {}, egress: [], justification: "系统下线", submit: true });
     await org.as("deptAdmin").requests.approve({ id: release.id });
     await org.as("ops").requests.approve({ id: release.id });
-    // The controller would now delete A's namespace; it is stopped so that A's pod stays to try again.
-    await controller?.stop(10_000);
-    controller = undefined;
     const podsBefore = new Set(gatewayPods.map((p) => p.metadata?.name));
     const rolled = await service.syncGateway();
     const rolledAt = (performance.now() - started) / 1000;
     expect(rolled?.result).toBe("reconfigured");
+    expect(rolled?.rendered.ports.map((p) => p.systemId)).toEqual([b.system.id]);
     expect(rolled?.rendered.config).not.toContain(a.system.namespace);
+    expect(rolled?.rendered.config).not.toMatch(new RegExp(`^http_port ${portA} `, "m"));
     const downloaded = await download;
     const seconds = (performance.now() - started) / 1000;
     attempts.push({ from: "B (external)", what: `${BIG} bytes from ${OTHER} via its port during the rollout`, result: downloaded });
@@ -257,6 +294,7 @@ describe("the unified egress on the node", async () => {
     console.log(
       `[egress] bandwidth in the cluster: ${BIG} bytes in ${seconds.toFixed(2)} s = ${mbps.toFixed(3)} Mbps at a 1 Mbps grant (B); the rollout without A finished ${rolledAt.toFixed(2)} s after the download began`,
     );
+    console.log(`[egress] gateway configuration after A's release (in Secret ${EGRESS_NAMESPACE}/zhengyun-egress-gateway-config):\n${rolled?.rendered.config}`);
     expect(mbps).toBeGreaterThan(0.75);
     expect(mbps).toBeLessThan(1.25);
     const podsAfter = (await kube.core.listNamespacedPod({ namespace: EGRESS_NAMESPACE })).items.filter(
@@ -265,14 +303,41 @@ describe("the unified egress on the node", async () => {
     expect(podsAfter).toHaveLength(2);
     expect(podsAfter.some((p) => podsBefore.has(p.metadata?.name))).toBe(false);
 
-    // A's access is gone: no port, no policy, no listener; B still goes out.
+    // A's access is gone on the gateway's side: no port in the configuration, the Service or a policy.
     expect(
       (await objects.read({ apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", name: portPolicyName(portA), namespace: EGRESS_NAMESPACE })) ?? null,
     ).toBeNull();
     const svcAfter = await kube.core.readNamespacedService({ namespace: EGRESS_NAMESPACE, name: GATEWAY_SERVICE });
     expect(svcAfter.spec?.ports?.map((p) => p.port)).not.toContain(portA);
+    // And no gateway pod listens on A's former port: tried from the node, which every pod's
+    // NetworkPolicy admits (kubelet probes), so a refusal is the missing listener, not a policy. The
+    // same pods answer the node on B's port, so the node's tries do reach them.
+    for (const p of podsAfter) {
+      const ip = p.status?.podIP ?? "";
+      const former = await proxiedGet(ip, portA, `http://${ALLOWED}/`);
+      attempts.push({ from: "node", what: `${ALLOWED}:80 via gateway pod ${ip}:${portA} (A's former port)`, result: former });
+      expect(former).toBe("error: ECONNREFUSED");
+      const control = await proxiedGet(ip, portB, `http://${OTHER}/`);
+      attempts.push({ from: "node", what: `${OTHER}:80 via gateway pod ${ip}:${portB} (B's port)`, result: control });
+      expect(control).toMatch(/^status 200 /);
+    }
+    // A's pod, still running (its namespace is deleted only by the release's reconcile), is refused
+    // through the Service and on each gateway pod directly; B still goes out.
+    const stillThere = await kube.core.readNamespacedPod({ namespace: pods.a.namespace, name: "web" });
+    expect(stillThere.status?.phase).toBe("Running");
+    expect(stillThere.metadata?.deletionTimestamp).toBeUndefined();
     expect(await tryIt("A (released)", `${ALLOWED}:80 via its former port ${portA}`, pods.a, `http://${ALLOWED}/`, `${gw}:${portA}`)).toMatch(/^error: /);
+    for (const p of podsAfter) {
+      const ip = p.status?.podIP ?? "";
+      expect(await tryIt("A (released)", `${ALLOWED}:80 via gateway pod ${ip}:${portA}`, pods.a, `http://${ALLOWED}/`, `${ip}:${portA}`)).toMatch(/^error: /);
+    }
     expect(await tryIt("B (external)", `${OTHER}:80 via its port ${portB}`, pods.b, `http://${OTHER}/`, `${gw}:${portB}`)).toMatch(/^status 200 /);
+
+    // The controller finishes the release: A's namespace, with its pod, is deleted.
+    await kube.core.deleteNamespacedPod({ namespace: pods.a.namespace, name: "web", gracePeriodSeconds: 0 });
+    controller = await startController(database, testConfig(isolated.url, state.dir, { concurrency: 3, storageProvisioner: LOCAL_STORAGE_PROVISIONER }));
+    await untilActive(database, release.id, 300_000);
+    await eventually(`namespace ${a.system.namespace} to be deleted`, () => namespaceGone(kube.core, a.system.namespace), 180_000, 1_000);
 
     // Every request that reached the gateway is in PostgreSQL, attributed by the port it arrived on.
     const expected = attempts.filter((t) => t.result.startsWith("status ")).length;
@@ -302,6 +367,9 @@ describe("the unified egress on the node", async () => {
         `A ${ALLOWED}:8080 403`,
         `— ${ALLOWED}:80 403`,
         `B ${OTHER}:80 200`,
+        `B ${OTHER}:80 200`,
+        `B ${OTHER}:80 200`,
+        // The node's two tries of B's port, one per gateway pod (attributed by the port).
         `B ${OTHER}:80 200`,
         `B ${OTHER}:80 200`,
       ].sort(),
