@@ -31,7 +31,7 @@ import {
 import { egressConnections } from "@zhengyun/db/schema";
 import { PLATFORM_PROBE, PROBE_IMAGE } from "@zhengyun/infra/cluster/images";
 import { LOCAL_STORAGE_PROVISIONER } from "@zhengyun/infra/cluster/local-cluster";
-import { httpGet, httpGetAnswered, untilRunning } from "@zhengyun/infra/cluster/pods";
+import { httpGet, httpGetAnswered, untilFirewalled, untilRunning } from "@zhengyun/infra/cluster/pods";
 import { EGRESS_GATEWAY_IMAGE, PLATFORM_EGRESS_GATEWAY } from "@zhengyun/infra/cluster/rootfs";
 import { compliantPodSpec } from "@zhengyun/policies/fixtures/pod";
 import { Kube, loadKubeConfig } from "@zhengyun/policies/kube";
@@ -211,6 +211,17 @@ describe("the unified egress on the node", async () => {
     const gw = svc.spec?.clusterIP ?? "";
     const gatewayPods = (await kube.core.listNamespacedPod({ namespace: EGRESS_NAMESPACE })).items.filter((p) => p.status?.phase === "Running");
     expect(gatewayPods).toHaveLength(2);
+    // Every refusal below is the data plane's only once kube-router has put the pod behind its
+    // firewall (a new pod is open until then; on a node already holding many pods and policies that
+    // takes longer): each gateway and probe pod is waited for before anything is tried.
+    const firewallWaits: string[] = [];
+    const firewalled = async (pod: k8s.V1Pod) => {
+      const since = performance.now();
+      const who = { namespace: pod.metadata?.namespace ?? "", name: pod.metadata?.name ?? "", ip: pod.status?.podIP ?? "" };
+      await untilFirewalled(who);
+      firewallWaits.push(`${who.namespace}/${who.name} ${((performance.now() - since) / 1000).toFixed(1)} s`);
+    };
+    for (const p of gatewayPods) await firewalled(p);
 
     const pods: Record<"a" | "b" | "c", { ip: string; namespace: string }> = {} as never;
     for (const f of [a, b, c]) {
@@ -233,15 +244,17 @@ describe("the unified egress on the node", async () => {
     ] as const) {
       const pod = await untilRunning(kube.core, f.system.namespace, "web");
       pods[key] = { ip: pod.status?.podIP ?? "", namespace: f.system.namespace };
+      await firewalled(pod);
       await httpGetAnswered(`http://${pods[key].ip}:${PROBE_PORT}/`);
     }
+    console.log(`[egress] waited for the node's firewall to cover each pod (after it was Running): ${firewallWaits.join(", ")}`);
 
     const tryIt = async (from: string, what: string, pod: { ip: string }, url: string, proxy?: string) => {
       const result = await fetchFrom(pod, url, proxy);
       attempts.push({ from, what, result });
       return result;
     };
-    // kube-router programs a new pod's rules a moment after it starts: the first allowed request is retried until it passes.
+    // The first allowed request is retried until it passes (the gateway pods may still be binding their ports).
     let first = "";
     for (let i = 0; i < 30 && !first.startsWith("status 200"); i++) {
       first = await fetchFrom(pods.a, `http://${ALLOWED}/`, `${gw}:${portA}`);
