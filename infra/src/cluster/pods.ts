@@ -1,6 +1,8 @@
 // Helpers for tests that run pods on the local node (the `node` test project).
 
+import { execFile } from "node:child_process";
 import { request } from "node:http";
+import { promisify } from "node:util";
 import type * as k8s from "@kubernetes/client-node";
 import type { Level } from "@zhengyun/policies";
 import { compliantPodSpec } from "@zhengyun/policies/fixtures/pod";
@@ -15,6 +17,7 @@ declare module "vitest" {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const run = promisify(execFile);
 
 /**
  * A pod spec a system of `level` admits (platform registry, pinned by digest, its level's hardening),
@@ -44,6 +47,26 @@ export async function untilRunning(core: k8s.CoreV1Api, namespace: string, name:
     throw new Error(`pod ${namespace}/${name} is ${pod.status?.phase}: ${JSON.stringify(waiting ?? pod.status?.conditions)}`);
   }
   return pod;
+}
+
+/**
+ * Waits until the NetworkPolicy data plane (kube-router) has put a pod behind its firewall: the
+ * filter table jumps traffic from and to the pod's address into the pod's own chain. Until then,
+ * a moment after the pod starts (longer when the node holds many pods and policies), the pod's
+ * NetworkPolicies are not enforced yet. kube-router writes the jumps, the pod's chain and the
+ * policies' chains in one iptables-restore, so once the jumps are there the whole set is.
+ */
+export async function untilFirewalled(pod: { namespace: string; name: string; ip: string }, timeoutMs = 120_000): Promise<void> {
+  const who = `POD name:${pod.name} namespace: ${pod.namespace} to chain KUBE-POD-FW-`;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const rules = (await run("iptables-save", ["-t", "filter"], { maxBuffer: 64 << 20 })).stdout.split("\n").filter((l) => l.includes(who));
+    const from = rules.some((l) => l.includes(`traffic from ${who}`) && l.includes(` -s ${pod.ip}/32 `));
+    const to = rules.some((l) => l.includes(`traffic destined to ${who}`) && l.includes(` -d ${pod.ip}/32 `));
+    if (from && to) return;
+    if (Date.now() > deadline) throw new Error(`pod ${pod.namespace}/${pod.name} (${pod.ip}) is not behind the node's firewall after ${timeoutMs} ms`);
+    await sleep(250);
+  }
 }
 
 /** GET over HTTP; resolves status 0 with the error's message when no connection is made. */
