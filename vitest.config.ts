@@ -5,7 +5,7 @@ const nodeSetup = "infra/src/cluster/node-global-setup.ts";
 /** Each worker of a cluster project talks to its own project's cluster. */
 const useKubeconfig = ["infra/src/cluster/use-kubeconfig.ts"];
 /** Tests of pure code: no database, no cluster, no global setup (`npm run test:unit`). */
-const unitTests = ["*/src/**/*.test.ts"];
+const unitTests = ["*/src/**/*.test.ts", "e2e/bench/**/*.test.ts"];
 const notUnit = ["**/*.integration.test.ts", "**/*.e2e.test.ts", "**/*.node.test.ts"];
 
 /**
@@ -66,7 +66,7 @@ export default defineConfig({
         test: {
           name: "e2e",
           include: ["e2e/**/*.test.ts"],
-          exclude: ["e2e/egress/**", "**/*.node.test.ts", "**/node_modules/**"],
+          exclude: ["e2e/egress/**", "e2e/bench/**", "**/*.node.test.ts", "**/node_modules/**"],
           globalSetup: [clusterSetup],
           setupFiles: useKubeconfig,
           testTimeout: 300_000,

@@ -1,4 +1,4 @@
-// npm run bench:reconcile -w e2e [-- --sizes 534,5000 --sample 60 --replicas 1,2,3 --concurrency 4 --drift 0.1]
+// npm run bench:reconcile -w e2e [-- --sizes 534,5000 --sample 60 --replicas 1,2,3 --concurrency 4 --drift 0.1 --peer kyverno]
 //
 // Disaster recovery and steady state for a seeded platform, in one run, each table printed with the
 // machine's load average:
@@ -13,6 +13,10 @@
 // `--sample S` rebuilds every k-th system of the seed (k = systems / S, in system id order); the
 // others are held out of the queue by a lease that never expires. Figures for the whole seed are
 // extrapolated linearly from the sample and marked so. Needs DATABASE_URL and the toolchain.
+// `--peer kyverno`: after the floor, on the same cluster, Kyverno (built once by
+// bench/peer/build-kyverno.sh, outside CI) generates the same per-namespace objects for the same
+// sampled systems from one generate ClusterPolicy per level; its time to settle is printed beside
+// ours and the floor's.
 
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -34,6 +38,8 @@ import type { KubeObject } from "@zhengyun/infra/components/objects";
 import { toolPath } from "@zhengyun/infra/toolchain";
 import { seed } from "@zhengyun/portal/db/seed/seed";
 import pg from "pg";
+import { ensureKyverno, KYVERNO_VERSION, type PeerResult, runPeer, startKyverno } from "./peer/kyverno.js";
+import { type PeerSystem, peerPlan } from "./peer/kyverno-policies.js";
 
 const { values } = parseArgs({
   options: {
@@ -43,8 +49,11 @@ const { values } = parseArgs({
     concurrency: { type: "string", default: "4" },
     drift: { type: "string", default: "0.1" },
     compare: { type: "boolean", default: false },
+    peer: { type: "string" },
   },
 });
+if (values.peer !== undefined && values.peer !== "kyverno") throw new Error(`--peer: ${values.peer} is not a known peer (kyverno)`);
+const peer = values.peer === "kyverno" ? ensureKyverno() : undefined;
 const sizes = values.sizes.split(",").map(Number);
 const sampleSize = Number(values.sample);
 const replicaCounts = values.replicas.split(",").map(Number);
@@ -311,6 +320,33 @@ async function profileUpdate(database: Database, url: string, kubeconfig: string
   return rows;
 }
 
+/** Kyverno generating the sample's per-namespace objects into namespaces of their own (see peer/). */
+async function kyvernoPeer(database: Database, kubeconfigPath: string, objectsApi: k8s.KubernetesObjectApi, ids: string[]) {
+  const systems: PeerSystem[] = [];
+  for (const id of ids) {
+    const snapshot = await loadSnapshot(database.db, id);
+    if (!snapshot) continue;
+    // Namespaces of their own, named like the floor's, the name inside the objects included.
+    const desired = desiredState({ ...snapshot, namespace: `peer-${snapshot.namespace}`.slice(0, 50) });
+    if (desired.action === "apply") systems.push({ level: snapshot.level, objects: desired.objects });
+  }
+  const plan = peerPlan(systems, (name) => name);
+  console.log(`[bench] peer: kyverno ${KYVERNO_VERSION}, ${plan.policies.length} policies, ${plan.expected.length} objects, load ${load()}`);
+  const kyverno = await startKyverno(kubeconfigPath, peer!.dir);
+  try {
+    const r = await runPeer(kubeconfigPath, plan, concurrency, 3_600_000);
+    console.log(`[bench] peer: settled in ${s(r.settleMs)} (started in ${s(kyverno.startMs)}), ${r.mismatched} objects not as expected`);
+    if (r.mismatchExample) console.log(`[bench] peer: e.g. ${r.mismatchExample}`);
+    return { ...r, startMs: kyverno.startMs };
+  } finally {
+    await kyverno.stop();
+    await Promise.all(
+      plan.namespaces.map((n) => objectsApi.delete({ apiVersion: "v1", kind: "Namespace", metadata: { name: n.metadata.name } }).catch(() => undefined)),
+    );
+    for (const p of plan.policies) await objectsApi.delete(p as k8s.KubernetesObject).catch(() => undefined);
+  }
+}
+
 interface Rebuild {
   size: number;
   replicas: number;
@@ -321,6 +357,7 @@ interface Rebuild {
   applies: Awaited<ReturnType<typeof appliesPerSystem>>;
   floorMs?: number;
   floorObjects?: number;
+  peer?: PeerResult & { startMs: number };
   steady?: { ms: number; drifted: number; healed: number; checked: number };
   label: string;
   queue?: Record<string, number>;
@@ -362,6 +399,7 @@ async function rebuild(size: number, replicas: number, primary: boolean, env: Re
       const f = await floor(copy.database, objectsApi, ids, concurrency);
       result.floorMs = f.ms;
       result.floorObjects = f.objects;
+      if (peer) result.peer = await kyvernoPeer(copy.database, cluster.kubeconfigPath, objectsApi, ids);
       // Steady state: a check of every rebuilt system, some of them drifted by hand.
       const drifted = await drift(copy.database, objectsApi, ids);
       // A released system holds nothing on the cluster and is never checked.
@@ -443,6 +481,46 @@ table(
     extrapolate(r, r.wallMs),
   ]),
 );
+if (peer)
+  table(
+    `Peer: Kyverno ${KYVERNO_VERSION} generate policies, same objects, same namespaces, same cluster (${peer.build || "build record missing"})`,
+    [
+      "seed",
+      "namespaces",
+      "objects",
+      "ours (rebuild, 1 controller)",
+      "floor (SSA)",
+      "Kyverno settle",
+      "Kyverno / floor",
+      "ours / floor",
+      "ours / Kyverno",
+      "Kyverno start",
+      "policies ready",
+      "namespaces created",
+      "not as expected",
+    ],
+    primaries
+      .filter((r) => r.peer)
+      .map((r) => [
+        `${r.size}`,
+        r.peer!.namespaces,
+        r.peer!.objects,
+        s(r.wallMs),
+        s(r.floorMs!),
+        s(r.peer!.settleMs),
+        `${(r.peer!.settleMs / r.floorMs!).toFixed(1)}×`,
+        `${(r.wallMs / r.floorMs!).toFixed(1)}×`,
+        `${(r.wallMs / r.peer!.settleMs).toFixed(1)}×`,
+        s(r.peer!.startMs),
+        s(r.peer!.policiesReadyMs),
+        s(r.peer!.createMs),
+        r.peer!.mismatched,
+      ]),
+    [
+      "Kyverno settle: from the first namespace created (policies ready, webhooks registered) until every generated object exists in every namespace; it includes creating the namespaces.",
+      "ours: the rebuild above (namespaces and objects through the engine, baseline included); floor: server-side apply of the same namespaces and objects.",
+    ],
+  );
 const first = results.filter((r) => r.size === sizes[0]);
 table(
   `Replicas: controller processes on one PostgreSQL, one queue (seed ${sizes[0]}, ${first[0]?.sample} systems)`,
