@@ -219,6 +219,30 @@ describe("requests and approval queues, newest first by number", () => {
   });
 });
 
+describe("the ops queue's department headroom", () => {
+  it("gives each row its department's ceiling and holdings (grants and reservations), as the department overview does", async () => {
+    const a = await makeOrg(db);
+    const b = await makeOrg(db);
+    const ops = a.as("ops");
+    await ops.departments.setCeiling({ id: a.dept.id, ceiling: { vcpu: 64, memory_gib: 256 } });
+    await ops.departments.setCeiling({ id: b.dept.id, ceiling: { vcpu: 32 } });
+    await requestIn(a, "provisioning", { vcpu: 3 });
+    await requestIn(a, "ops_approved", { vcpu: 5 });
+    await requestIn(b, "provisioning", { vcpu: 7 });
+    const waiting = [(await requestIn(a, "dept_approved")).request.id, (await requestIn(b, "dept_approved")).request.id];
+    const rows = (await ops.requests.queue({ stage: "ops", limit: 200 })).filter((r) => waiting.includes(r.id));
+    expect(rows).toHaveLength(2);
+    for (const row of rows) {
+      const overview = await ops.departments.overview({ id: row.departmentId });
+      expect(row.department).toEqual({ ceiling: overview.ceiling, held: overview.held });
+    }
+    const ofA = rows.find((r) => r.departmentId === a.dept.id)!;
+    expect(ofA.department.ceiling).toMatchObject({ vcpu: 64, memory_gib: 256 });
+    expect(ofA.department.held.vcpu).toBe(8);
+    expect(rows.find((r) => r.departmentId === b.dept.id)!.department.held.vcpu).toBe(7);
+  });
+});
+
 describe("a cursor the list did not give out", () => {
   const forged = [
     "not-a-cursor",

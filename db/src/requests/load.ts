@@ -42,19 +42,22 @@ export async function systemGrant(tx: DbOrTx, systemId: string): Promise<Quantit
   return fromRows(rows);
 }
 
+type HeadroomRow = {
+  kind: "ceiling" | "granted" | "reserved";
+  departmentId: string;
+  resource: Resource | null;
+  amount: number | null;
+  reserved: Quantities | null;
+};
+
 /**
- * Ceiling and holdings of several departments in one statement (for lists such as the ops queue,
- * where one query per department, or one round trip per part, would not scale): ceilings, granted
- * sums and the reservations of ops-approved requests, as rows of one union.
+ * The headroom statement, prepared once per database handle: the departments are one uuid[]
+ * parameter, so the text (and, per connection, the plan) is the same whatever the page holds.
  */
-export async function departmentsHeadroom(tx: DbOrTx, departmentIds: string[]): Promise<Map<string, { ceiling: Quantities; held: Quantities }>> {
-  const out = new Map<string, { ceiling: Quantities; held: Quantities }>();
-  if (departmentIds.length === 0) return out;
-  const ids = sql`array[${sql.join(
-    departmentIds.map((id) => sql`${id}`),
-    sql`, `,
-  )}]::uuid[]`;
-  const result = await tx.execute(sql`
+const headroomStatements = new WeakMap<DbOrTx, ReturnType<typeof headroomStatement>>();
+function headroomStatement(db: DbOrTx) {
+  const ids = sql`${sql.placeholder("ids")}::uuid[]`;
+  const rows = sql`(
     select 'ceiling' as kind, c.department_id, c.resource::text as resource, c.amount::bigint as amount, null::jsonb as reserved
       from department_ceilings c where c.department_id = any(${ids})
     union all
@@ -63,23 +66,44 @@ export async function departmentsHeadroom(tx: DbOrTx, departmentIds: string[]): 
      where a.department_id = any(${ids}) group by a.department_id, i.resource
     union all
     select 'reserved', r.department_id, null, null, r.reserved_delta
-      from resource_requests r where r.state = 'ops_approved' and r.department_id = any(${ids})`);
-  type Row = {
-    kind: "ceiling" | "granted" | "reserved";
-    department_id: string;
-    resource: Resource | null;
-    amount: string | number | null;
-    reserved: Quantities | null;
-  };
-  const rows = (result as unknown as { rows: Row[] }).rows;
-  for (const id of departmentIds) {
-    const mine = rows.filter((r) => r.department_id === id);
-    const items = (kind: Row["kind"]) => mine.filter((r) => r.kind === kind).map((r) => ({ resource: r.resource as Resource, amount: Number(r.amount) }));
-    out.set(id, {
-      ceiling: fromRows(items("ceiling")),
-      held: add(fromRows(items("granted")), ...mine.filter((r) => r.kind === "reserved").map((r) => r.reserved ?? {})),
-    });
+      from resource_requests r where r.state = 'ops_approved' and r.department_id = any(${ids})
+  ) as h`;
+  return db
+    .select({
+      kind: sql<HeadroomRow["kind"]>`h.kind`,
+      departmentId: sql<string>`h.department_id`,
+      resource: sql<Resource | null>`h.resource`,
+      amount: sql<number | null>`h.amount`.mapWith((v) => (v === null ? null : Number(v))),
+      reserved: sql<Quantities | null>`h.reserved`,
+    })
+    .from(rows)
+    .prepare("zy_departments_headroom");
+}
+
+/**
+ * Ceiling and holdings of several departments in one statement (for lists such as the ops queue,
+ * where one query per department, or one round trip per part, would not scale): ceilings, granted
+ * sums and the reservations of ops-approved requests, as rows of one union.
+ */
+export async function departmentsHeadroom(db: DbOrTx, departmentIds: string[]): Promise<Map<string, { ceiling: Quantities; held: Quantities }>> {
+  const out = new Map<string, { ceiling: Quantities; held: Quantities }>();
+  if (departmentIds.length === 0) return out;
+  let statement = headroomStatements.get(db);
+  if (!statement) {
+    statement = headroomStatement(db);
+    headroomStatements.set(db, statement);
   }
+  const rows: HeadroomRow[] = await statement.execute({ ids: departmentIds });
+  const parts = new Map<string, { ceiling: HeadroomRow[]; granted: HeadroomRow[]; reserved: Quantities[] }>();
+  for (const id of departmentIds) parts.set(id, { ceiling: [], granted: [], reserved: [] });
+  for (const row of rows) {
+    const mine = parts.get(row.departmentId);
+    if (!mine) continue;
+    if (row.kind === "reserved") mine.reserved.push(row.reserved ?? {});
+    else mine[row.kind].push(row);
+  }
+  const items = (rs: HeadroomRow[]) => rs.map((r) => ({ resource: r.resource as Resource, amount: Number(r.amount) }));
+  for (const [id, mine] of parts) out.set(id, { ceiling: fromRows(items(mine.ceiling)), held: add(fromRows(items(mine.granted)), ...mine.reserved) });
   return out;
 }
 
