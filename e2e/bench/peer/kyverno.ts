@@ -15,6 +15,7 @@ import { type ExpectedObject, holds, type PeerPlan } from "./kyverno-policies.js
 
 export const KYVERNO_VERSION = "v1.19.1";
 const NAMESPACE = "kyverno";
+const ADMISSION_SA = "kyverno-admission-controller";
 const BACKGROUND_SA = "kyverno-background-controller";
 const FIELD_MANAGER = "zhengyun-bench-peer";
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -87,16 +88,27 @@ export async function startKyverno(kubeconfigPath: string, binDir: string): Prom
       return live.status?.conditions?.some((c) => c.type === "Established" && c.status === "True") ? true : undefined;
     });
   await apply(api, { apiVersion: "v1", kind: "Namespace", metadata: { name: NAMESPACE } });
-  await apply(api, { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: BACKGROUND_SA, namespace: NAMESPACE } });
-  // The admission controller checks, before accepting a generate rule, that the background
-  // controller's account may write the generated kinds (the chart grants it the same way).
+  // The configuration Kyverno's chart always installs: without it the UpdateRequest threshold
+  // stays 0 (it is set only when this ConfigMap loads) and every generate request is skipped.
   await apply(api, {
-    apiVersion: "rbac.authorization.k8s.io/v1",
-    kind: "ClusterRoleBinding",
-    metadata: { name: "kyverno-background-controller-bench" },
-    roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "cluster-admin" },
-    subjects: [{ kind: "ServiceAccount", name: BACKGROUND_SA, namespace: NAMESPACE }],
+    apiVersion: "v1",
+    kind: "ConfigMap",
+    metadata: { name: "kyverno", namespace: NAMESPACE },
+    data: { updateRequestThreshold: "1000" },
   } as KubeObject);
+  // The admission controller checks, before accepting a generate rule, that its own account may
+  // read the generated kinds and the background controller's may write them (the chart grants
+  // both); on the bench's throwaway cluster both accounts are bound to cluster-admin.
+  for (const account of [ADMISSION_SA, BACKGROUND_SA]) {
+    await apply(api, { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: account, namespace: NAMESPACE } });
+    await apply(api, {
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: "ClusterRoleBinding",
+      metadata: { name: `${account}-bench` },
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "cluster-admin" },
+      subjects: [{ kind: "ServiceAccount", name: account, namespace: NAMESPACE }],
+    } as KubeObject);
+  }
 
   const dir = await mkdtemp(join(tmpdir(), "zy-kyverno-"));
   const [webhook = 0, metricsA, metricsB, profileA, profileB] = await freePorts(5);
@@ -114,7 +126,7 @@ export async function startKyverno(kubeconfigPath: string, binDir: string): Prom
     KYVERNO_POD_NAME: pod,
     KYVERNO_DEPLOYMENT: "kyverno-admission-controller",
     KYVERNO_SVC: "kyverno-svc",
-    KYVERNO_SERVICEACCOUNT_NAME: "kyverno-admission-controller",
+    KYVERNO_SERVICEACCOUNT_NAME: ADMISSION_SA,
     INIT_CONFIG: "kyverno",
     METRICS_CONFIG: "kyverno-metrics",
   });
