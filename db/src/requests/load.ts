@@ -1,6 +1,7 @@
 import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { DbOrTx } from "../client.js";
 import { notFound } from "../errors.js";
+import { preparedFor } from "../prepared.js";
 import { add, fromRows, type Quantities } from "../quantities.js";
 import type { Resource } from "../schema/enums.js";
 import {
@@ -54,8 +55,7 @@ type HeadroomRow = {
  * The headroom statement, prepared once per database handle: the departments are one uuid[]
  * parameter, so the text (and, per connection, the plan) is the same whatever the page holds.
  */
-const headroomStatements = new WeakMap<DbOrTx, ReturnType<typeof headroomStatement>>();
-function headroomStatement(db: DbOrTx) {
+const headroomStatement = preparedFor((db: DbOrTx) => {
   const ids = sql`${sql.placeholder("ids")}::uuid[]`;
   const rows = sql`(
     select 'ceiling' as kind, c.department_id, c.resource::text as resource, c.amount::bigint as amount, null::jsonb as reserved
@@ -78,7 +78,7 @@ function headroomStatement(db: DbOrTx) {
     })
     .from(rows)
     .prepare("zy_departments_headroom");
-}
+});
 
 /**
  * Ceiling and holdings of several departments in one statement (for lists such as the ops queue,
@@ -88,12 +88,7 @@ function headroomStatement(db: DbOrTx) {
 export async function departmentsHeadroom(db: DbOrTx, departmentIds: string[]): Promise<Map<string, { ceiling: Quantities; held: Quantities }>> {
   const out = new Map<string, { ceiling: Quantities; held: Quantities }>();
   if (departmentIds.length === 0) return out;
-  let statement = headroomStatements.get(db);
-  if (!statement) {
-    statement = headroomStatement(db);
-    headroomStatements.set(db, statement);
-  }
-  const rows: HeadroomRow[] = await statement.execute({ ids: departmentIds });
+  const rows: HeadroomRow[] = await headroomStatement(db).execute({ ids: departmentIds });
   const parts = new Map<string, { ceiling: HeadroomRow[]; granted: HeadroomRow[]; reserved: Quantities[] }>();
   for (const id of departmentIds) parts.set(id, { ceiling: [], granted: [], reserved: [] });
   for (const row of rows) {

@@ -4,6 +4,7 @@ import { randomBytes } from "node:crypto";
 import { appendAudit } from "@zhengyun/db/audit/append";
 import type { Db } from "@zhengyun/db/client";
 import type { Actor } from "@zhengyun/db/context";
+import { preparedFor } from "@zhengyun/db/prepared";
 import { apiTokens, roleAssignments, users } from "@zhengyun/db/schema";
 import type { Role } from "@zhengyun/db/schema/enums";
 import { and, eq, gt, isNull, sql } from "drizzle-orm";
@@ -28,8 +29,8 @@ export function bearerToken(header: string | undefined): string | undefined {
 const TOUCH_EVERY_MS = 60_000;
 
 /** Token, owner and the owner's roles in one statement, prepared once per database handle. */
-function tokenActorStatement(db: Db) {
-  return db
+const tokenActorStatement = preparedFor((db: Db) =>
+  db
     .select({
       tokenId: apiTokens.id,
       tokenName: apiTokens.name,
@@ -53,9 +54,8 @@ function tokenActorStatement(db: Db) {
       ),
     )
     .groupBy(apiTokens.id, users.id)
-    .prepare("zy_token_actor");
-}
-const tokenActorStatements = new WeakMap<Db, ReturnType<typeof tokenActorStatement>>();
+    .prepare("zy_token_actor"),
+);
 
 /**
  * The actor a token acts as: its owner, in the owner's department, with only the token's roles
@@ -63,11 +63,7 @@ const tokenActorStatements = new WeakMap<Db, ReturnType<typeof tokenActorStateme
  */
 export async function resolveApiToken(db: Db, secret: string, now = new Date()): Promise<Actor | null> {
   const hash = tokenHash(secret);
-  let statement = tokenActorStatements.get(db);
-  if (!statement) {
-    statement = tokenActorStatement(db);
-    tokenActorStatements.set(db, statement);
-  }
+  const statement = tokenActorStatement(db);
   const [row] = await statement.execute({ hash, now: now.toISOString() });
   if (!row) return null;
   const held = parseRoles(row.held);

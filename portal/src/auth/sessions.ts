@@ -2,6 +2,7 @@ import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { appendAudit } from "@zhengyun/db/audit/append";
 import type { Db, DbOrTx } from "@zhengyun/db/client";
 import type { Actor } from "@zhengyun/db/context";
+import { preparedFor } from "@zhengyun/db/prepared";
 import { roleAssignments, type SignInNotice, sessions, users } from "@zhengyun/db/schema";
 import type { Role } from "@zhengyun/db/schema/enums";
 import { and, desc, eq, gt, inArray, lt, or, sql } from "drizzle-orm";
@@ -84,8 +85,8 @@ const TOUCH_EVERY_MS = 60_000;
  * Session, user and roles in one statement, prepared once per database handle: every signed-in
  * request runs it, so it is neither rebuilt nor re-planned each time.
  */
-function sessionActorStatement(db: Db) {
-  return db
+const sessionActorStatement = preparedFor((db: Db) =>
+  db
     .select({
       id: users.id,
       username: users.username,
@@ -106,9 +107,8 @@ function sessionActorStatement(db: Db) {
       ),
     )
     .groupBy(users.id, sessions.lastSeenAt)
-    .prepare("zy_session_actor");
-}
-const sessionActorStatements = new WeakMap<Db, ReturnType<typeof sessionActorStatement>>();
+    .prepare("zy_session_actor"),
+);
 
 /**
  * The actor behind a session token, or null when the token is unknown, expired, idle too long,
@@ -119,11 +119,7 @@ export async function resolveSession(db: Db, token: string | undefined, policy: 
   if (!token) return null;
   const hash = tokenHash(token);
   const idleCutoff = new Date(now.getTime() - policy.idleTimeoutMs);
-  let statement = sessionActorStatements.get(db);
-  if (!statement) {
-    statement = sessionActorStatement(db);
-    sessionActorStatements.set(db, statement);
-  }
+  const statement = sessionActorStatement(db);
   const [row] = await statement.execute({ hash, now: now.toISOString(), idleCutoff: idleCutoff.toISOString() });
   if (!row) return null;
   if (now.getTime() - row.lastSeenAt.getTime() >= TOUCH_EVERY_MS) await db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.tokenHash, hash));

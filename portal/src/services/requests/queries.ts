@@ -1,6 +1,7 @@
 import type { Db } from "@zhengyun/db/client";
 import type { ServiceContext } from "@zhengyun/db/context";
 import { notFound } from "@zhengyun/db/errors";
+import { preparedFor } from "@zhengyun/db/prepared";
 import { fromRows } from "@zhengyun/db/quantities";
 import { departmentsHeadroom } from "@zhengyun/db/requests/load";
 import { type Condition, departments, informationSystems, resourceRequests, users } from "@zhengyun/db/schema";
@@ -40,33 +41,10 @@ function summaries(db: Db, where: (SQL | undefined)[]) {
     .limit(sql.placeholder("limit"));
 }
 
-/**
- * Prepared statements, one per database handle and per shape of the filter (which of its parts
- * are given): the SQL text is built once and, when named, PostgreSQL plans it once per connection
- * instead of on every call (an unnamed one is planned with its values each time). The values are
- * placeholders.
- */
-function preparedFor<S>(build: (db: Db, key: string) => S) {
-  const byDb = new WeakMap<Db, Map<string, S>>();
-  return (db: Db, key: string): S => {
-    let statements = byDb.get(db);
-    if (!statements) {
-      statements = new Map();
-      byDb.set(db, statements);
-    }
-    let statement = statements.get(key);
-    if (!statement) {
-      statement = build(db, key);
-      statements.set(key, statement);
-    }
-    return statement;
-  };
-}
-
 const LIST_FILTERS = ["dept", "states", "system", "mine", "before"] as const;
 type ListFilter = (typeof LIST_FILTERS)[number];
 
-const listStatement = preparedFor((db, key) => {
+const listStatement = preparedFor((db: Db, key) => {
   const has = (f: ListFilter) => key.includes(f);
   return summaries(db, [
     has("dept") ? eq(resourceRequests.departmentId, sql.placeholder("dept")) : undefined,
@@ -106,7 +84,7 @@ const itemsJson = sql<
  * Requests waiting for the caller's approval stage, newest first, one keyset page (numbers below
  * `beforeNumber`), each with its items and its department's headroom: two statements a page.
  */
-const queueStatement = preparedFor((db, key) => {
+const queueStatement = preparedFor((db: Db, key) => {
   const [stage, page] = key.split("_") as [ApprovalStage, "first" | "next"];
   return db
     .select({ ...summaryColumns, items: itemsJson })
